@@ -1,0 +1,121 @@
+import { SERVER_KINDS, type ServerKind } from './protocol.js';
+
+export interface BenchConfig {
+  /** Scenario ids to run, null for all. */
+  only: string[] | null;
+  servers: ServerKind[];
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  window: number;
+  /** Connections of the memory and broadcast scenarios. */
+  members: number;
+  /** Concurrent open+close loops of the handshake scenario. */
+  handshakeConcurrency: number;
+  /** Measured broadcast rounds (after 2 warm-up rounds). */
+  rounds: number;
+  /** Pin the servers to one core and the generator to the other. */
+  pin: boolean;
+  /** Also write the results as JSON to this file. */
+  json: string | undefined;
+}
+
+export const DEFAULTS: BenchConfig = {
+  only: null,
+  servers: [...SERVER_KINDS],
+  durationS: 5,
+  warmupS: 1,
+  connections: 32,
+  window: 16,
+  members: 10_000,
+  handshakeConcurrency: 16,
+  rounds: 10,
+  pin: true,
+  json: undefined,
+};
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --only <ids>          scenarios to run, comma-separated (default: all):
+                        echo, pipeline, handshake, memory, broadcast, cross-node, stalled
+  --servers <kinds>     servers to compare (default: raw,nest,module)
+  --duration <s>        measured seconds per load run (default 5)
+  --warmup <s>          warm-up seconds before each load run, not counted (default 1)
+  --connections <n>     connections of the load generator (default 32)
+  --window <n>          requests in flight per connection (default 16)
+  --members <n>         connections for the memory and broadcast scenarios (default 10000)
+  --handshake-concurrency <n>  parallel open+close loops (default 16)
+  --rounds <n>          measured broadcast rounds (default 10)
+  --no-pin              do not pin server and generator to separate cores
+  --json <file>         also write the results as JSON
+  --help                this text
+`;
+
+function positive(name: string, raw: string | undefined, integer: boolean): number {
+  const n = Number(raw);
+  if (raw === undefined || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${name} needs a positive ${integer ? 'integer' : 'number'}, got ${raw}`);
+  }
+  return n;
+}
+
+export function parseArgs(argv: string[]): BenchConfig | 'help' {
+  const config: BenchConfig = { ...DEFAULTS, servers: [...DEFAULTS.servers] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--no-pin') {
+      config.pin = false;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '';
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    switch (name) {
+      case 'only':
+        config.only = (value ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case 'servers': {
+        const kinds = (value ?? '').split(',').map((s) => s.trim());
+        for (const k of kinds) {
+          if (!(SERVER_KINDS as readonly string[]).includes(k)) {
+            throw new Error(`unknown server "${k}" (expected ${SERVER_KINDS.join(', ')})`);
+          }
+        }
+        config.servers = kinds as ServerKind[];
+        break;
+      }
+      case 'duration':
+        config.durationS = positive(name, value, false);
+        break;
+      case 'warmup':
+        config.warmupS = value === '0' ? 0 : positive(name, value, false);
+        break;
+      case 'connections':
+        config.connections = positive(name, value, true);
+        break;
+      case 'window':
+        config.window = positive(name, value, true);
+        break;
+      case 'members':
+        config.members = positive(name, value, true);
+        break;
+      case 'handshake-concurrency':
+        config.handshakeConcurrency = positive(name, value, true);
+        break;
+      case 'rounds':
+        config.rounds = positive(name, value, true);
+        break;
+      case 'json':
+        if (!value) throw new Error('--json needs a file name');
+        config.json = value;
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+    }
+  }
+  return config;
+}

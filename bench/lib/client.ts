@@ -1,0 +1,95 @@
+/**
+ * Client-side connection helpers of the load generator.
+ *
+ * Many connections from one process can run out of ephemeral ports on one
+ * source address (28k by default, fewer with TIME_WAIT leftovers of earlier
+ * scenarios), so connections are spread over several loopback source
+ * addresses: 127.0.0.2 ... 127.0.0.(1 + SOURCE_ADDRESSES). Linux routes all
+ * of 127/8 to lo, so no configuration is needed; the servers still listen on
+ * 127.0.0.1 only.
+ */
+import { WebSocket } from 'ws';
+
+export const SOURCE_ADDRESSES = 8;
+
+export function sourceAddress(i: number): string {
+  return `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`;
+}
+
+export interface ConnectOptions {
+  headers?: Record<string, string>;
+  localAddress?: string;
+  timeoutMs?: number;
+}
+
+export function connect(url: string, options: ConnectOptions = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, {
+      headers: options.headers,
+      localAddress: options.localAddress,
+      perMessageDeflate: false,
+      handshakeTimeout: options.timeoutMs ?? 10_000,
+    });
+    const onError = (err: Error) => {
+      ws.off('open', onOpen);
+      reject(err);
+    };
+    const onOpen = () => {
+      ws.off('error', onError);
+      // Later errors (e.g. a reset while the server shuts down) are expected
+      // and must not crash the generator.
+      ws.on('error', () => {});
+      resolve(ws);
+    };
+    ws.once('open', onOpen);
+    ws.once('error', onError);
+  });
+}
+
+/**
+ * Opens `count` connections, at most `concurrency` handshakes at a time (a
+ * burst of 10k SYNs would overflow the server's listen backlog and stall on
+ * SYN retransmits).
+ */
+export async function openMany(
+  url: string,
+  count: number,
+  options: { concurrency?: number; headers?: Record<string, string> } = {},
+): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      sockets[i] = await connect(url, { headers: options.headers, localAddress: sourceAddress(i) });
+    }
+  };
+  const workers = Array.from({ length: Math.min(options.concurrency ?? 128, count) }, worker);
+  try {
+    await Promise.all(workers);
+  } catch (err) {
+    closeAll(sockets.filter(Boolean));
+    throw err;
+  }
+  return sockets;
+}
+
+/** Drops every connection at once (no closing handshake, the server sees resets). */
+export function closeAll(sockets: Iterable<WebSocket | undefined>): void {
+  for (const ws of sockets) ws?.terminate();
+}
+
+/** Closes connections with the closing handshake and waits (bounded) for them. */
+export async function closeGracefully(sockets: WebSocket[], timeoutMs = 3000): Promise<void> {
+  const closed = sockets.map(
+    (ws) =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === WebSocket.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close(1000);
+      }),
+  );
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+  await Promise.race([Promise.all(closed), timeout]);
+  closeAll(sockets);
+}

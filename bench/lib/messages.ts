@@ -1,0 +1,34 @@
+/**
+ * The exact frames the load generator sends. Built by string concatenation so
+ * that the generator spends as little CPU per message as possible.
+ */
+
+export const ECHO_EVENT = 'echo';
+export const PROFILE_EVENT = 'profile.update';
+export const PROFILE_REPLY_EVENT = 'profile.updated';
+export const BROADCAST_EVENT = 'broadcast';
+
+const ECHO_HEAD = '{"event":"echo","data":{"text":"hello"},"id":"';
+const PROFILE_HEAD =
+  '{"event":"profile.update","data":{"email":"ada@example.com","displayName":"Ada Lovelace"},"id":"';
+const TAIL = '"}';
+
+/** `{"event":"echo","data":{"text":"hello"},"id":"<n>"}` */
+export function echoFrame(seq: number): string {
+  return ECHO_HEAD + seq + TAIL;
+}
+
+/** `{"event":"profile.update","data":{"email":...,"displayName":...},"id":"<n>"}` */
+export function profileFrame(seq: number): string {
+  return PROFILE_HEAD + seq + TAIL;
+}
+
+/** An echo frame whose text is `bytes` long (for the stalled-reader scenario). */
+export function bigEchoFrameFactory(bytes: number): (seq: number) => string {
+  const head = `{"event":"echo","data":{"text":"${'x'.repeat(bytes)}"},"id":"`;
+  return (seq) => head + seq + TAIL;
+}
+
+export function broadcastFrame(round: number): string {
+  return `{"event":"broadcast","data":{"text":"hello","round":${round}},"id":"b${round}"}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * Constants and IPC messages shared by the load generator (parent process)
+ * and the benchmark servers (one forked child per server).
+ */
+
+/** WebSocket path every benchmark server serves. */
+export const WS_PATH = '/ws';
+
+/** HS256 secret for the handshake scenario. Bench-only, never a real secret. */
+export const JWT_SECRET = 'bench-only-hs256-secret-0123456789abcdef0123456789abcdef';
+
+/** Scope the per-message guard of the pipeline scenario requires. */
+export const PROFILE_SCOPE = 'profile:write';
+
+export const SERVER_KINDS = ['raw', 'nest', 'module'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+export const SERVER_LABELS: Record<ServerKind, string> = {
+  raw: 'raw ws',
+  nest: 'Nest WsAdapter',
+  module: 'nestjs-secure-ws',
+};
+
+/** Options the parent passes to a server child (as JSON in argv[2]). */
+export interface ServerOptions {
+  /** Verify an HS256 JWT from `Authorization: Bearer` at connect. */
+  auth: boolean;
+}
+
+/** What a server tells the parent about its own connections (when it can see them). */
+export interface ServerStats {
+  clients: number;
+  /** Bytes queued in user space for the most backed-up client (ws `bufferedAmount`). */
+  maxBufferedAmount: number;
+  totalBufferedAmount: number;
+}
+
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export interface CpuSample {
+  /** µs of CPU (user + system) used by the server process so far. */
+  cpuMicros: number;
+  /** Server-side monotonic clock in ms, for the matching wall-clock delta. */
+  at: number;
+}
+
+export type ParentMessage =
+  | { type: 'memory'; seq: number; gc: boolean }
+  | { type: 'cpu'; seq: number }
+  | { type: 'stats'; seq: number }
+  | { type: 'stop'; seq: number };
+
+export type ChildMessage =
+  | { type: 'ready'; port: number; features: ServerFeatures }
+  | { type: 'reply'; seq: number; payload: unknown }
+  | { type: 'fatal'; message: string };
+
+/** What a server implementation supports; the parent reports unsupported ones. */
+export interface ServerFeatures {
+  /** Verifies the JWT at connect when `auth` is requested. */
+  auth: boolean;
+  /** Can report `ServerStats` (it can see its own sockets). */
+  stats: boolean;
+}

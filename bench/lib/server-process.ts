@@ -1,0 +1,152 @@
+/**
+ * Parent side of a benchmark server: forks the server's entry file into its
+ * own process (optionally pinned to its own core) and talks to it over IPC.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type {
+  ChildMessage,
+  CpuSample,
+  MemorySample,
+  ServerFeatures,
+  ServerKind,
+  ServerOptions,
+  ServerStats,
+} from './protocol.js';
+import { WS_PATH } from './protocol.js';
+
+export interface StartOptions extends ServerOptions {
+  /** Core to pin the server to with taskset, or undefined to let the OS schedule it. */
+  cpu: number | undefined;
+}
+
+export function serverEntry(kind: ServerKind): string {
+  return fileURLToPath(new URL(`../servers/${kind}.js`, import.meta.url));
+}
+
+export function serverAvailable(kind: ServerKind): boolean {
+  return existsSync(serverEntry(kind));
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+
+export class ServerProcess {
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private exited = false;
+
+  private constructor(
+    readonly kind: ServerKind,
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly features: ServerFeatures,
+  ) {
+    child.on('message', (raw) => {
+      const message = raw as ChildMessage;
+      if (message.type !== 'reply') return;
+      this.pending.get(message.seq)?.resolve(message.payload);
+      this.pending.delete(message.seq);
+    });
+    child.on('exit', () => {
+      this.exited = true;
+      for (const p of this.pending.values()) p.reject(new Error(`${kind} server exited`));
+      this.pending.clear();
+    });
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}${WS_PATH}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static start(kind: ServerKind, options: StartOptions): Promise<ServerProcess> {
+    const serverOptions: ServerOptions = { auth: options.auth };
+    const pinned = options.cpu !== undefined;
+    // fork() runs `execPath ...execArgv entry args`; with taskset as execPath the
+    // server is still a Node child with an IPC channel, just pinned to a core.
+    const child = fork(serverEntry(kind), [JSON.stringify(serverOptions)], {
+      execPath: pinned ? 'taskset' : process.execPath,
+      execArgv: [
+        ...(pinned ? ['-c', String(options.cpu), process.execPath] : []),
+        '--expose-gc',
+        '--max-old-space-size=4096',
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${kind} server did not start within 30 s`));
+      }, 30_000);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${kind} server exited with code ${code} before it was ready`));
+      };
+      child.once('exit', onExit);
+      child.on('message', function onReady(raw) {
+        const message = raw as ChildMessage;
+        if (message.type === 'fatal') {
+          clearTimeout(timer);
+          child.off('exit', onExit);
+          reject(new Error(`${kind} server failed to start: ${message.message}`));
+        } else if (message.type === 'ready') {
+          clearTimeout(timer);
+          child.off('exit', onExit);
+          child.off('message', onReady);
+          resolve(new ServerProcess(kind, child, message.port, message.features));
+        }
+      });
+    });
+  }
+
+  private request<T>(type: 'memory' | 'cpu' | 'stats' | 'stop', extra: object = {}): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(`${this.kind} server has exited`));
+    const seq = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ type, seq, ...extra });
+    });
+  }
+
+  memory(gc = true): Promise<MemorySample> {
+    return this.request('memory', { gc });
+  }
+
+  cpu(): Promise<CpuSample> {
+    return this.request('cpu');
+  }
+
+  /** Null when the server cannot see its own sockets. */
+  stats(): Promise<ServerStats | null> {
+    return this.request('stats');
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    try {
+      await this.request('stop');
+    } catch {
+      // exited while stopping: fine
+    }
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** For error paths: no goodbye, just make sure the process is gone. */
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+}
+
+/** CPU use of a server between two samples, as a fraction of one core. */
+export function cpuFraction(a: CpuSample, b: CpuSample): number {
+  const wallMs = b.at - a.at;
+  return wallMs > 0 ? (b.cpuMicros - a.cpuMicros) / 1000 / wallMs : 0;
+}

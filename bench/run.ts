@@ -1,0 +1,145 @@
+/**
+ * `npm run bench`: runs every scenario against raw ws, a stock Nest gateway
+ * and this module's gateway (each server in its own forked process), then
+ * prints one comparison table.
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { type BenchConfig, parseArgs, USAGE } from './lib/cli.js';
+import { SOURCE_ADDRESSES } from './lib/client.js';
+import { SERVER_LABELS } from './lib/protocol.js';
+import type { ScenarioContext } from './lib/scenario.js';
+import { serverAvailable } from './lib/server-process.js';
+import { ensureFdLimit, machineInfo, pinSelf } from './lib/system.js';
+import { type ResultRow, renderTable } from './lib/table.js';
+import { SCENARIOS } from './scenarios/index.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function describe(config: BenchConfig): string {
+  return [
+    `duration ${config.durationS} s + ${config.warmupS} s warm-up`,
+    `${config.connections} connections x window ${config.window}`,
+    `${config.members} members`,
+    `${config.handshakeConcurrency} handshake loops`,
+    `${config.rounds} broadcast rounds`,
+  ].join(', ');
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    log(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = parsed;
+  const known = new Set(SCENARIOS.map((s) => s.id));
+  for (const id of config.only ?? []) {
+    if (!known.has(id)) {
+      log(`unknown scenario "${id}" (known: ${[...known].join(', ')})`);
+      return 2;
+    }
+  }
+  const scenarios = SCENARIOS.filter((s) => !config.only || config.only.includes(s.id));
+
+  const machine = machineInfo();
+  // Client and server each hold up to `members` sockets, plus headroom.
+  const limits = ensureFdLimit(config.members + 2048);
+  let serverCpu: number | undefined;
+  if (config.pin && machine.cores >= 2 && pinSelf(0)) serverCpu = 1;
+  const placement =
+    serverCpu === undefined
+      ? 'not pinned (OS schedules generator and server)'
+      : 'generator pinned to cpu 0, servers to cpu 1';
+
+  log(
+    `machine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`,
+  );
+  log(`config: ${describe(config)}`);
+  log(`limits: ${limits}; ${placement}; client source addresses 127.0.0.2-${1 + SOURCE_ADDRESSES}`);
+
+  const ctx: ScenarioContext = { config, serverCpu, log };
+  const rows: ResultRow[] = [];
+  const started = performance.now();
+  for (const scenario of scenarios) {
+    for (const kind of config.servers) {
+      const label = `(${scenario.number}) ${scenario.id} / ${SERVER_LABELS[kind]}`;
+      if (scenario.notMeasured || !scenario.run) {
+        rows.push({
+          scenario,
+          kind,
+          outcome: { status: 'not measured', reason: scenario.notMeasured ?? 'not measured yet' },
+        });
+        continue;
+      }
+      if (!serverAvailable(kind)) {
+        rows.push({
+          scenario,
+          kind,
+          outcome: { status: 'n/a', reason: 'module gateway not available yet' },
+        });
+        continue;
+      }
+      const t0 = performance.now();
+      try {
+        const measurement = await scenario.run(ctx, kind);
+        rows.push({ scenario, kind, outcome: { status: 'ok', measurement } });
+        log(
+          `${label}: ${scenario.metric.format(measurement.value)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+        );
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        rows.push({ scenario, kind, outcome: { status: 'error', reason } });
+        log(`${label}: ERROR ${reason}`);
+      }
+    }
+  }
+  const elapsed = (performance.now() - started) / 1000;
+
+  const out: string[] = [
+    '',
+    `nestjs-secure-ws benchmark: ${machine.cores} cores (${machine.cpuModel}), node ${machine.node}`,
+    `${describe(config)}; ${placement}`,
+    '',
+    renderTable(rows),
+    '',
+    'vs raw: ratio to raw ws in the same run (throughput: higher is better; latency, memory, time: lower is better).',
+    'p50/p99: ' +
+      scenarios
+        .filter((s) => s.latency)
+        .map((s) => `(${s.number}) ${s.latency}`)
+        .join('; '),
+    'cpu srv/gen: CPU of the server process / of the load generator over the measurement, in % of one core;',
+    'a generator near 100% means the generator, not the server, may be the limit.',
+    `total ${elapsed.toFixed(0)} s`,
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+
+  if (config.json) {
+    const data = {
+      machine,
+      config,
+      placement,
+      rows: rows.map((r) => ({ scenario: r.scenario.id, server: r.kind, ...r.outcome })),
+    };
+    writeFileSync(config.json, `${JSON.stringify(data, null, 2)}\n`);
+  }
+  return rows.some((r) => r.outcome.status === 'error') ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  },
+);

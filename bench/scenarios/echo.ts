@@ -1,0 +1,20 @@
+/**
+ * (1) JSON echo: `{"event":"echo","data":{"text":"hello"},"id":"<n>"}` answered
+ * with the same envelope, under the windowed request/response load.
+ */
+import { formatRate } from '../lib/format.js';
+import { ECHO_EVENT, echoFrame } from '../lib/messages.js';
+import { ratioAtLeast, requestResponse, type Scenario, withServer } from '../lib/scenario.js';
+
+export const echo: Scenario = {
+  number: 1,
+  id: 'echo',
+  title: 'JSON echo',
+  metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
+  latency: 'round trip',
+  target: ratioAtLeast(0.85),
+  run: (ctx, kind) =>
+    withServer(ctx, kind, { auth: false }, (server) =>
+      requestResponse(ctx, server, { frame: echoFrame, replyEvent: ECHO_EVENT }),
+    ),
+};

@@ -1,0 +1,6 @@
+import type { Scenario } from '../lib/scenario.js';
+import { echo } from './echo.js';
+import { pipeline } from './pipeline.js';
+
+/** Every scenario, in the order of the issue. */
+export const SCENARIOS: Scenario[] = [echo, pipeline];

@@ -1,0 +1,23 @@
+/**
+ * (2) Full pipeline per message: a guard (the connection's session must carry
+ * the `profile:write` scope) and class-validator on
+ * `{ email: IsEmail, displayName?: string 1..64 }`, replying `profile.updated`.
+ * Stock Nest uses @UseGuards + ValidationPipe; raw ws does the same checks
+ * inline with the same class-validator DTO.
+ */
+import { formatRate } from '../lib/format.js';
+import { PROFILE_REPLY_EVENT, profileFrame } from '../lib/messages.js';
+import { ratioAtLeast, requestResponse, type Scenario, withServer } from '../lib/scenario.js';
+
+export const pipeline: Scenario = {
+  number: 2,
+  id: 'pipeline',
+  title: 'guard + DTO validation',
+  metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
+  latency: 'round trip',
+  target: ratioAtLeast(0.6),
+  run: (ctx, kind) =>
+    withServer(ctx, kind, { auth: false }, (server) =>
+      requestResponse(ctx, server, { frame: profileFrame, replyEvent: PROFILE_REPLY_EVENT }),
+    ),
+};

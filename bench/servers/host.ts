@@ -1,0 +1,104 @@
+/**
+ * Child-process side of a benchmark server: starts the server, tells the parent
+ * its port over IPC, then answers memory / CPU / stats requests until stopped.
+ */
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type {
+  ChildMessage,
+  CpuSample,
+  MemorySample,
+  ParentMessage,
+  ServerFeatures,
+  ServerOptions,
+  ServerStats,
+} from '../lib/protocol.js';
+
+export interface BenchServer {
+  port: number;
+  features: ServerFeatures;
+  /** Undefined when the server cannot see its own sockets. */
+  stats?: () => ServerStats;
+  close(): Promise<void>;
+}
+
+export type StartServer = (options: ServerOptions) => Promise<BenchServer>;
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+async function collectGarbage(): Promise<void> {
+  const gc = globalThis.gc;
+  if (!gc) return;
+  // Several passes with turns in between so that weak callbacks and
+  // finalizers of closed sockets run and their memory can be reclaimed.
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await nextTurn();
+  }
+}
+
+async function memory(gc: boolean): Promise<MemorySample> {
+  if (gc) await collectGarbage();
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
+}
+
+function cpu(): CpuSample {
+  const u = process.cpuUsage();
+  return { cpuMicros: u.user + u.system, at: performance.now() };
+}
+
+export function host(start: StartServer): void {
+  if (!process.send) {
+    console.error('bench server: must be started by bench/run.js (needs an IPC channel)');
+    process.exit(2);
+  }
+  const options = JSON.parse(process.argv[2] ?? '{"auth":false}') as ServerOptions;
+  // The parent going away (Ctrl-C, crash) must not leave a server behind.
+  process.on('disconnect', () => process.exit(0));
+
+  start(options).then(
+    (server) => {
+      process.on('message', (raw) => {
+        const message = raw as ParentMessage;
+        const reply = (payload: unknown) => send({ type: 'reply', seq: message.seq, payload });
+        switch (message.type) {
+          case 'memory':
+            memory(message.gc).then(reply, (err: unknown) => reply({ error: String(err) }));
+            break;
+          case 'cpu':
+            reply(cpu());
+            break;
+          case 'stats':
+            reply(server.stats ? server.stats() : null);
+            break;
+          case 'stop':
+            server.close().then(
+              () => {
+                reply(null);
+                process.exit(0);
+              },
+              () => process.exit(1),
+            );
+            break;
+        }
+      });
+      send({ type: 'ready', port: server.port, features: server.features });
+    },
+    (err: unknown) => {
+      send({
+        type: 'fatal',
+        message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      process.exit(1);
+    },
+  );
+}

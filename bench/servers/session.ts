@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http';
+import { JwtService } from '@nestjs/jwt';
+import { JWT_SECRET, PROFILE_SCOPE } from '../lib/protocol.js';
+
+/** What a server keeps per connection after the handshake. */
+export interface Session {
+  sub: string;
+  scopes: string[];
+}
+
+interface BenchClaims {
+  sub: string;
+  scope?: string;
+}
+
+/** The session of a connection without authentication (pipeline / echo scenarios). */
+export function anonymousSession(): Session {
+  return { sub: 'anonymous', scopes: [PROFILE_SCOPE] };
+}
+
+/** HS256 verification shared by the raw server (the Nest servers get JwtService from DI). */
+export const benchJwt = new JwtService({
+  secret: JWT_SECRET,
+  verifyOptions: { algorithms: ['HS256'] },
+});
+
+/**
+ * Session from `Authorization: Bearer <jwt>`, or undefined when it is missing
+ * or does not verify.
+ */
+export function sessionFromRequest(jwt: JwtService, req: IncomingMessage): Session | undefined {
+  const header = req.headers.authorization;
+  if (!header?.startsWith('Bearer ')) return undefined;
+  try {
+    const claims = jwt.verify<BenchClaims>(header.slice(7));
+    return { sub: claims.sub, scopes: claims.scope ? claims.scope.split(' ') : [] };
+  } catch {
+    return undefined;
+  }
+}
