@@ -7,23 +7,30 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type BenchConfig, parseArgs, USAGE } from './lib/cli.js';
 import { SOURCE_ADDRESSES } from './lib/client.js';
-import { SERVER_LABELS } from './lib/protocol.js';
-import type { ScenarioContext } from './lib/scenario.js';
+import { runInterleaved } from './lib/interleave.js';
+import { SERVER_LABELS, type ServerKind } from './lib/protocol.js';
+import type { Measurement, ScenarioContext } from './lib/scenario.js';
 import { serverAvailable } from './lib/server-process.js';
 import { ensureFdLimit, machineInfo, pinSelf } from './lib/system.js';
-import { type ResultRow, renderTable } from './lib/table.js';
+import { type Outcome, type ResultRow, renderTable } from './lib/table.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function describe(config: BenchConfig): string {
   return [
-    `duration ${config.durationS} s + ${config.warmupS} s warm-up`,
+    `duration ${config.durationS} s + ${config.warmupS} s warm-up (rate scenarios in ${config.sliceS} s slices alternating servers)`,
     `${config.connections} connections x window ${config.window}`,
     `${config.members} members`,
     `${config.handshakeConcurrency} handshake loops`,
     `${config.rounds} broadcast rounds`,
   ].join(', ');
+}
+
+function toOutcome(result: Measurement | Error): Outcome {
+  return result instanceof Error
+    ? { status: 'error', reason: result.message }
+    : { status: 'ok', measurement: result };
 }
 
 async function main(): Promise<number> {
@@ -68,37 +75,40 @@ async function main(): Promise<number> {
   const rows: ResultRow[] = [];
   const started = performance.now();
   for (const scenario of scenarios) {
-    for (const kind of config.servers) {
-      const label = `(${scenario.number}) ${scenario.id} / ${SERVER_LABELS[kind]}`;
-      if (scenario.notMeasured || !scenario.run) {
-        rows.push({
-          scenario,
-          kind,
-          outcome: { status: 'not measured', reason: scenario.notMeasured ?? 'not measured yet' },
-        });
-        continue;
+    const runnable = config.servers.filter((kind) => serverAvailable(kind));
+    const outcomes = new Map<ServerKind, Outcome>();
+    const t0 = performance.now();
+    if (scenario.notMeasured) {
+      for (const kind of config.servers) {
+        outcomes.set(kind, { status: 'not measured', reason: scenario.notMeasured });
       }
-      if (!serverAvailable(kind)) {
-        rows.push({
-          scenario,
-          kind,
-          outcome: { status: 'n/a', reason: 'module gateway not available yet' },
-        });
-        continue;
-      }
-      const t0 = performance.now();
-      try {
-        const measurement = await scenario.run(ctx, kind);
-        rows.push({ scenario, kind, outcome: { status: 'ok', measurement } });
-        log(
-          `${label}: ${scenario.metric.format(measurement.value)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-        );
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        rows.push({ scenario, kind, outcome: { status: 'error', reason } });
-        log(`${label}: ERROR ${reason}`);
+    } else if (scenario.interleaved) {
+      log(`(${scenario.number}) ${scenario.id}: ${runnable.join(', ')} interleaved ...`);
+      const results = await runInterleaved(ctx, runnable, scenario.interleaved);
+      for (const [kind, result] of results) outcomes.set(kind, toOutcome(result));
+    } else if (scenario.run) {
+      for (const kind of runnable) {
+        log(`(${scenario.number}) ${scenario.id}: ${kind} ...`);
+        try {
+          outcomes.set(kind, toOutcome(await scenario.run(ctx, kind)));
+        } catch (err) {
+          outcomes.set(kind, toOutcome(err instanceof Error ? err : new Error(String(err))));
+        }
       }
     }
+    for (const kind of config.servers) {
+      const outcome: Outcome = outcomes.get(kind) ?? {
+        status: 'n/a',
+        reason: 'module gateway not available yet',
+      };
+      rows.push({ scenario, kind, outcome });
+      if (outcome.status === 'ok') {
+        log(`  ${SERVER_LABELS[kind]}: ${scenario.metric.format(outcome.measurement.value)}`);
+      } else if (outcome.status === 'error') {
+        log(`  ${SERVER_LABELS[kind]}: ERROR ${outcome.reason}`);
+      }
+    }
+    log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   const elapsed = (performance.now() - started) / 1000;
 
@@ -115,8 +125,9 @@ async function main(): Promise<number> {
         .filter((s) => s.latency)
         .map((s) => `(${s.number}) ${s.latency}`)
         .join('; '),
-    'cpu srv/gen: CPU of the server process / of the load generator over the measurement, in % of one core;',
-    'a generator near 100% means the generator, not the server, may be the limit.',
+    'cpu srv/gen/other: CPU of the server process / of the load generator / of everything else on the machine',
+    '(other processes, unattributed kernel work) over the measurement, in % of one core. A generator near 100%',
+    'means the generator, not the server, may be the limit; a high "other" means the machine was shared.',
     `total ${elapsed.toFixed(0)} s`,
     '',
   ];

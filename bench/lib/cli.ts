@@ -6,12 +6,16 @@ export interface BenchConfig {
   servers: ServerKind[];
   durationS: number;
   warmupS: number;
+  /** Length of one measured slice of the interleaved rate scenarios. */
+  sliceS: number;
   connections: number;
   window: number;
   /** Connections of the memory and broadcast scenarios. */
   members: number;
   /** Concurrent open+close loops of the handshake scenario. */
   handshakeConcurrency: number;
+  /** Client of the handshake scenario: the lean one, or the ws client. */
+  handshakeClient: 'lean' | 'ws';
   /** Measured broadcast rounds (after 2 warm-up rounds). */
   rounds: number;
   /** Pin the servers to one core and the generator to the other. */
@@ -25,10 +29,12 @@ export const DEFAULTS: BenchConfig = {
   servers: [...SERVER_KINDS],
   durationS: 5,
   warmupS: 1,
+  sliceS: 1,
   connections: 32,
   window: 16,
   members: 10_000,
   handshakeConcurrency: 16,
+  handshakeClient: 'lean',
   rounds: 10,
   pin: true,
   json: undefined,
@@ -41,10 +47,12 @@ export const USAGE = `Usage: npm run bench -- [options]
   --servers <kinds>     servers to compare (default: raw,nest,module)
   --duration <s>        measured seconds per load run (default 5)
   --warmup <s>          warm-up seconds before each load run, not counted (default 1)
+  --slice <s>           rate scenarios alternate servers every <s> measured seconds (default 1)
   --connections <n>     connections of the load generator (default 32)
   --window <n>          requests in flight per connection (default 16)
   --members <n>         connections for the memory and broadcast scenarios (default 10000)
   --handshake-concurrency <n>  parallel open+close loops (default 16)
+  --handshake-client <lean|ws>  client of the handshake scenario (default lean)
   --rounds <n>          measured broadcast rounds (default 10)
   --no-pin              do not pin server and generator to separate cores
   --json <file>         also write the results as JSON
@@ -94,6 +102,9 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
       case 'warmup':
         config.warmupS = value === '0' ? 0 : positive(name, value, false);
         break;
+      case 'slice':
+        config.sliceS = positive(name, value, false);
+        break;
       case 'connections':
         config.connections = positive(name, value, true);
         break;
@@ -105,6 +116,10 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
         break;
       case 'handshake-concurrency':
         config.handshakeConcurrency = positive(name, value, true);
+        break;
+      case 'handshake-client':
+        if (value !== 'lean' && value !== 'ws') throw new Error('--handshake-client is lean or ws');
+        config.handshakeClient = value;
         break;
       case 'rounds':
         config.rounds = positive(name, value, true);

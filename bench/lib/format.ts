@@ -21,3 +21,7 @@ export function formatBytes(bytes: number): string {
 export function formatRatio(r: number | undefined): string {
   return r === undefined || !Number.isFinite(r) ? '' : `${r.toFixed(2)}x`;
 }
+
+export function formatPercent(fraction: number): string {
+  return Number.isFinite(fraction) ? `${Math.round(fraction * 100)}%` : '?';
+}

@@ -1,6 +1,6 @@
 /**
  * The request/response load generator: N connections, each keeping a window
- * of W requests in flight; every reply immediately triggers the next request.
+ * of W requests in flight; every reply lets the next request go.
  *
  * Replies are matched in order per connection (a sync handler answers in
  * order on one connection), so servers that cannot carry the request id (the
@@ -11,35 +11,15 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
-import { CpuMeter, LatencyHistogram } from './stats.js';
+import type { Driver, DriverResult } from './scenario.js';
+import { LatencyHistogram } from './stats.js';
 
 export interface LoadOptions {
-  sockets: WebSocket[];
   window: number;
-  warmupMs: number;
-  durationMs: number;
   /** Frame for request number `seq` of a connection (carries `"id":"<seq>"`). */
   frame: (seq: number) => string;
   /** Event the replies must carry. */
   replyEvent: string;
-  /** Called when measuring starts / ends (e.g. to sample the server's CPU). */
-  onMeasureStart?: () => void;
-  onMeasureEnd?: () => void;
-}
-
-export interface LoadResult {
-  replies: number;
-  seconds: number;
-  rate: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  /** Replies with the wrong event or id. */
-  bad: number;
-  /** Requests still unanswered 3 s after the run ended. */
-  lost: number;
-  /** Load generator CPU during the measurement, as a fraction of one core. */
-  generatorCpu: number;
 }
 
 const ID_MARK = Buffer.from('"id":"');
@@ -69,114 +49,126 @@ function asBuffer(data: RawData): Buffer {
 
 interface Conn {
   ws: WebSocket;
+  socket: Socket | undefined;
   sent: number;
   acked: number;
   sentAt: Float64Array;
   scheduled: boolean;
 }
 
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const { window, frame } = options;
-  const eventMark = Buffer.from(`"event":"${options.replyEvent}"`);
-  const histogram = new LatencyHistogram();
-  const cpu = new CpuMeter();
-  let phase: 'warmup' | 'measure' | 'drain' = 'warmup';
-  let replies = 0;
-  let bad = 0;
-  let measureStart = 0;
-  let measureEnd = 0;
-  let generatorCpu = 0;
-  let onDrained: (() => void) | undefined;
-  let inFlight = 0;
+/** Windowed request/response load over already open connections. */
+export class WindowedLoad implements Driver {
+  private readonly conns: Conn[];
+  private readonly eventMark: Buffer;
+  private readonly histogram = new LatencyHistogram();
+  private phase: 'idle' | 'run' | 'measure' | 'drain' = 'idle';
+  private inFlight = 0;
+  private replies = 0;
+  private bad = 0;
+  private lost = 0;
+  private onDrained: (() => void) | undefined;
 
-  const conns: Conn[] = options.sockets.map((ws) => ({
-    ws,
-    sent: 0,
-    acked: 0,
-    sentAt: new Float64Array(window),
-    scheduled: false,
-  }));
+  constructor(
+    sockets: WebSocket[],
+    private readonly options: LoadOptions,
+  ) {
+    this.eventMark = Buffer.from(`"event":"${options.replyEvent}"`);
+    this.conns = sockets.map((ws) => ({
+      ws,
+      // Requests freed by one read of replies go out in one corked write (one
+      // syscall instead of one per frame), which keeps the generator cheap.
+      socket: (ws as unknown as { _socket?: Socket })._socket,
+      sent: 0,
+      acked: 0,
+      sentAt: new Float64Array(options.window),
+      scheduled: false,
+    }));
+    for (const c of this.conns) c.ws.on('message', (raw: RawData) => this.onReply(c, raw));
+  }
 
-  // Replies are handled one by one, but the window is refilled once per
-  // connection per read: all frames of one TCP read are emitted synchronously,
-  // so a microtask runs after the last of them.
-  const pump = (c: Conn) => {
-    // Requests freed by one read of replies go out in one corked write
-    // (one syscall instead of one per frame): keeps the generator cheap.
-    const socket = (c.ws as unknown as { _socket?: Socket })._socket;
-    socket?.cork();
+  private pump(c: Conn): void {
+    c.scheduled = false;
+    if (this.phase !== 'run' && this.phase !== 'measure') return;
+    const { window, frame } = this.options;
+    c.socket?.cork();
     const now = performance.now();
     while (c.sent - c.acked < window) {
       c.sentAt[c.sent % window] = now;
       c.ws.send(frame(c.sent));
       c.sent++;
-      inFlight++;
+      this.inFlight++;
     }
-    socket?.uncork();
-    c.scheduled = false;
-  };
-  const schedule = (c: Conn) => {
-    if (c.scheduled) return;
-    c.scheduled = true;
-    queueMicrotask(() => pump(c));
-  };
+    c.socket?.uncork();
+  }
 
-  for (const c of conns) {
-    c.ws.on('message', (raw: RawData) => {
-      const now = performance.now();
-      if (c.acked >= c.sent) {
-        bad++;
-        return;
-      }
-      const seq = c.acked++;
-      inFlight--;
-      const data = asBuffer(raw);
-      const id = replyId(data);
-      if (data.indexOf(eventMark) === -1 || (id !== -1 && id !== seq)) bad++;
-      if (phase === 'measure') {
-        replies++;
-        histogram.recordMs(now - (c.sentAt[seq % window] as number));
-        schedule(c);
-      } else if (phase === 'warmup') {
-        schedule(c);
-      } else if (inFlight === 0) {
-        onDrained?.();
-      }
+  private onReply(c: Conn, raw: RawData): void {
+    const now = performance.now();
+    if (c.acked >= c.sent) {
+      this.bad++;
+      return;
+    }
+    const seq = c.acked++;
+    this.inFlight--;
+    const data = asBuffer(raw);
+    const id = replyId(data);
+    if (data.indexOf(this.eventMark) === -1 || (id !== -1 && id !== seq)) this.bad++;
+    if (this.phase === 'measure') {
+      this.replies++;
+      this.histogram.recordMs(now - (c.sentAt[seq % this.options.window] as number));
+    }
+    if (this.phase === 'drain') {
+      if (this.inFlight === 0) this.onDrained?.();
+    } else if (!c.scheduled) {
+      // All frames of one TCP read are emitted synchronously, so a microtask
+      // refills the window once per read instead of once per reply.
+      c.scheduled = true;
+      queueMicrotask(() => this.pump(c));
+    }
+  }
+
+  start(): void {
+    this.phase = 'run';
+    for (const c of this.conns) this.pump(c);
+  }
+
+  beginMeasure(): void {
+    this.phase = 'measure';
+  }
+
+  endMeasure(): void {
+    this.phase = 'run';
+  }
+
+  /** Stops sending and waits (at most 3 s) for the replies still in flight. */
+  stop(): Promise<void> {
+    this.phase = 'drain';
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.onDrained = undefined;
+        resolve();
+      }, 3000);
+      this.onDrained = () => {
+        clearTimeout(timer);
+        this.onDrained = undefined;
+        resolve();
+      };
     });
   }
 
-  return new Promise((resolve) => {
-    for (const c of conns) pump(c);
-    setTimeout(() => {
-      phase = 'measure';
-      cpu.reset();
-      measureStart = performance.now();
-      options.onMeasureStart?.();
-      setTimeout(() => {
-        phase = 'drain';
-        measureEnd = performance.now();
-        generatorCpu = cpu.fraction();
-        options.onMeasureEnd?.();
-        const finish = () => {
-          clearTimeout(timer);
-          for (const c of conns) c.ws.removeAllListeners('message');
-          const seconds = (measureEnd - measureStart) / 1000;
-          resolve({
-            replies,
-            seconds,
-            rate: replies / seconds,
-            p50Ms: histogram.percentileMs(50),
-            p99Ms: histogram.percentileMs(99),
-            maxMs: histogram.maxMs(),
-            bad,
-            lost: inFlight,
-            generatorCpu,
-          });
-        };
-        const timer = setTimeout(finish, 3000);
-        onDrained = finish;
-        if (inFlight === 0) finish();
-      }, options.durationMs);
-    }, options.warmupMs);
-  });
+  result(): DriverResult {
+    // Whatever did not come back by the end is lost (the count is final).
+    this.lost = this.inFlight;
+    const warnings: string[] = [];
+    if (this.bad > 0) warnings.push(`${this.bad} wrong replies`);
+    if (this.lost > 0) warnings.push(`${this.lost} replies missing`);
+    if (this.replies === 0) warnings.push('no replies');
+    return {
+      count: this.replies,
+      p50Ms: this.histogram.percentileMs(50),
+      p99Ms: this.histogram.percentileMs(99),
+      notes: [],
+      warnings,
+    };
+  }
 }

@@ -1,12 +1,9 @@
 /**
  * What a scenario is, what it measures, and the helpers they share.
  */
-import type { WebSocket } from 'ws';
 import type { BenchConfig } from './cli.js';
-import { closeAll, openMany } from './client.js';
-import { type LoadOptions, runLoad } from './load.js';
-import type { CpuSample, ServerKind } from './protocol.js';
-import { cpuFraction, ServerProcess } from './server-process.js';
+import type { ServerKind } from './protocol.js';
+import { ServerProcess } from './server-process.js';
 
 export interface Measurement {
   /** The scenario's headline number (see `Scenario.metric`). */
@@ -39,9 +36,39 @@ export interface Scenario {
   /** What p50/p99 are percentiles of, e.g. "round trip". */
   latency?: string;
   target?: Target;
+  /**
+   * Rate scenarios: all servers run side by side and are measured in
+   * alternating slices (see lib/interleave.ts). Used instead of `run`.
+   */
+  interleaved?: InterleavedSpec;
   /** Set for scenarios that are stubs: printed instead of running anything. */
   notMeasured?: string;
   run?: (ctx: ScenarioContext, kind: ServerKind) => Promise<Measurement>;
+}
+
+export interface DriverResult {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  notes: string[];
+  warnings: string[];
+}
+
+/** A load that can be switched on and off over the same server. */
+export interface Driver {
+  start(): void;
+  beginMeasure(): void;
+  endMeasure(): void;
+  /** Stops the load and waits (bounded) until nothing is in flight. */
+  stop(): Promise<void>;
+  result(): DriverResult;
+}
+
+export interface InterleavedSpec {
+  auth: boolean;
+  /** What `count` counts, for the notes ("replies", "open+close"). */
+  countLabel: string;
+  open(ctx: ScenarioContext, server: ServerProcess): Promise<{ driver: Driver; close(): void }>;
 }
 
 export interface ScenarioContext {
@@ -93,56 +120,5 @@ export async function withServer<T>(
     throw err;
   } finally {
     await server.stop();
-  }
-}
-
-export function formatPercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
-
-/**
- * The request/response measurement used by the echo and pipeline scenarios:
- * open the connections, run the windowed load, sample both processes' CPU.
- */
-export async function requestResponse(
-  ctx: ScenarioContext,
-  server: ServerProcess,
-  load: Pick<LoadOptions, 'frame' | 'replyEvent'>,
-): Promise<Measurement> {
-  const { config } = ctx;
-  const sockets: WebSocket[] = await openMany(server.url, config.connections);
-  try {
-    let cpuStart: Promise<CpuSample> | undefined;
-    let cpuEnd: Promise<CpuSample> | undefined;
-    const result = await runLoad({
-      sockets,
-      window: config.window,
-      warmupMs: config.warmupS * 1000,
-      durationMs: config.durationS * 1000,
-      ...load,
-      onMeasureStart: () => {
-        cpuStart = server.cpu();
-      },
-      onMeasureEnd: () => {
-        cpuEnd = server.cpu();
-      },
-    });
-    const serverCpu = cpuStart && cpuEnd ? cpuFraction(await cpuStart, await cpuEnd) : Number.NaN;
-    const warnings: string[] = [];
-    if (result.bad > 0) warnings.push(`${result.bad} wrong replies`);
-    if (result.lost > 0) warnings.push(`${result.lost} replies missing`);
-    if (result.replies === 0) warnings.push('no replies');
-    return {
-      value: result.rate,
-      p50Ms: result.p50Ms,
-      p99Ms: result.p99Ms,
-      notes: [
-        `cpu srv ${formatPercent(serverCpu)} gen ${formatPercent(result.generatorCpu)}`,
-        `${result.replies} replies in ${result.seconds.toFixed(1)} s`,
-      ],
-      warnings,
-    };
-  } finally {
-    closeAll(sockets);
   }
 }

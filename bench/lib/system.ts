@@ -83,3 +83,24 @@ export function pinSelf(cpu: number): boolean {
     return false;
   }
 }
+
+/**
+ * CPU time (ms) the whole machine spent busy so far, all cores together, from
+ * /proc/stat (user, nice, system, irq, softirq, steal; not idle or iowait).
+ * Minus what the server and the generator used over the same window, this is
+ * what everything else used: other processes, and kernel work not charged to
+ * either process. Undefined when /proc/stat is unreadable.
+ */
+export function machineBusyMs(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>(
+      (a, b) => a + (b ?? 0),
+      0,
+    );
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}

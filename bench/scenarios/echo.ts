@@ -4,7 +4,8 @@
  */
 import { formatRate } from '../lib/format.js';
 import { ECHO_EVENT, echoFrame } from '../lib/messages.js';
-import { ratioAtLeast, requestResponse, type Scenario, withServer } from '../lib/scenario.js';
+import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
+import { windowedSpec } from '../lib/windowed.js';
 
 export const echo: Scenario = {
   number: 1,
@@ -13,8 +14,5 @@ export const echo: Scenario = {
   metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
   latency: 'round trip',
   target: ratioAtLeast(0.85),
-  run: (ctx, kind) =>
-    withServer(ctx, kind, { auth: false }, (server) =>
-      requestResponse(ctx, server, { frame: echoFrame, replyEvent: ECHO_EVENT }),
-    ),
+  interleaved: windowedSpec({ frame: echoFrame, replyEvent: ECHO_EVENT }),
 };

@@ -1,6 +1,7 @@
 import type { Scenario } from '../lib/scenario.js';
 import { echo } from './echo.js';
+import { handshake } from './handshake.js';
 import { pipeline } from './pipeline.js';
 
 /** Every scenario, in the order of the issue. */
-export const SCENARIOS: Scenario[] = [echo, pipeline];
+export const SCENARIOS: Scenario[] = [echo, pipeline, handshake];

@@ -7,7 +7,8 @@
  */
 import { formatRate } from '../lib/format.js';
 import { PROFILE_REPLY_EVENT, profileFrame } from '../lib/messages.js';
-import { ratioAtLeast, requestResponse, type Scenario, withServer } from '../lib/scenario.js';
+import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
+import { windowedSpec } from '../lib/windowed.js';
 
 export const pipeline: Scenario = {
   number: 2,
@@ -16,8 +17,5 @@ export const pipeline: Scenario = {
   metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
   latency: 'round trip',
   target: ratioAtLeast(0.6),
-  run: (ctx, kind) =>
-    withServer(ctx, kind, { auth: false }, (server) =>
-      requestResponse(ctx, server, { frame: profileFrame, replyEvent: PROFILE_REPLY_EVENT }),
-    ),
+  interleaved: windowedSpec({ frame: profileFrame, replyEvent: PROFILE_REPLY_EVENT }),
 };

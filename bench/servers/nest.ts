@@ -27,16 +27,10 @@ import {
   WsException,
 } from '@nestjs/websockets';
 import { WebSocket, type WebSocketServer as WsServer } from 'ws';
-import {
-  JWT_SECRET,
-  PROFILE_SCOPE,
-  type ServerOptions,
-  type ServerStats,
-  WS_PATH,
-} from '../lib/protocol.js';
+import { PROFILE_SCOPE, type ServerOptions, type ServerStats, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
 import { UpdateProfileDto } from './profile.dto.js';
-import { anonymousSession, type Session, sessionFromRequest } from './session.js';
+import { anonymousSession, JWT_KEY, type Session, sessionFromRequest } from './session.js';
 
 const BENCH_OPTIONS = Symbol('BENCH_OPTIONS');
 
@@ -103,7 +97,7 @@ class BenchGateway implements OnGatewayConnection {
 
 host(async (options) => {
   @Module({
-    imports: [JwtModule.register({ secret: JWT_SECRET, verifyOptions: { algorithms: ['HS256'] } })],
+    imports: [JwtModule.register({ secret: JWT_KEY, verifyOptions: { algorithms: ['HS256'] } })],
     providers: [BenchGateway, { provide: BENCH_OPTIONS, useValue: options }],
   })
   class BenchModule {}

@@ -1,0 +1,131 @@
+/**
+ * Interleaved measurement of rate scenarios.
+ *
+ * On this 2-vCPU VM the same run can differ by 10-30% from one minute to the
+ * next (and loopback connection rates by far more), which would end up in the
+ * ratios if raw ws ran in the first minute and the gateways later. So all
+ * servers of a rate scenario are started (each in its own process, idle while
+ * not driven), and the measured duration is cut into slices that alternate
+ * between them: raw, nest, module, then nest, module, raw, ... Each server gets
+ * the same total measured time, spread over the same stretch of wall clock.
+ *
+ * Per server: one warm-up (not counted), then per slice a short ramp-up (not
+ * counted), the measured slice, and a drain, so that no server is busy while
+ * another one is measured.
+ */
+import { performance } from 'node:perf_hooks';
+import { formatPercent } from './format.js';
+import type { CpuSample, ServerKind } from './protocol.js';
+import type { Driver, InterleavedSpec, Measurement, ScenarioContext } from './scenario.js';
+import { ServerProcess } from './server-process.js';
+import { sleep } from './stats.js';
+import { machineBusyMs } from './system.js';
+
+interface Entry {
+  kind: ServerKind;
+  server: ServerProcess;
+  driver: Driver;
+  close(): void;
+  measuredMs: number;
+  serverCpuMicros: number;
+  serverWallMs: number;
+  generatorCpuMicros: number;
+  /** Busy ms of the whole machine over the measured slices (see machineBusyMs). */
+  machineBusyMs: number;
+}
+
+const RAMP_MS = 250;
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+export async function runInterleaved(
+  ctx: ScenarioContext,
+  kinds: ServerKind[],
+  spec: InterleavedSpec,
+): Promise<Map<ServerKind, Measurement | Error>> {
+  const { config } = ctx;
+  const results = new Map<ServerKind, Measurement | Error>();
+  const entries: Entry[] = [];
+  try {
+    for (const kind of kinds) {
+      let server: ServerProcess | undefined;
+      try {
+        server = await ServerProcess.start(kind, { auth: spec.auth, cpu: ctx.serverCpu });
+        const { driver, close } = await spec.open(ctx, server);
+        entries.push({
+          kind,
+          server,
+          driver,
+          close,
+          measuredMs: 0,
+          serverCpuMicros: 0,
+          serverWallMs: 0,
+          generatorCpuMicros: 0,
+          machineBusyMs: 0,
+        });
+      } catch (err) {
+        server?.kill();
+        results.set(kind, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+
+    for (const e of entries) {
+      e.driver.start();
+      await sleep(config.warmupS * 1000);
+      await e.driver.stop();
+    }
+
+    const slices = Math.max(1, Math.round(config.durationS / config.sliceS));
+    const sliceMs = (config.durationS * 1000) / slices;
+    for (let round = 0; round < slices; round++) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[(round + i) % entries.length] as Entry;
+        e.driver.start();
+        await sleep(RAMP_MS);
+        const cpu0: CpuSample = await e.server.cpu();
+        const gen0 = cpuMicros();
+        const busy0 = machineBusyMs();
+        const t0 = performance.now();
+        e.driver.beginMeasure();
+        await sleep(sliceMs);
+        e.driver.endMeasure();
+        const t1 = performance.now();
+        const gen1 = cpuMicros();
+        const busy1 = machineBusyMs();
+        const cpu1 = await e.server.cpu();
+        await e.driver.stop();
+        e.measuredMs += t1 - t0;
+        e.generatorCpuMicros += gen1 - gen0;
+        e.serverCpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
+        e.serverWallMs += cpu1.at - cpu0.at;
+        e.machineBusyMs += busy0 !== undefined && busy1 !== undefined ? busy1 - busy0 : Number.NaN;
+      }
+    }
+
+    for (const e of entries) {
+      const r = e.driver.result();
+      const seconds = e.measuredMs / 1000;
+      const serverMs = e.serverCpuMicros / 1000;
+      const generatorMs = e.generatorCpuMicros / 1000;
+      const otherMs = e.machineBusyMs - serverMs - generatorMs;
+      results.set(e.kind, {
+        value: r.count / seconds,
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        notes: [
+          `cpu srv ${formatPercent(serverMs / e.serverWallMs)} gen ${formatPercent(generatorMs / e.measuredMs)} other ${formatPercent(Math.max(0, otherMs) / e.measuredMs)}`,
+          `${r.count} ${spec.countLabel} in ${slices} x ${(sliceMs / 1000).toFixed(1)} s`,
+          ...r.notes,
+        ],
+        warnings: r.warnings,
+      });
+    }
+  } finally {
+    for (const e of entries) e.close();
+    await Promise.all(entries.map((e) => e.server.stop()));
+  }
+  return results;
+}
