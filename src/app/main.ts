@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { type AddressInfo } from 'node:net';
+import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
+import { loadConfig } from './config.js';
+import { createReferenceApp } from './create-app.js';
+import { createAppLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createAppLogger(config);
+  const app = await createReferenceApp(config, logger);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const seedEcho = await app.get(SecureWsAdapter).listenerAddress(config.seedEchoPort, config.host);
+  logger.info(
+    {
+      http: `http://${config.host}:${port}`,
+      ws: `ws://${config.host}:${port}/ws`,
+      seedEcho: `ws://${config.host}:${seedEcho.port}`,
+    },
+    'Reference app listening',
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
