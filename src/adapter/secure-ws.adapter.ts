@@ -32,6 +32,11 @@ function normalizePath(path: string | undefined): string {
   return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
 }
 
+/** Listeners on a fixed port share it; each listener on port 0 gets a port of its own. */
+function listenerKey(port: number, host: string, path: string | undefined): string {
+  return port === 0 && path !== undefined ? `${host}:0 ${path}` : `${host}:${port}`;
+}
+
 function pathOf(url: string | undefined): string {
   const end = url?.indexOf('?') ?? -1;
   return normalizePath(end === -1 ? url : url?.slice(0, end));
@@ -99,15 +104,22 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     this.route(httpServer, path, server);
     for (const listener of this.options.listeners) {
       if (normalizePath(listener.path) === path) {
-        this.route(this.ownServer(listener.port, listener.host ?? '127.0.0.1'), '*', server);
+        this.route(this.ownServer(listener.port, listener.host ?? '127.0.0.1', path), '*', server);
       }
     }
     return wss;
   }
 
-  /** The address a listener of `options.listeners` (or a gateway's own port) is bound to. */
-  async listenerAddress(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
-    const server = this.ownServers.get(`${host}:${port}`);
+  /**
+   * The address a listener of `options.listeners` (or a gateway's own port)
+   * is bound to. Listeners on port 0 each get their own port: name the path.
+   */
+  async listenerAddress(port: number, host = '127.0.0.1', path?: string): Promise<AddressInfo> {
+    const server =
+      this.ownServers.get(listenerKey(port, host, path)) ??
+      (port === 0 && path === undefined
+        ? [...this.ownServers].find(([key]) => key.startsWith(`${host}:0 `))?.[1]
+        : undefined);
     if (!server) throw new Error(`SecureWsAdapter: no listener on ${host}:${port}.`);
     if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
     return server.address() as AddressInfo;
@@ -123,8 +135,8 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     return server;
   }
 
-  private ownServer(port: number, host: string | undefined): Server {
-    const key = `${host ?? '127.0.0.1'}:${port}`;
+  private ownServer(port: number, host: string | undefined, path?: string): Server {
+    const key = listenerKey(port, host ?? '127.0.0.1', path);
     let server = this.ownServers.get(key);
     if (!server) {
       server = createServer((_request, response) => {

@@ -10,12 +10,19 @@ async function main(): Promise<void> {
   const logger = createAppLogger(config);
   const app = await createReferenceApp(config, logger);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const seedEcho = await app.get(SecureWsAdapter).listenerAddress(config.seedEchoPort, config.host);
+  const adapter = app.get(SecureWsAdapter);
+  const seedEcho = await adapter.listenerAddress(config.seedEchoPort, config.host, '/seed/echo');
+  const seedSecure = await adapter.listenerAddress(
+    config.seedSecurePort,
+    config.host,
+    '/seed/secure',
+  );
   logger.info(
     {
       http: `http://${config.host}:${port}`,
       ws: `ws://${config.host}:${port}/ws`,
       seedEcho: `ws://${config.host}:${seedEcho.port}`,
+      seedSecure: `ws://${config.host}:${seedSecure.port}`,
     },
     'Reference app listening',
   );
