@@ -72,7 +72,11 @@ describe('JWT verification at connect', () => {
       () => `${signJwt(valid('u'), { key: keys.secret }).slice(0, -4)}AAAA`,
       'UNAUTHENTICATED',
     ],
-    ['another secret', () => signJwt(valid('u'), { key: `${keys.secret}-other` }), 'UNAUTHENTICATED'],
+    [
+      'another secret',
+      () => signJwt(valid('u'), { key: `${keys.secret}-other` }),
+      'UNAUTHENTICATED',
+    ],
     ['alg none', () => signJwt(valid('u'), { alg: 'none', key: '' }), 'UNAUTHENTICATED'],
     [
       'HS256 signed with the RSA public key PEM as secret',
@@ -162,7 +166,12 @@ describe('JWT verification at connect', () => {
     );
     expect(presented.length).toBeGreaterThan(10);
     const secrets = presented.flatMap((token) => [token, token.split('.')[2] ?? '']);
-    expect(logsHoldNone(t, secrets.filter((secret) => secret.length >= 20))).toBe(true);
+    expect(
+      logsHoldNone(
+        t,
+        secrets.filter((secret) => secret.length >= 20),
+      ),
+    ).toBe(true);
     expect(logsHoldNone(t, [keys.secret])).toBe(true);
   });
 });
@@ -184,10 +193,7 @@ describe('auth options, checked at start-up', () => {
       {},
       'SecureWsModule: "auth" needs a "secret", a "publicKey" or "publicKeys" to verify tokens with.',
     ],
-    [
-      { publicKey: 'not a pem' },
-      'SecureWsModule: "auth.publicKey" is not a PEM public key.',
-    ],
+    [{ publicKey: 'not a pem' }, 'SecureWsModule: "auth.publicKey" is not a PEM public key.'],
     [
       { publicKey: publicPem, algorithms: ['HS256'] as never },
       'SecureWsModule: "auth.algorithms" includes HS256 but no "auth.secret" is set.',
