@@ -212,6 +212,16 @@ describe('auth options, checked at start-up', () => {
     );
   });
 
+  it('verifies ES256 with a single public key and no kid', async () => {
+    const { JwtVerifier } = await import('../../src/auth/jwt-verifier.js');
+    const keys = generateTestKeys();
+    const verifier = new JwtVerifier(resolveAuthOptions({ publicKey: keys.ec.publicPem }));
+    const token = signJwt(claims('ec-user'), { alg: 'ES256', key: keys.ec.privateKey });
+    expect(verifier.verify(token)).toMatchObject({ ok: true, session: { userId: 'ec-user' } });
+    const rs = signJwt(claims('rs-user'), { alg: 'RS256', key: keys.rsa.privateKey });
+    expect(verifier.verify(rs)).toMatchObject({ ok: false, reason: 'algorithm RS256 not allowed' });
+  });
+
   it('verifies an unknown-kid flood without any signature check', async () => {
     const { JwtVerifier } = await import('../../src/auth/jwt-verifier.js');
     const verifier = new JwtVerifier(resolveAuthOptions({ publicKeys: { k: publicPem } }));

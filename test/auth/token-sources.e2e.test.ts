@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
 import { UpgradeRefused } from '../../src/testing/ws-test-client.js';
 import { type AuthTestApp, createAuthApp } from './support/auth-app.js';
 import { bearer, generateTestKeys, hs } from './support/tokens.js';
@@ -98,6 +99,14 @@ describe('refuseWithHttp: refusals answered before the upgrade', () => {
     expect(refused).toBeInstanceOf(UpgradeRefused);
     expect((refused as UpgradeRefused).status).toBe(401);
     expect(JSON.parse((refused as UpgradeRefused).body)).toEqual({ code });
+  });
+
+  it('answers a revoked user with HTTP 403 SESSION_REVOKED', async () => {
+    await t.app.get(WsSessionRegistry).revokeUser('banned');
+    const refused = await t
+      .connect('/secure', bearer(hs(secret, 'banned')))
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 403, body: '{"code":"SESSION_REVOKED"}' });
   });
 
   it('opens with a good token, verified once before the upgrade', async () => {
