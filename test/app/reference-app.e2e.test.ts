@@ -16,7 +16,7 @@ describe('the reference app', () => {
     const config = loadConfig({ PORT: '0', SEED_ECHO_PORT: '0', SEED_SECURE_PORT: '0' });
     app = await createReferenceApp(config, captureLogs().logger);
     base = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const echo = await app.get(SecureWsAdapter).listenerAddress(0, '127.0.0.1');
+    const echo = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
     seedEcho = `ws://127.0.0.1:${echo.port}`;
   });
   afterAll(() => app.close());
