@@ -32,11 +32,6 @@ function normalizePath(path: string | undefined): string {
   return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
 }
 
-/** Listeners on a fixed port share it; each listener on port 0 gets a port of its own. */
-function listenerKey(port: number, host: string, path: string | undefined): string {
-  return port === 0 && path !== undefined ? `${host}:0 ${path}` : `${host}:${port}`;
-}
-
 function pathOf(url: string | undefined): string {
   const end = url?.indexOf('?') ?? -1;
   return normalizePath(end === -1 ? url : url?.slice(0, end));
@@ -52,7 +47,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   /** Gateway paths served on each HTTP server. */
   private readonly routes = new Map<Server, Map<string, GatewayServer>>();
   private readonly upgradeListeners = new Map<Server, UpgradeListener>();
-  /** HTTP servers this adapter created (gateway ports, listeners); it closes them. */
+  /** HTTP servers this adapter created, by gateway port or listener path; it closes them. */
   private readonly ownServers = new Map<string, Server>();
   private cachedRuntime: ConnectionRuntime | undefined;
 
@@ -100,27 +95,22 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       connections: new Set(),
     };
     this.servers.set(wss, server);
-    const httpServer = port === 0 ? this.appHttpServer() : this.ownServer(port, undefined);
+    const httpServer =
+      port === 0 ? this.appHttpServer() : this.ownServer(`port:${port}`, port, undefined);
     this.route(httpServer, path, server);
     for (const listener of this.options.listeners) {
       if (normalizePath(listener.path) === path) {
-        this.route(this.ownServer(listener.port, listener.host ?? '127.0.0.1', path), '*', server);
+        const own = this.ownServer(`listener:${path}`, listener.port, listener.host ?? '127.0.0.1');
+        this.route(own, '*', server);
       }
     }
     return wss;
   }
 
-  /**
-   * The address a listener of `options.listeners` (or a gateway's own port)
-   * is bound to. Listeners on port 0 each get their own port: name the path.
-   */
-  async listenerAddress(port: number, host = '127.0.0.1', path?: string): Promise<AddressInfo> {
-    const server =
-      this.ownServers.get(listenerKey(port, host, path)) ??
-      (port === 0 && path === undefined
-        ? [...this.ownServers].find(([key]) => key.startsWith(`${host}:0 `))?.[1]
-        : undefined);
-    if (!server) throw new Error(`SecureWsAdapter: no listener on ${host}:${port}.`);
+  /** The address of the listener (see the `listeners` option) that serves the gateway at `path`. */
+  async listenerAddress(path: string): Promise<AddressInfo> {
+    const server = this.ownServers.get(`listener:${normalizePath(path)}`);
+    if (!server) throw new Error(`SecureWsAdapter: no listener serves the path "${path}".`);
     if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
     return server.address() as AddressInfo;
   }
@@ -135,8 +125,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     return server;
   }
 
-  private ownServer(port: number, host: string | undefined, path?: string): Server {
-    const key = listenerKey(port, host ?? '127.0.0.1', path);
+  private ownServer(key: string, port: number, host: string | undefined): Server {
     let server = this.ownServers.get(key);
     if (!server) {
       server = createServer((_request, response) => {

@@ -11,12 +11,8 @@ async function main(): Promise<void> {
   const app = await createReferenceApp(config, logger);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const adapter = app.get(SecureWsAdapter);
-  const seedEcho = await adapter.listenerAddress(config.seedEchoPort, config.host, '/seed/echo');
-  const seedSecure = await adapter.listenerAddress(
-    config.seedSecurePort,
-    config.host,
-    '/seed/secure',
-  );
+  const seedEcho = await adapter.listenerAddress('/seed/echo');
+  const seedSecure = await adapter.listenerAddress('/seed/secure');
   logger.info(
     {
       http: `http://${config.host}:${port}`,

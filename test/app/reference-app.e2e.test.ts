@@ -26,7 +26,7 @@ describe('the reference app', () => {
     });
     app = await createReferenceApp(config, captureLogs().logger);
     base = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const echo = await app.get(SecureWsAdapter).listenerAddress(0, '127.0.0.1', '/seed/echo');
+    const echo = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
     seedEcho = `ws://127.0.0.1:${echo.port}`;
   });
   afterAll(() => app.close());

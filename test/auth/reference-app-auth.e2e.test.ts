@@ -27,7 +27,7 @@ describe('the reference app: authentication', () => {
     });
     app = await createReferenceApp(config, logs.logger);
     ws = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/ws`;
-    const secure = await app.get(SecureWsAdapter).listenerAddress(0, '127.0.0.1', '/seed/secure');
+    const secure = await app.get(SecureWsAdapter).listenerAddress('/seed/secure');
     seedSecure = `ws://127.0.0.1:${secure.port}`;
   });
   afterAll(() => app.close());
