@@ -1,0 +1,31 @@
+import { type IncomingMessage } from 'node:http';
+import { type WebSocket, type WebSocketServer } from 'ws';
+import { type Connection } from '../connection/connection.js';
+
+/** How a gateway reads frames: the contract's JSON envelope, or plain text. */
+export type GatewayFormat = 'json' | 'text';
+
+/** The event a plain-text gateway's handler subscribes to (`@SubscribeMessage(TEXT_EVENT)`). */
+export const TEXT_EVENT = 'text';
+
+/** What the module adds to `@WebSocketGateway()` options. */
+export interface SecureGatewayOptions {
+  path?: string;
+  /** @default 'json' */
+  format?: GatewayFormat;
+  /** `false`: this gateway's connections skip the module's authentication. @default true */
+  auth?: boolean;
+}
+
+export type ConnectCallback = (client: WebSocket, request: IncomingMessage) => void;
+
+/** One WebSocket endpoint (a path on a port) and the gateways bound to it. */
+export interface GatewayServer {
+  readonly path: string;
+  readonly format: GatewayFormat;
+  /** `false` when the gateway opted out of the module's authentication (`auth: false`). */
+  readonly auth: boolean;
+  readonly wss: WebSocketServer;
+  readonly connectCallbacks: ConnectCallback[];
+  readonly connections: Set<Connection>;
+}

@@ -1,0 +1,261 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { type Duplex } from 'node:stream';
+import { Inject, Injectable, type WsMessageHandler } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AbstractWsAdapter } from '@nestjs/websockets';
+import { type Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { WsErrorCode } from '../errors/error-codes.js';
+import { resolveRootLogger } from '../logging/root-logger.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import {
+  CONNECTION_AUTHENTICATOR,
+  type ConnectionAuthenticator,
+} from './connection-authenticator.js';
+import {
+  type ConnectCallback,
+  type GatewayServer,
+  type SecureGatewayOptions,
+} from './gateway-server.js';
+import { refuseUpgrade } from './http-refusal.js';
+
+type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+function normalizePath(path: string | undefined): string {
+  if (!path) return '/';
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
+}
+
+function pathOf(url: string | undefined): string {
+  const end = url?.indexOf('?') ?? -1;
+  return normalizePath(end === -1 ? url : url?.slice(0, end));
+}
+
+/**
+ * The WebSocket adapter of the module. Use it with
+ * `app.useWebSocketAdapter(app.get(SecureWsAdapter))`.
+ */
+@Injectable()
+export class SecureWsAdapter extends AbstractWsAdapter {
+  private readonly servers = new Map<WebSocketServer, GatewayServer>();
+  /** Gateway paths served on each HTTP server. */
+  private readonly routes = new Map<Server, Map<string, GatewayServer>>();
+  private readonly upgradeListeners = new Map<Server, UpgradeListener>();
+  /** HTTP servers this adapter created, by gateway port or listener path; it closes them. */
+  private readonly ownServers = new Map<string, Server>();
+  private cachedRuntime: ConnectionRuntime | undefined;
+
+  constructor(
+    @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
+    private readonly httpAdapterHost: HttpAdapterHost,
+    private readonly registry: ConnectionRegistry,
+    @Inject(SECURE_WS_PLUGINS) private readonly plugins: SecureWsPlugin[],
+    @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
+  ) {
+    super();
+  }
+
+  /** Resolved on first use, when every provider of the app exists. */
+  get runtime(): ConnectionRuntime {
+    this.cachedRuntime ??= {
+      options: this.options,
+      logger: resolveRootLogger(this.options.logger),
+      plugins: this.plugins,
+      frameLimits: { maxDepth: this.options.maxJsonDepth, maxKeys: this.options.maxJsonKeys },
+    };
+    return this.cachedRuntime;
+  }
+
+  get logger(): Logger {
+    return this.runtime.logger;
+  }
+
+  override create(port: number, gatewayOptions: SecureGatewayOptions = {}): WebSocketServer {
+    const path = normalizePath(gatewayOptions.path);
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.options.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: this.authenticator.selectProtocol?.bind(this.authenticator),
+    });
+    wss.on('error', (error) => this.logger.error({ err: error, path }, 'WebSocket server error'));
+    const server: GatewayServer = {
+      path,
+      format: gatewayOptions.format ?? 'json',
+      auth: gatewayOptions.auth !== false,
+      wss,
+      connectCallbacks: [],
+      connections: new Set(),
+    };
+    this.servers.set(wss, server);
+    const httpServer =
+      port === 0 ? this.appHttpServer() : this.ownServer(`port:${port}`, port, undefined);
+    this.route(httpServer, path, server);
+    for (const listener of this.options.listeners) {
+      if (normalizePath(listener.path) === path) {
+        const own = this.ownServer(`listener:${path}`, listener.port, listener.host ?? '127.0.0.1');
+        this.route(own, '*', server);
+      }
+    }
+    return wss;
+  }
+
+  /** The address of the listener (see the `listeners` option) that serves the gateway at `path`. */
+  async listenerAddress(path: string): Promise<AddressInfo> {
+    const server = this.ownServers.get(`listener:${normalizePath(path)}`);
+    if (!server) throw new Error(`SecureWsAdapter: no listener serves the path "${path}".`);
+    if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+    return server.address() as AddressInfo;
+  }
+
+  private appHttpServer(): Server {
+    const server = (this.httpServer ?? this.httpAdapterHost.httpAdapter?.getHttpServer()) as
+      | Server
+      | undefined;
+    if (!server) {
+      throw new Error('SecureWsAdapter: the app has no HTTP server to attach gateways to.');
+    }
+    return server;
+  }
+
+  private ownServer(key: string, port: number, host: string | undefined): Server {
+    let server = this.ownServers.get(key);
+    if (!server) {
+      server = createServer((_request, response) => {
+        response.writeHead(426, { 'Content-Type': 'application/json', Connection: 'close' });
+        response.end(JSON.stringify({ code: 'UPGRADE_REQUIRED' }));
+      });
+      server.on('error', (error) => this.logger.error({ err: error, port }, 'Listener failed'));
+      server.listen(port, host);
+      this.ownServers.set(key, server);
+    }
+    return server;
+  }
+
+  private route(httpServer: Server, path: string, server: GatewayServer): void {
+    let paths = this.routes.get(httpServer);
+    if (!paths) {
+      paths = new Map();
+      this.routes.set(httpServer, paths);
+      const routes = paths;
+      const listener: UpgradeListener = (request, socket, head) => {
+        const target = routes.get('*') ?? routes.get(pathOf(request.url));
+        if (target) {
+          this.handleUpgrade(target, request, socket, head).catch((error: unknown) => {
+            this.logger.error({ err: error }, 'Upgrade failed');
+            socket.destroy();
+          });
+        } else if (httpServer.listenerCount('upgrade') === 1) {
+          refuseUpgrade(socket, { status: 404, code: 'NOT_FOUND' });
+        }
+      };
+      httpServer.on('upgrade', listener);
+      this.upgradeListeners.set(httpServer, listener);
+    }
+    paths.set(path, server);
+  }
+
+  private async handleUpgrade(
+    server: GatewayServer,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const refusal = this.registry.shuttingDown
+      ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
+      : (this.firstPluginRefusal(request) ??
+        (await this.authenticator.checkUpgrade?.(request, server)));
+    if (refusal) {
+      for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code);
+      refuseUpgrade(socket, refusal);
+      return;
+    }
+    if (socket.destroyed) return;
+    server.wss.handleUpgrade(request, socket, head, (client) =>
+      this.accept(server, client, request),
+    );
+  }
+
+  private firstPluginRefusal(request: IncomingMessage) {
+    for (const plugin of this.plugins) {
+      const refusal = plugin.checkHandshake?.(request);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  }
+
+  private accept(server: GatewayServer, client: WebSocket, request: IncomingMessage): void {
+    const connection = new Connection(client, request, server, this.runtime);
+    server.connections.add(connection);
+    this.registry.add(connection);
+    client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
+    client.on('pong', () => {
+      connection.awaitingPong = false;
+    });
+    client.on('error', (error: Error & { code?: string }) =>
+      connection.logger.debug({ code: error.code, reason: error.message }, 'Protocol error'),
+    );
+    client.once('close', (code: number) => {
+      server.connections.delete(connection);
+      this.registry.remove(connection);
+      connection.onClosed(code);
+    });
+    for (const plugin of this.plugins) plugin.onHandshake?.('accepted');
+    Promise.resolve(this.authenticator.admit(connection))
+      .then((admitted) => (admitted ? connection.open() : undefined))
+      .catch((error: unknown) => {
+        connection.logger.error({ err: error }, 'Admission failed');
+        client.terminate();
+      });
+  }
+
+  override bindClientConnect(server: WebSocketServer, callback: ConnectCallback): void {
+    this.servers.get(server)?.connectCallbacks.push(callback);
+  }
+
+  override bindClientDisconnect(client: WebSocket, callback: (reason?: unknown) => void): void {
+    connectionOf(client)?.disconnectCallbacks.push(callback);
+  }
+
+  bindMessageHandlers(client: WebSocket, handlers: WsMessageHandler[]): void {
+    const connection = connectionOf(client);
+    if (!connection) return;
+    for (const handler of handlers) {
+      if (typeof handler.message === 'string') {
+        connection.handlers.set(handler.message, handler.callback as (data: unknown) => unknown);
+      }
+    }
+  }
+
+  override async close(wss: WebSocketServer): Promise<void> {
+    const server = this.servers.get(wss);
+    if (!server) return;
+    for (const connection of server.connections) connection.socket.terminate();
+    this.servers.delete(wss);
+    await new Promise((resolve) => wss.close(resolve));
+  }
+
+  override async dispose(): Promise<void> {
+    for (const [httpServer, listener] of this.upgradeListeners) httpServer.off('upgrade', listener);
+    this.upgradeListeners.clear();
+    this.routes.clear();
+    await Promise.all(
+      [...this.ownServers.values()].map(
+        (server) =>
+          new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(resolve);
+          }),
+      ),
+    );
+    this.ownServers.clear();
+  }
+}

@@ -1,0 +1,45 @@
+/** The reference app's settings, read from the environment (see `.env.example`). */
+export interface AppConfig {
+  nodeEnv: string;
+  host: string;
+  port: number;
+  seedEchoPort: number;
+  seedSecurePort: number;
+  /** `undefined` in development when JWT_SECRET is absent: a random one is made. */
+  jwtSecret: string | undefined;
+  redisUrl: string | undefined;
+  logLevel: string;
+  logFile: string | undefined;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new Error(`${name} must be a port number from 0 to 65535, got "${raw}".`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (nodeEnv === 'production' && (!jwtSecret || Buffer.byteLength(jwtSecret) < 32)) {
+    throw new Error('JWT_SECRET must be set to at least 32 bytes when NODE_ENV=production.');
+  }
+  if (jwtSecret && Buffer.byteLength(jwtSecret) < 32) {
+    throw new Error('JWT_SECRET must be at least 32 bytes long.');
+  }
+  return {
+    nodeEnv,
+    host: env.HOST || '127.0.0.1',
+    port: port(env, 'PORT', 3000),
+    seedEchoPort: port(env, 'SEED_ECHO_PORT', 8765),
+    seedSecurePort: port(env, 'SEED_SECURE_PORT', 8888),
+    jwtSecret,
+    redisUrl: env.REDIS_URL || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    logFile: env.LOG_FILE || undefined,
+  };
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { type AddressInfo } from 'node:net';
+import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
+import { loadConfig } from './config.js';
+import { createReferenceApp } from './create-app.js';
+import { createAppLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createAppLogger(config);
+  const app = await createReferenceApp(config, logger);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const adapter = app.get(SecureWsAdapter);
+  const seedEcho = await adapter.listenerAddress('/seed/echo');
+  const seedSecure = await adapter.listenerAddress('/seed/secure');
+  logger.info(
+    {
+      http: `http://${config.host}:${port}`,
+      ws: `ws://${config.host}:${port}/ws`,
+      seedEcho: `ws://${config.host}:${seedEcho.port}`,
+      seedSecure: `ws://${config.host}:${seedSecure.port}`,
+    },
+    'Reference app listening',
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,420 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage } from 'node:http';
+import { type Logger } from 'pino';
+import { isObservable } from 'rxjs';
+import { type RawData, WebSocket } from 'ws';
+import { type GatewayServer, TEXT_EVENT } from '../adapter/gateway-server.js';
+import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
+import { mapError, replyOf, type WsErrorReply } from '../errors/error-mapper.js';
+import { type InboundFrame, type OutboundMessage } from '../frames/frame.js';
+import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
+import { errorFrame, messageFrame } from '../frames/frame-writer.js';
+import { ClientErrorLog } from '../logging/client-error-log.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { type SecureWsPlugin } from './plugin.interface.js';
+import { type WsSession } from './session.js';
+
+/** What every connection of one app shares. */
+export interface ConnectionRuntime {
+  readonly options: ResolvedSecureWsOptions;
+  readonly logger: Logger;
+  readonly plugins: readonly SecureWsPlugin[];
+  readonly frameLimits: FrameLimits;
+}
+
+/** A message handler as Nest binds it to one client: `(data, frame) => result`. */
+export type BoundHandler = (data: unknown, frame: InboundFrame) => unknown;
+
+/**
+ * - `admitting`: authenticating or running `handleConnection`; frames wait.
+ * - `open`: frames are dispatched.
+ * - `draining`: the server is stopping; in-flight handlers finish, new frames are refused.
+ * - `closed`: the socket is gone.
+ */
+export type ConnectionState = 'admitting' | 'open' | 'draining' | 'closed';
+
+/** Takes frames while a connection is admitting, instead of queueing them (first-message auth). */
+export type AdmissionFrameHandler = (frame: InboundFrame) => void;
+
+const CONNECTION = Symbol('secure-ws.connection');
+const FORCE_CLOSE_AFTER_MS = 2000;
+
+/** The module's state of a client socket, or `undefined` for a socket it does not serve. */
+export function connectionOf(client: unknown): Connection | undefined {
+  return (client as { [CONNECTION]?: Connection } | null)?.[CONNECTION];
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+function isOutboundMessage(value: unknown): value is OutboundMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as OutboundMessage).event === 'string' &&
+    'data' in value
+  );
+}
+
+/**
+ * One client connection: its state, its handlers, and the one path every
+ * frame takes from bytes to a reply or an error frame.
+ */
+export class Connection {
+  readonly id = randomUUID();
+  readonly remoteAddress: string | undefined;
+  state: ConnectionState = 'admitting';
+  /** The authenticated session, once there is one. */
+  session: WsSession | undefined;
+  /** Set by the heartbeat when it pings; cleared by the pong. */
+  awaitingPong = false;
+  readonly handlers = new Map<string, BoundHandler>();
+  readonly disconnectCallbacks: Array<(reason?: unknown) => void> = [];
+  admissionFrameHandler: AdmissionFrameHandler | undefined;
+  /** Settles when the connection's disconnect hooks have run. */
+  disconnected: Promise<unknown> = Promise.resolve();
+
+  private pending: Array<[RawData, boolean]> | undefined;
+  private connectHooks: Promise<unknown>[] | undefined;
+  private inflight = 0;
+  private onIdle: (() => void) | undefined;
+  private badFrames = 0;
+  private badFrameWindowStart = 0;
+  private clientErrorLog: ClientErrorLog | undefined;
+  private cachedLogger: Logger | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly request: IncomingMessage,
+    readonly server: GatewayServer,
+    private readonly runtime: ConnectionRuntime,
+  ) {
+    this.remoteAddress = request.socket.remoteAddress;
+    (socket as unknown as { [CONNECTION]: Connection })[CONNECTION] = this;
+  }
+
+  /** This connection's child logger: connection id, address, user once known. */
+  get logger(): Logger {
+    this.cachedLogger ??= this.runtime.logger.child({
+      connId: this.id,
+      remote: this.remoteAddress,
+      path: this.server.path,
+      userId: this.session?.userId,
+    });
+    return this.cachedLogger;
+  }
+
+  /** Binds an authenticated session; later log lines carry its user id. */
+  setSession(session: WsSession): void {
+    this.session = session;
+    this.cachedLogger = undefined;
+  }
+
+  get inflightCount(): number {
+    return this.inflight;
+  }
+
+  /** Records the promise of a `handleConnection` hook; frames wait for it. */
+  trackConnectHook(result: Promise<unknown>): void {
+    this.connectHooks ??= [];
+    this.connectHooks.push(result);
+  }
+
+  /** Records the promise of a `handleDisconnect` hook; shutdown waits for it. */
+  trackDisconnectHook(result: Promise<unknown>): void {
+    this.disconnected = result.catch((error: unknown) =>
+      this.logUnexpected(error, 'handleDisconnect failed'),
+    );
+  }
+
+  /**
+   * Runs the gateways' connection callbacks (Nest calls `handleConnection`
+   * and binds handlers there), waits for async hooks, then opens the
+   * connection and handles the frames that arrived meanwhile, in order.
+   */
+  async open(): Promise<void> {
+    if (this.state !== 'admitting') return;
+    this.admissionFrameHandler = undefined;
+    for (const callback of this.server.connectCallbacks) {
+      try {
+        callback(this.socket, this.request);
+      } catch (error) {
+        this.connectHookFailed(error);
+        return;
+      }
+    }
+    if (this.connectHooks) {
+      const hooks = this.connectHooks;
+      this.connectHooks = undefined;
+      try {
+        await Promise.all(hooks);
+      } catch (error) {
+        this.connectHookFailed(error);
+        return;
+      }
+    }
+    if (this.state !== 'admitting') return;
+    this.state = 'open';
+    for (const plugin of this.runtime.plugins) plugin.onOpen?.(this);
+    const pending = this.pending;
+    this.pending = undefined;
+    for (const [data, isBinary] of pending ?? []) {
+      if (this.state !== 'open') break;
+      this.dispatch(data, isBinary);
+    }
+  }
+
+  private connectHookFailed(error: unknown): void {
+    const ref = this.logUnexpected(error, 'handleConnection failed');
+    this.closeWith({
+      ...replyOf(WsErrorCode.INTERNAL, { details: { ref } }),
+      closeCode: WsCloseCode.INTERNAL_ERROR,
+    });
+  }
+
+  /** Every frame the socket receives comes here first. */
+  onFrame(data: RawData, isBinary: boolean): void {
+    switch (this.state) {
+      case 'open':
+        this.dispatch(data, isBinary);
+        return;
+      case 'admitting':
+        this.holdWhileAdmitting(data, isBinary);
+        return;
+      case 'draining':
+        this.refuseWhileDraining(data, isBinary);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
+    if (this.admissionFrameHandler) {
+      const frame = this.parse(data, isBinary);
+      if (frame) this.admissionFrameHandler(frame);
+      return;
+    }
+    this.pending ??= [];
+    if (this.pending.length >= this.runtime.options.maxPendingFrames) {
+      this.fail(replyOf(WsErrorCode.RATE_LIMITED, { retryAfterMs: 100 }));
+      return;
+    }
+    this.pending.push([data, isBinary]);
+  }
+
+  private refuseWhileDraining(data: RawData, isBinary: boolean): void {
+    const frame = this.parse(data, isBinary);
+    if (!frame) return;
+    // Answered, not closed: the close follows once in-flight handlers are done.
+    this.fail(
+      { ...replyOf(WsErrorCode.SHUTTING_DOWN), closeCode: undefined },
+      frame.event,
+      frame.id,
+    );
+  }
+
+  /** Parses a frame of a JSON gateway, answering a bad one; `undefined` when it was bad. */
+  private parse(data: RawData, isBinary: boolean): InboundFrame | undefined {
+    if (isBinary) {
+      this.badFrame(replyOf(WsErrorCode.UNSUPPORTED_FRAME));
+      return undefined;
+    }
+    if (this.server.format === 'text') {
+      return { event: TEXT_EVENT, data: data.toString(), id: undefined };
+    }
+    const parsed = parseFrame(data.toString(), this.runtime.frameLimits);
+    if (!parsed.ok) {
+      this.badFrame(parsed.error, parsed.event, parsed.id);
+      return undefined;
+    }
+    return parsed.frame;
+  }
+
+  private dispatch(data: RawData, isBinary: boolean): void {
+    const frame = this.parse(data, isBinary);
+    if (!frame) return;
+    const handler = this.handlers.get(frame.event);
+    if (!handler) {
+      this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
+      return;
+    }
+    for (const plugin of this.runtime.plugins) {
+      const refusal = plugin.beforeMessage?.(this, frame);
+      if (refusal) {
+        this.fail(refusal, frame.event, frame.id);
+        return;
+      }
+    }
+    this.invoke(handler, frame);
+  }
+
+  private invoke(handler: BoundHandler, frame: InboundFrame): void {
+    this.inflight += 1;
+    const started = performance.now();
+    let result: unknown;
+    try {
+      result = handler(frame.data, frame);
+    } catch (error) {
+      this.settle(frame, started, error);
+      return;
+    }
+    if (isPromiseLike(result)) {
+      result.then(
+        (value) => this.settle(frame, started, undefined, value),
+        (error: unknown) => this.settle(frame, started, error ?? new Error('Handler rejected')),
+      );
+    } else {
+      this.settle(frame, started, undefined, result);
+    }
+  }
+
+  /** A handler finished: reply or report, then count it out. */
+  private settle(frame: InboundFrame, started: number, error: unknown, value?: unknown): void {
+    if (error !== undefined) {
+      this.finish(frame, started, this.failWith(error, frame));
+    } else if (isObservable(value)) {
+      value.subscribe({
+        next: (item) => this.reply(item, frame),
+        error: (streamError: unknown) =>
+          this.finish(frame, started, this.failWith(streamError, frame)),
+        complete: () => this.finish(frame, started, 'ok'),
+      });
+    } else {
+      this.reply(value, frame);
+      this.finish(frame, started, 'ok');
+    }
+  }
+
+  private finish(frame: InboundFrame, started: number, outcome: string): void {
+    this.inflight -= 1;
+    for (const plugin of this.runtime.plugins) {
+      plugin.afterMessage?.(this, frame.event, outcome, performance.now() - started);
+    }
+    if (this.inflight === 0) this.onIdle?.();
+  }
+
+  private reply(value: unknown, frame: InboundFrame): void {
+    if (value === undefined) return;
+    if (this.server.format === 'text' && typeof value === 'string') {
+      this.send(value);
+    } else if (isOutboundMessage(value)) {
+      this.send(messageFrame(value.event, value.data, frame.id));
+    } else {
+      this.send(messageFrame(frame.event, value, frame.id));
+    }
+  }
+
+  /** Pushes `{ event, data }` to this client. */
+  push(event: string, data: unknown): boolean {
+    return this.send(messageFrame(event, data));
+  }
+
+  /**
+   * Sends one frame, unless the client stopped reading: past the buffer
+   * limit it is told SLOW_CONSUMER and closed 1013.
+   */
+  send(payload: string): boolean {
+    const socket = this.socket;
+    if (socket.readyState !== WebSocket.OPEN) return false;
+    if (socket.bufferedAmount > this.runtime.options.maxBufferedBytes) {
+      this.closeWith(replyOf(WsErrorCode.SLOW_CONSUMER));
+      return false;
+    }
+    socket.send(payload);
+    return true;
+  }
+
+  /** Maps a thrown value through the funnel, answers it, and returns its code. */
+  private failWith(error: unknown, frame: InboundFrame): string {
+    const reply = mapError(error);
+    if (reply.unexpected) {
+      const ref = this.logUnexpected(error, 'Handler failed', frame);
+      this.fail({ ...reply, details: { ref } }, frame.event, frame.id);
+    } else {
+      this.fail(reply, frame.event, frame.id);
+    }
+    return reply.code;
+  }
+
+  private logUnexpected(error: unknown, message: string, frame?: InboundFrame): string {
+    const ref = randomUUID();
+    this.logger.error({ err: error, ref, event: frame?.event, requestId: frame?.id }, message);
+    return ref;
+  }
+
+  /**
+   * The funnel's last step: one error frame to the client, closing the
+   * connection when the code says so.
+   */
+  fail(reply: WsErrorReply, event?: string, id?: string | number): void {
+    if (!reply.unexpected) {
+      this.clientErrorLog ??= new ClientErrorLog(this.runtime.options.maxClientErrorLogsPerMinute);
+      this.clientErrorLog.write(this.logger, reply.code, event);
+    }
+    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, reply.code);
+    if (reply.closeCode !== undefined) {
+      this.closeWith(reply, event, id);
+    } else {
+      this.send(errorFrame(reply, event, id));
+    }
+  }
+
+  private badFrame(reply: WsErrorReply, event?: string, id?: string | number): void {
+    const { maxBadFrames, badFrameWindowMs } = this.runtime.options;
+    const now = Date.now();
+    if (now - this.badFrameWindowStart > badFrameWindowMs) {
+      this.badFrameWindowStart = now;
+      this.badFrames = 0;
+    }
+    this.badFrames += 1;
+    this.fail(
+      this.badFrames > maxBadFrames ? { ...reply, closeCode: WsCloseCode.POLICY_VIOLATION } : reply,
+      event,
+      id,
+    );
+  }
+
+  /**
+   * Sends the error frame, then closes with its close code and the error
+   * code as the reason. A peer that does not finish the close handshake
+   * soon is cut.
+   */
+  closeWith(reply: WsErrorReply, event?: string, id?: string | number): void {
+    const socket = this.socket;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.send(errorFrame(reply, event, id));
+    socket.close(reply.closeCode ?? WsCloseCode.NORMAL, reply.code);
+    setTimeout(() => socket.terminate(), FORCE_CLOSE_AFTER_MS).unref();
+  }
+
+  /**
+   * Stops taking new work; once the in-flight handlers are done, says
+   * SHUTTING_DOWN and closes 1001.
+   */
+  drain(): void {
+    if (this.state === 'closed') return;
+    this.state = 'draining';
+    const closeNow = () => this.closeWith(replyOf(WsErrorCode.SHUTTING_DOWN));
+    if (this.inflight === 0) closeNow();
+    else this.onIdle = closeNow;
+  }
+
+  /** Called once when the socket has closed. */
+  onClosed(code: number): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.pending = undefined;
+    this.admissionFrameHandler = undefined;
+    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, code);
+    // Nest registers these only for connections whose handleConnection ran.
+    for (const callback of this.disconnectCallbacks) {
+      try {
+        callback(code);
+      } catch (error) {
+        this.logUnexpected(error, 'handleDisconnect failed');
+      }
+    }
+  }
+}

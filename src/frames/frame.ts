@@ -1,0 +1,12 @@
+/** A client frame that passed the envelope checks. */
+export interface InboundFrame {
+  readonly event: string;
+  readonly data: unknown;
+  readonly id: string | number | undefined;
+}
+
+/** Pushed by the server, or returned by a handler to choose the reply event. */
+export interface OutboundMessage<T = unknown> {
+  event: string;
+  data: T;
+}

@@ -1,0 +1,70 @@
+import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
+import {
+  type ResolvedSecureWsOptions,
+  type SecureWsModuleOptions,
+} from './secure-ws-options.interface.js';
+
+export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth'> = {
+  maxPayload: 1024 * 1024,
+  heartbeat: { intervalMs: 25_000 },
+  maxJsonDepth: 32,
+  maxJsonKeys: 1000,
+  maxBadFrames: 20,
+  badFrameWindowMs: 10_000,
+  maxPendingFrames: 64,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  drainTimeoutMs: 10_000,
+  maxClientErrorLogsPerMinute: 10,
+  validateAllGateways: true,
+  listeners: [],
+};
+
+function positiveInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
+  }
+}
+
+/**
+ * Merges the defaults into the user's options and checks every value, so
+ * that a mistake stops the app at start-up with one sentence naming it.
+ */
+export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSecureWsOptions {
+  for (const name of [
+    'maxPayload',
+    'maxJsonDepth',
+    'maxJsonKeys',
+    'maxBadFrames',
+    'badFrameWindowMs',
+    'maxPendingFrames',
+    'maxBufferedBytes',
+    'drainTimeoutMs',
+    'maxClientErrorLogsPerMinute',
+  ] as const) {
+    positiveInteger(name, options[name]);
+  }
+  if (options.heartbeat) positiveInteger('heartbeat.intervalMs', options.heartbeat.intervalMs);
+  for (const [index, listener] of (options.listeners ?? []).entries()) {
+    if (!Number.isInteger(listener.port) || listener.port < 0 || listener.port > 65_535) {
+      throw new Error(
+        `SecureWsModule: "listeners[${index}].port" must be a port number (0 to 65535).`,
+      );
+    }
+    if (typeof listener.path !== 'string' || !listener.path.startsWith('/')) {
+      throw new Error(
+        `SecureWsModule: "listeners[${index}].path" must be a gateway path starting with "/".`,
+      );
+    }
+  }
+  const defined = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as SecureWsModuleOptions;
+  return {
+    ...DEFAULT_OPTIONS,
+    ...defined,
+    logger: options.logger,
+    auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
+    heartbeat:
+      options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
+  };
+}

@@ -1,0 +1,86 @@
+import { type Logger } from 'pino';
+import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
+
+/** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
+export interface ListenerOptions {
+  /** Port to listen on; 0 picks a free one (see `SecureWsAdapter.listenerAddress`). */
+  port: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Path of the gateway that serves this port's connections, e.g. `/seed/echo`. */
+  path: string;
+}
+
+export interface HeartbeatOptions {
+  /**
+   * The server pings every connection this often; a peer that has not
+   * answered the previous ping by the next one is cut.
+   * @default 25000
+   */
+  intervalMs?: number;
+}
+
+export interface SecureWsModuleOptions {
+  /**
+   * Largest frame accepted, in bytes; a larger one is closed 1009 by the protocol layer.
+   * @default 1048576 (1 MiB)
+   */
+  maxPayload?: number;
+  /** Server pings and dead-peer cut; `false` turns them off. @default { intervalMs: 25000 } */
+  heartbeat?: HeartbeatOptions | false;
+  /** Deepest nesting of a JSON frame, answered BAD_FRAME above it. @default 32 */
+  maxJsonDepth?: number;
+  /** Most keys and array items in a JSON frame, answered BAD_FRAME above it. @default 1000 */
+  maxJsonKeys?: number;
+  /**
+   * Bad frames (BAD_FRAME, UNSUPPORTED_FRAME) one connection may send within
+   * `badFrameWindowMs` before it is closed 1008.
+   * @default 20
+   */
+  maxBadFrames?: number;
+  /** @default 10000 */
+  badFrameWindowMs?: number;
+  /**
+   * Frames held while a connection is being admitted (authentication,
+   * `handleConnection`); frames beyond it are answered RATE_LIMITED.
+   * @default 64
+   */
+  maxPendingFrames?: number;
+  /**
+   * Bytes that may wait in one connection's send buffer; past it the client
+   * is told SLOW_CONSUMER and closed 1013.
+   * @default 4194304 (4 MiB)
+   */
+  maxBufferedBytes?: number;
+  /**
+   * How long shutdown waits for in-flight handlers, close handshakes and
+   * disconnect hooks before it terminates what is left.
+   * @default 10000
+   */
+  drainTimeoutMs?: number;
+  /**
+   * The pino logger to write to. When absent, nestjs-pino's root logger is
+   * used if the app has one, else a pino logger to stdout.
+   */
+  logger?: Logger;
+  /**
+   * Client-caused errors logged per connection per minute (at `debug`);
+   * the rest are counted and summarised.
+   * @default 10
+   */
+  maxClientErrorLogsPerMinute?: number;
+  /** Apply `SecureValidationPipe` to every gateway's handlers. @default true */
+  validateAllGateways?: boolean;
+  /** Extra ports, each serving one gateway path. @default [] */
+  listeners?: ListenerOptions[];
+  /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
+  auth?: AuthOptions;
+}
+
+/** Every option with its default filled in. */
+export interface ResolvedSecureWsOptions
+  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth'>> {
+  logger: Logger | undefined;
+  auth: ResolvedAuthOptions | undefined;
+  heartbeat: Required<HeartbeatOptions> | false;
+}

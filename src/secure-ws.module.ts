@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { authProviders } from './auth/auth.providers.js';
+import { WsSessionRegistry } from './auth/ws-session-registry.js';
+import { ConnectionRegistry } from './connection/connection-registry.js';
+import { SECURE_WS_PLUGINS } from './connection/plugin.interface.js';
+import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { Heartbeat } from './lifecycle/heartbeat.js';
+import { resolveOptions } from './options/resolve-options.js';
+import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
+import {
+  SECURE_WS_MODULE_OPTIONS,
+  SECURE_WS_OPTIONS,
+  SecureWsConfigurableModule,
+} from './secure-ws.module-definition.js';
+
+/**
+ * `SecureWsModule.forRoot(options)` / `forRootAsync({ useFactory, inject })`,
+ * then `app.useWebSocketAdapter(app.get(SecureWsAdapter))`.
+ */
+@Module({
+  providers: [
+    {
+      provide: SECURE_WS_OPTIONS,
+      useFactory: (options: SecureWsModuleOptions) => resolveOptions(options),
+      inject: [SECURE_WS_MODULE_OPTIONS],
+    },
+    { provide: SECURE_WS_PLUGINS, useValue: [] },
+    ...authProviders,
+    ConnectionRegistry,
+    GatewayDiscovery,
+    Heartbeat,
+    GracefulShutdown,
+    SecureWsAdapter,
+  ],
+  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter, WsSessionRegistry],
+})
+export class SecureWsModule extends SecureWsConfigurableModule {}

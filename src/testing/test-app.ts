@@ -1,0 +1,63 @@
+import { type AddressInfo } from 'node:net';
+import { type INestApplication, type ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { type ClientOptions } from 'ws';
+import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
+import { type SecureWsModuleOptions } from '../options/secure-ws-options.interface.js';
+import { SecureWsModule } from '../secure-ws.module.js';
+import { captureLogs, type LogCapture } from './log-capture.js';
+import { WsTestClient } from './ws-test-client.js';
+
+export interface TestAppOptions
+  extends Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'> {
+  /** Options of `SecureWsModule.forRoot`; leave out `module` to import it yourself. */
+  module?: SecureWsModuleOptions | false;
+}
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly logs: LogCapture;
+  readonly port: number;
+  /** `ws://127.0.0.1:<port><path>` */
+  url(path?: string): string;
+  connect(path?: string, options?: ClientOptions & { protocols?: string[] }): Promise<WsTestClient>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a Nest app with the module's adapter on a free loopback port, its
+ * logs captured in memory.
+ */
+export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
+  const logs = captureLogs();
+  const moduleImports =
+    options.module === false
+      ? []
+      : [SecureWsModule.forRoot({ logger: logs.logger, ...options.module })];
+  const moduleRef = await Test.createTestingModule({
+    imports: [...moduleImports, ...(options.imports ?? [])],
+    providers: options.providers ?? [],
+    controllers: options.controllers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  app.useWebSocketAdapter(app.get(SecureWsAdapter));
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const url = (path = '/') => `ws://127.0.0.1:${port}${path}`;
+  const clients: WsTestClient[] = [];
+  return {
+    app,
+    logs,
+    port,
+    url,
+    async connect(path, clientOptions) {
+      const client = await WsTestClient.connect(url(path), clientOptions);
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const client of clients) client.terminate();
+      await app.close();
+    },
+  };
+}
