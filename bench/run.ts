@@ -86,6 +86,10 @@ async function main(): Promise<number> {
       log(`(${scenario.number}) ${scenario.id}: ${runnable.join(', ')} interleaved ...`);
       const results = await runInterleaved(ctx, runnable, scenario.interleaved);
       for (const [kind, result] of results) outcomes.set(kind, toOutcome(result));
+    } else if (scenario.runAll) {
+      log(`(${scenario.number}) ${scenario.id}: ${runnable.join(', ')} ...`);
+      const results = await scenario.runAll(ctx, runnable);
+      for (const [kind, result] of results) outcomes.set(kind, toOutcome(result));
     } else if (scenario.run) {
       for (const kind of runnable) {
         log(`(${scenario.number}) ${scenario.id}: ${kind} ...`);

@@ -36,11 +36,18 @@ export interface Scenario {
   /** What p50/p99 are percentiles of, e.g. "round trip". */
   latency?: string;
   target?: Target;
+  /** The headline number has no meaningful ratio to raw ws (e.g. a growth). */
+  noRatio?: boolean;
   /**
    * Rate scenarios: all servers run side by side and are measured in
    * alternating slices (see lib/interleave.ts). Used instead of `run`.
    */
   interleaved?: InterleavedSpec;
+  /** Scenarios that drive every server themselves (e.g. alternating rounds). */
+  runAll?: (
+    ctx: ScenarioContext,
+    kinds: ServerKind[],
+  ) => Promise<Map<ServerKind, Measurement | Error>>;
   /** Set for scenarios that are stubs: printed instead of running anything. */
   notMeasured?: string;
   run?: (ctx: ScenarioContext, kind: ServerKind) => Promise<Measurement>;

@@ -60,7 +60,7 @@ function cells(row: ResultRow, raw: Measurement | undefined): string[] {
   return [
     ...head,
     scenario.metric.format(m.value),
-    isRaw ? '' : formatRatio(ratio(m, raw)),
+    isRaw || scenario.noRatio ? '' : formatRatio(ratio(m, raw)),
     formatMs(m.p50Ms),
     isRaw ? '' : formatRatio(latencyRatio(m.p50Ms, raw?.p50Ms)),
     formatMs(m.p99Ms),

@@ -24,7 +24,7 @@ import {
   type Scenario,
 } from '../lib/scenario.js';
 import { LatencyHistogram, sleep } from '../lib/stats.js';
-import { benchJwt } from '../servers/session.js';
+import { benchToken } from '../servers/session.js';
 
 function wsHandshake(url: string, headers: Record<string, string>): Promise<HandshakeOutcome> {
   return new Promise((resolve) => {
@@ -118,8 +118,7 @@ const spec: InterleavedSpec = {
   countLabel: 'open+close',
   open: async (ctx, server) => {
     const { config } = ctx;
-    const token = benchJwt.sign({ sub: 'bench-user', scope: 'profile:write' });
-    const headers = { Authorization: `Bearer ${token}` };
+    const headers = { Authorization: `Bearer ${benchToken()}` };
     const request = upgradeRequest({ port: server.port, path: WS_PATH, headers });
     const cycle =
       config.handshakeClient === 'lean'

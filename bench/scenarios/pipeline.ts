@@ -1,9 +1,11 @@
 /**
- * (2) Full pipeline per message: a guard (the connection's session must carry
- * the `profile:write` scope) and class-validator on
+ * (2) Full pipeline per message: a guard (the session from the JWT verified
+ * at connect must carry the `profile:write` scope) and class-validator on
  * `{ email: IsEmail, displayName?: string 1..64 }`, replying `profile.updated`.
- * Stock Nest uses @UseGuards + ValidationPipe; raw ws does the same checks
- * inline with the same class-validator DTO.
+ * Raw ws does the checks inline with the same class-validator DTO; stock Nest
+ * uses @UseGuards + ValidationPipe; the module uses WsAuthGuard +
+ * @RequireScopes and its own SecureValidationPipe (whitelist, unknown
+ * properties refused).
  */
 import { formatRate } from '../lib/format.js';
 import { PROFILE_REPLY_EVENT, profileFrame } from '../lib/messages.js';
@@ -17,5 +19,8 @@ export const pipeline: Scenario = {
   metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
   latency: 'round trip',
   target: ratioAtLeast(0.6),
-  interleaved: windowedSpec({ frame: profileFrame, replyEvent: PROFILE_REPLY_EVENT }),
+  interleaved: windowedSpec(
+    { frame: profileFrame, replyEvent: PROFILE_REPLY_EVENT },
+    { auth: true },
+  ),
 };

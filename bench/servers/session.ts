@@ -47,3 +47,8 @@ export function sessionFromRequest(jwt: JwtService, req: IncomingMessage): Sessi
     return undefined;
   }
 }
+
+/** A valid bench token: `sub`, the profile scope, and an `exp` one hour out. */
+export function benchToken(): string {
+  return benchJwt.sign({ sub: 'bench-user', scope: PROFILE_SCOPE }, { expiresIn: '1h' });
+}

@@ -1,0 +1,71 @@
+/**
+ * (4) Memory per idle connection: open `members` (10k) connections, let them
+ * sit, and divide the server's RSS / heap growth by their number. The server
+ * reports process.memoryUsage() over IPC after forced GCs (--expose-gc).
+ *
+ * Before the baseline, a few hundred connections are opened and closed once,
+ * so that code loaded and compiled on first use is not charged to the
+ * connections.
+ */
+import { closeAll, openMany } from '../lib/client.js';
+import { formatBytes } from '../lib/format.js';
+import type { MemorySample, ServerKind } from '../lib/protocol.js';
+import {
+  type Measurement,
+  ratioAtMost,
+  type Scenario,
+  type ScenarioContext,
+  withServer,
+} from '../lib/scenario.js';
+import { sleep } from '../lib/stats.js';
+
+const WARM_UP_CONNECTIONS = 256;
+
+function perConnection(before: MemorySample, after: MemorySample, n: number) {
+  return {
+    rss: (after.rss - before.rss) / n,
+    heap: (after.heapUsed - before.heapUsed) / n,
+    external: (after.external - before.external) / n,
+  };
+}
+
+async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
+  const n = ctx.config.members;
+  return withServer(ctx, kind, { auth: false }, async (server) => {
+    closeAll(await openMany(server.url, WARM_UP_CONNECTIONS));
+    await sleep(500);
+    const before = await server.memory(true);
+    const sockets = await openMany(server.url, n, { concurrency: 64 });
+    try {
+      await sleep(1000);
+      const stats = await server.stats();
+      const after = await server.memory(true);
+      const per = perConnection(before, after, n);
+      const warnings: string[] = [];
+      if (stats && stats.clients !== n) warnings.push(`server sees ${stats.clients} of ${n}`);
+      return {
+        value: per.rss,
+        notes: [
+          `heap ${formatBytes(per.heap)}/conn, external ${formatBytes(per.external)}/conn`,
+          `${n} conns: RSS +${formatBytes(after.rss - before.rss)}`,
+        ],
+        warnings,
+      };
+    } finally {
+      closeAll(sockets);
+    }
+  });
+}
+
+export const memory: Scenario = {
+  number: 4,
+  id: 'memory',
+  title: 'memory per idle connection',
+  metric: {
+    unit: 'RSS/conn',
+    format: (v) => `${formatBytes(v)} RSS/conn`,
+    higherIsBetter: false,
+  },
+  target: ratioAtMost(1.3),
+  run,
+};

@@ -1,0 +1,141 @@
+/**
+ * (7) One stalled reader: while `connections` healthy clients run the echo
+ * load, one more client keeps sending 16 KiB echo requests (8 MiB/s) but never
+ * reads (its socket is paused), so every reply to it piles up in the server.
+ * Reported: the server's RSS growth from before the load to after it (both
+ * after forced GCs), its peak during the run, what happened to the stalled
+ * client, and the healthy clients' latency.
+ *
+ * Target: bounded, i.e. growth at most BOUND_MIB while the stalled client
+ * pushed several times that. Unprotected servers grow by about what was
+ * pushed.
+ */
+import { performance } from 'node:perf_hooks';
+import type { WebSocket } from 'ws';
+import { closeAll, connect, openMany, sourceAddress } from '../lib/client.js';
+import { formatBytes, formatRate } from '../lib/format.js';
+import { WindowedLoad } from '../lib/load.js';
+import { bigEchoFrameFactory, ECHO_EVENT, echoFrame } from '../lib/messages.js';
+import type { ServerKind } from '../lib/protocol.js';
+import type { Measurement, Scenario, ScenarioContext } from '../lib/scenario.js';
+import { withServer } from '../lib/scenario.js';
+import { sleep } from '../lib/stats.js';
+
+const FRAME_TEXT_BYTES = 16 * 1024;
+const STALLED_BYTES_PER_SECOND = 8 * 1024 * 1024;
+const BOUND_MIB = 32;
+const SAMPLE_EVERY_MS = 250;
+
+/**
+ * What became of the stalled client. Its close is recorded from the start (a
+ * server that cuts it resets the socket, which the client notices on its next
+ * write); if it is still open after the run, it is resumed and given 2 s to
+ * read what is queued and see a close.
+ */
+function watchStalled(stalled: WebSocket, started: number): () => Promise<string> {
+  let closed: string | undefined;
+  const onClose = new Promise<void>((resolve) => {
+    stalled.once('close', (code, reason) => {
+      const why = reason.length > 0 ? ` ${reason.toString()}` : '';
+      closed = `cut after ${((performance.now() - started) / 1000).toFixed(1)} s (${code}${why})`;
+      resolve();
+    });
+  });
+  return async () => {
+    if (closed) return closed;
+    stalled.resume();
+    await Promise.race([onClose, sleep(2000)]);
+    return closed ?? 'never cut';
+  };
+}
+
+async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
+  const { config } = ctx;
+  return withServer(ctx, kind, { auth: false }, async (server) => {
+    const sockets = await openMany(server.url, config.connections);
+    const stalled = await connect(server.url, { localAddress: sourceAddress(config.connections) });
+    stalled.pause();
+    try {
+      const baseline = await server.memory(true);
+      const load = new WindowedLoad(sockets, {
+        window: config.window,
+        frame: echoFrame,
+        replyEvent: ECHO_EVENT,
+      });
+
+      // The stalled client's requests, paced by elapsed time (bounded by the run).
+      const bigFrame = bigEchoFrameFactory(FRAME_TEXT_BYTES);
+      const frameBytes = Buffer.byteLength(bigFrame(0));
+      const perSecond = STALLED_BYTES_PER_SECOND / frameBytes;
+      let stalledSent = 0;
+      const started = performance.now();
+      const fateOf = watchStalled(stalled, started);
+      const sender = setInterval(() => {
+        if (stalled.readyState !== stalled.OPEN) return;
+        const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+        while (stalledSent < due) stalled.send(bigFrame(stalledSent++));
+      }, 10);
+
+      let peakRss = baseline.rss;
+      const sampler = setInterval(() => {
+        server.memory(false).then(
+          (m) => {
+            peakRss = Math.max(peakRss, m.rss);
+          },
+          () => {},
+        );
+      }, SAMPLE_EVERY_MS);
+
+      load.start();
+      await sleep(config.warmupS * 1000);
+      const t0 = performance.now();
+      load.beginMeasure();
+      await sleep(config.durationS * 1000);
+      load.endMeasure();
+      const seconds = (performance.now() - t0) / 1000;
+      clearInterval(sender);
+      clearInterval(sampler);
+      await load.stop();
+      const healthy = load.result();
+
+      const end = await server.memory(true);
+      const stats = await server.stats();
+      const fate = await fateOf();
+      const growth = end.rss - baseline.rss;
+      const notes = [
+        `peak +${formatBytes(peakRss - baseline.rss)}`,
+        `stalled reader pushed ${formatBytes(stalledSent * frameBytes)}, ${fate}`,
+        `healthy ${formatRate('msg/s')(healthy.count / seconds)}`,
+      ];
+      if (stats) notes.push(`at end: max buffered ${formatBytes(stats.maxBufferedAmount)}`);
+      return {
+        value: growth,
+        p50Ms: healthy.p50Ms,
+        p99Ms: healthy.p99Ms,
+        notes,
+        warnings: healthy.warnings,
+      };
+    } finally {
+      stalled.terminate();
+      closeAll(sockets);
+    }
+  });
+}
+
+export const stalled: Scenario = {
+  number: 7,
+  id: 'stalled',
+  title: 'one stalled reader',
+  metric: {
+    unit: 'RSS growth',
+    format: (v) => `${v >= 0 ? '+' : ''}${formatBytes(v)} RSS`,
+    higherIsBetter: false,
+  },
+  latency: 'healthy clients round trip',
+  noRatio: true,
+  target: {
+    label: `bounded (<= ${BOUND_MIB} MiB)`,
+    pass: (m) => (Number.isFinite(m.value) ? m.value <= BOUND_MIB * 1024 * 1024 : undefined),
+  },
+  run,
+};
