@@ -4,14 +4,17 @@
  * prints one comparison table.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { type BenchConfig, parseArgs, USAGE } from './lib/cli.js';
 import { SOURCE_ADDRESSES } from './lib/client.js';
 import { runInterleaved } from './lib/interleave.js';
 import { SERVER_LABELS, type ServerKind } from './lib/protocol.js';
 import type { Measurement, ScenarioContext } from './lib/scenario.js';
 import { serverAvailable } from './lib/server-process.js';
-import { ensureFdLimit, machineInfo, pinSelf } from './lib/system.js';
+import { sleep } from './lib/stats.js';
+import { ensureFdLimit, machineCpu, machineInfo, pinSelf } from './lib/system.js';
 import { type Outcome, type ResultRow, renderTable } from './lib/table.js';
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -25,6 +28,17 @@ function describe(config: BenchConfig): string {
     `${config.handshakeConcurrency} handshake loops`,
     `${config.rounds} broadcast rounds`,
   ].join(', ');
+}
+
+/** CPU used by everything but this process over `ms`, as a fraction of one core. */
+async function otherCpuUse(ms: number): Promise<number | undefined> {
+  const machine0 = machineCpu();
+  const own0 = process.cpuUsage();
+  await sleep(ms);
+  const machine1 = machineCpu();
+  const own = process.cpuUsage(own0);
+  if (!machine0 || !machine1) return undefined;
+  return Math.max(0, machine1.tasksMs - machine0.tasksMs - (own.user + own.system) / 1000) / ms;
 }
 
 function toOutcome(result: Measurement | Error): Outcome {
@@ -71,11 +85,20 @@ async function main(): Promise<number> {
   log(`config: ${describe(config)}`);
   log(`limits: ${limits}; ${placement}; client source addresses 127.0.0.2-${1 + SOURCE_ADDRESSES}`);
 
-  const ctx: ScenarioContext = { config, serverCpu, log };
+  const idle = await otherCpuUse(1000);
+  const quiet =
+    idle === undefined
+      ? 'machine load before the run unknown'
+      : `other processes used ${Math.round(idle * 100)}% of a core just before the run`;
+  log(`${quiet}${idle !== undefined && idle > 0.15 ? ' (NOT idle: expect noisy numbers)' : ''}`);
+
+  const profiles = fileURLToPath(new URL('./profiles/', import.meta.url));
+  const ctx: ScenarioContext = { config, serverCpu, log, profileDir: profiles };
   const rows: ResultRow[] = [];
   const started = performance.now();
   for (const scenario of scenarios) {
     const runnable = config.servers.filter((kind) => serverAvailable(kind));
+    ctx.profileDir = join(profiles, scenario.id);
     const outcomes = new Map<ServerKind, Outcome>();
     const t0 = performance.now();
     if (scenario.notMeasured) {
@@ -119,7 +142,7 @@ async function main(): Promise<number> {
   const out: string[] = [
     '',
     `nestjs-secure-ws benchmark: ${machine.cores} cores (${machine.cpuModel}), node ${machine.node}`,
-    `${describe(config)}; ${placement}`,
+    `${describe(config)}; ${placement}; ${quiet}`,
     '',
     renderTable(rows),
     '',
@@ -129,9 +152,10 @@ async function main(): Promise<number> {
         .filter((s) => s.latency)
         .map((s) => `(${s.number}) ${s.latency}`)
         .join('; '),
-    'cpu srv/gen/other: CPU of the server process / of the load generator / of everything else on the machine',
-    '(other processes, unattributed kernel work) over the measurement, in % of one core. A generator near 100%',
-    'means the generator, not the server, may be the limit; a high "other" means the machine was shared.',
+    'srv cpu µs/op: server CPU per message / handshake (steadier than rates on a shared machine).',
+    'cpu srv/gen/other/irq: CPU of the server / of the load generator / of other processes / of interrupt work',
+    '(loopback TCP) over the measurement, in % of one core. A generator near 100% means the generator, not the',
+    'server, may be the limit; a high "other" means the machine was shared with other work.',
     `total ${elapsed.toFixed(0)} s`,
     '',
   ];

@@ -20,6 +20,8 @@ export interface BenchConfig {
   rounds: number;
   /** Pin the servers to one core and the generator to the other. */
   pin: boolean;
+  /** Run the servers with --cpu-prof (profiles under build/bench/profiles/<scenario>/<server>/). */
+  profile: boolean;
   /** Also write the results as JSON to this file. */
   json: string | undefined;
 }
@@ -37,6 +39,7 @@ export const DEFAULTS: BenchConfig = {
   handshakeClient: 'lean',
   rounds: 10,
   pin: true,
+  profile: false,
   json: undefined,
 };
 
@@ -55,6 +58,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --handshake-client <lean|ws>  client of the handshake scenario (default lean)
   --rounds <n>          measured broadcast rounds (default 10)
   --no-pin              do not pin server and generator to separate cores
+  --profile             write a V8 CPU profile per server process to
+                        build/bench/profiles/<scenario>/<server>/
   --json <file>         also write the results as JSON
   --help                this text
 `;
@@ -74,6 +79,10 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--no-pin') {
       config.pin = false;
+      continue;
+    }
+    if (arg === '--profile') {
+      config.profile = true;
       continue;
     }
     const eq = arg.indexOf('=');

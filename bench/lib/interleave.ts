@@ -16,10 +16,16 @@
 import { performance } from 'node:perf_hooks';
 import { formatPercent } from './format.js';
 import type { CpuSample, ServerKind } from './protocol.js';
-import type { Driver, InterleavedSpec, Measurement, ScenarioContext } from './scenario.js';
-import { ServerProcess } from './server-process.js';
+import {
+  type Driver,
+  type InterleavedSpec,
+  type Measurement,
+  type ScenarioContext,
+  startServer,
+} from './scenario.js';
+import type { ServerProcess } from './server-process.js';
 import { sleep } from './stats.js';
-import { machineBusyMs } from './system.js';
+import { machineCpu } from './system.js';
 
 interface Entry {
   kind: ServerKind;
@@ -30,8 +36,9 @@ interface Entry {
   serverCpuMicros: number;
   serverWallMs: number;
   generatorCpuMicros: number;
-  /** Busy ms of the whole machine over the measured slices (see machineBusyMs). */
-  machineBusyMs: number;
+  /** CPU of the whole machine over the measured slices (see machineCpu). */
+  machineTasksMs: number;
+  machineIrqMs: number;
 }
 
 const RAMP_MS = 250;
@@ -53,7 +60,7 @@ export async function runInterleaved(
     for (const kind of kinds) {
       let server: ServerProcess | undefined;
       try {
-        server = await ServerProcess.start(kind, { auth: spec.auth, cpu: ctx.serverCpu });
+        server = await startServer(ctx, kind, { auth: spec.auth });
         const { driver, close } = await spec.open(ctx, server);
         entries.push({
           kind,
@@ -64,7 +71,8 @@ export async function runInterleaved(
           serverCpuMicros: 0,
           serverWallMs: 0,
           generatorCpuMicros: 0,
-          machineBusyMs: 0,
+          machineTasksMs: 0,
+          machineIrqMs: 0,
         });
       } catch (err) {
         server?.kill();
@@ -87,21 +95,22 @@ export async function runInterleaved(
         await sleep(RAMP_MS);
         const cpu0: CpuSample = await e.server.cpu();
         const gen0 = cpuMicros();
-        const busy0 = machineBusyMs();
+        const machine0 = machineCpu();
         const t0 = performance.now();
         e.driver.beginMeasure();
         await sleep(sliceMs);
         e.driver.endMeasure();
         const t1 = performance.now();
         const gen1 = cpuMicros();
-        const busy1 = machineBusyMs();
+        const machine1 = machineCpu();
         const cpu1 = await e.server.cpu();
         await e.driver.stop();
         e.measuredMs += t1 - t0;
         e.generatorCpuMicros += gen1 - gen0;
         e.serverCpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
         e.serverWallMs += cpu1.at - cpu0.at;
-        e.machineBusyMs += busy0 !== undefined && busy1 !== undefined ? busy1 - busy0 : Number.NaN;
+        e.machineTasksMs += machine0 && machine1 ? machine1.tasksMs - machine0.tasksMs : Number.NaN;
+        e.machineIrqMs += machine0 && machine1 ? machine1.irqMs - machine0.irqMs : Number.NaN;
       }
     }
 
@@ -110,13 +119,20 @@ export async function runInterleaved(
       const seconds = e.measuredMs / 1000;
       const serverMs = e.serverCpuMicros / 1000;
       const generatorMs = e.generatorCpuMicros / 1000;
-      const otherMs = e.machineBusyMs - serverMs - generatorMs;
+      const otherMs = e.machineTasksMs - serverMs - generatorMs;
       results.set(e.kind, {
         value: r.count / seconds,
         p50Ms: r.p50Ms,
         p99Ms: r.p99Ms,
+        // Server CPU per operation barely depends on waiting or on other
+        // processes, so its ratio is the steadier one on a shared machine.
+        secondary: {
+          label: 'srv cpu',
+          value: r.count > 0 ? e.serverCpuMicros / r.count : Number.NaN,
+          format: (us) => `${us.toFixed(us < 100 ? 1 : 0)} µs/op`,
+        },
         notes: [
-          `cpu srv ${formatPercent(serverMs / e.serverWallMs)} gen ${formatPercent(generatorMs / e.measuredMs)} other ${formatPercent(Math.max(0, otherMs) / e.measuredMs)}`,
+          `cpu srv ${formatPercent(serverMs / e.serverWallMs)} gen ${formatPercent(generatorMs / e.measuredMs)} other ${formatPercent(Math.max(0, otherMs) / e.measuredMs)} irq ${formatPercent(e.machineIrqMs / e.measuredMs)}`,
           `${r.count} ${spec.countLabel} in ${slices} x ${(sliceMs / 1000).toFixed(1)} s`,
           ...r.notes,
         ],

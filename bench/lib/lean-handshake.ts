@@ -6,7 +6,7 @@
  * timers), so with one core each the generator, not the server, set the
  * handshake rate. This client writes a precomputed upgrade request, checks the
  * `101` and its Sec-WebSocket-Accept, sends a precomputed masked close frame,
- * with its FIN, and waits for the server's close frame and FIN.
+ * and closes TCP once the server's close frame is in.
  */
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
@@ -81,12 +81,7 @@ export function leanHandshake(
         outcome = { ok: true, openMs: performance.now() - started };
         buffered = buffered.subarray(end + HEADER_END.length);
         closeSent = true;
-        // Close frame and FIN together: the client closes TCP first, so the
-        // TIME_WAIT socket stays on the client, where the kernel's port
-        // allocator knows about it (net.ipv4.tcp_tw_reuse). Left on the server
-        // side, a new SYN that reuses the 4-tuple of a server TIME_WAIT socket
-        // can stall for a 1 s SYN retransmit.
-        socket.end(CLOSE_FRAME);
+        socket.write(CLOSE_FRAME);
       }
       // The server's first frame should be its answer to our close (1000).
       // A close with another code before it means the server refused us
@@ -95,6 +90,12 @@ export function leanHandshake(
         const code = ((buffered[2] as number) << 8) | (buffered[3] as number);
         if (code !== 1000 && outcome.ok) outcome = { ok: false, reason: 'closed-by-server' };
         buffered = Buffer.alloc(0);
+        // Like the ws client: close TCP as soon as the server's close frame is
+        // in, without waiting for its FIN. (Sending our FIN with our close
+        // frame made ws end the socket twice and cost the server an error
+        // object per connection; waiting for the server's FIN leaves TIME_WAIT
+        // on the server, and SYNs that reuse such a 4-tuple can stall.)
+        socket.end();
       }
     });
     socket.on('error', () => {

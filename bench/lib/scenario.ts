@@ -12,6 +12,8 @@ export interface Measurement {
   p50Ms?: number;
   p99Ms?: number;
   notes: string[];
+  /** A second number worth a ratio to raw ws, shown first in the notes (e.g. heap per connection). */
+  secondary?: { label: string; value: number; format: (value: number) => string };
   /** Set when the numbers must not be trusted (errors, lost replies ...). */
   warnings: string[];
 }
@@ -82,6 +84,8 @@ export interface ScenarioContext {
   config: BenchConfig;
   /** Core the servers are pinned to, undefined when not pinning. */
   serverCpu: number | undefined;
+  /** Where servers write CPU profiles with --profile (one directory per scenario). */
+  profileDir: string;
   log: (line: string) => void;
 }
 
@@ -112,6 +116,19 @@ export function ratioAtMost(max: number): Target {
   };
 }
 
+/** Starts a server the way the run asks for (core pinning, CPU profile). */
+export function startServer(
+  ctx: ScenarioContext,
+  kind: ServerKind,
+  options: { auth: boolean },
+): Promise<ServerProcess> {
+  return ServerProcess.start(kind, {
+    ...options,
+    cpu: ctx.serverCpu,
+    profileDir: ctx.config.profile ? ctx.profileDir : undefined,
+  });
+}
+
 /** Starts a server, runs `fn`, always stops (or kills) the server. */
 export async function withServer<T>(
   ctx: ScenarioContext,
@@ -119,7 +136,7 @@ export async function withServer<T>(
   options: { auth: boolean },
   fn: (server: ServerProcess) => Promise<T>,
 ): Promise<T> {
-  const server = await ServerProcess.start(kind, { ...options, cpu: ctx.serverCpu });
+  const server = await startServer(ctx, kind, options);
   try {
     return await fn(server);
   } catch (err) {

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   ChildMessage,
@@ -19,6 +20,8 @@ import { WS_PATH } from './protocol.js';
 export interface StartOptions extends ServerOptions {
   /** Core to pin the server to with taskset, or undefined to let the OS schedule it. */
   cpu: number | undefined;
+  /** Write a V8 CPU profile of the server into this directory when it exits. */
+  profileDir?: string | undefined;
 }
 
 export function serverEntry(kind: ServerKind): string {
@@ -74,6 +77,9 @@ export class ServerProcess {
         ...(pinned ? ['-c', String(options.cpu), process.execPath] : []),
         '--expose-gc',
         '--max-old-space-size=4096',
+        ...(options.profileDir
+          ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, kind)}`]
+          : []),
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },

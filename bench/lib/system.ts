@@ -84,22 +84,28 @@ export function pinSelf(cpu: number): boolean {
   }
 }
 
+export interface MachineCpu {
+  /** user + nice + system + steal, in ms over all cores. */
+  tasksMs: number;
+  /** irq + softirq (loopback TCP is mostly softirq work), in ms over all cores. */
+  irqMs: number;
+}
+
 /**
- * CPU time (ms) the whole machine spent busy so far, all cores together, from
- * /proc/stat (user, nice, system, irq, softirq, steal; not idle or iowait).
- * Minus what the server and the generator used over the same window, this is
- * what everything else used: other processes, and kernel work not charged to
- * either process. Undefined when /proc/stat is unreadable.
+ * CPU time the whole machine spent so far, from /proc/stat. Minus what the
+ * server and the generator used over the same window, `tasksMs` is what
+ * other processes used; `irqMs` is interrupt work (for loopback TCP mostly
+ * softirq, charged to no process). Undefined when /proc/stat is unreadable.
  */
-export function machineBusyMs(): number | undefined {
+export function machineCpu(): MachineCpu | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
     const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>(
-      (a, b) => a + (b ?? 0),
-      0,
-    );
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+    const ms = (ticks: number | undefined) => ((ticks ?? 0) * 1000) / 100; // USER_HZ is 100
+    return {
+      tasksMs: ms(user) + ms(nice) + ms(system) + ms(steal),
+      irqMs: ms(irq) + ms(softirq),
+    };
   } catch {
     return undefined;
   }

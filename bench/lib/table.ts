@@ -48,6 +48,15 @@ function targetCell(row: ResultRow, raw: Measurement | undefined): string {
   return `${target.label} ${mark}`;
 }
 
+function secondaryNote(
+  s: NonNullable<Measurement['secondary']>,
+  raw: Measurement | undefined,
+): string {
+  const base = raw?.secondary?.value;
+  const r = base === undefined || base === 0 ? '' : ` (${formatRatio(s.value / base)})`;
+  return `${s.label} ${s.format(s.value)}${r}`;
+}
+
 function cells(row: ResultRow, raw: Measurement | undefined): string[] {
   const { scenario, kind, outcome } = row;
   const head = [String(scenario.number), scenario.title, SERVER_LABELS[kind]];
@@ -56,7 +65,8 @@ function cells(row: ResultRow, raw: Measurement | undefined): string[] {
   }
   const m = outcome.measurement;
   const isRaw = kind === 'raw';
-  const notes = [...m.warnings.map((w) => `!! ${w}`), ...m.notes].join('; ');
+  const secondary = m.secondary ? [secondaryNote(m.secondary, isRaw ? undefined : raw)] : [];
+  const notes = [...m.warnings.map((w) => `!! ${w}`), ...secondary, ...m.notes].join('; ');
   return [
     ...head,
     scenario.metric.format(m.value),

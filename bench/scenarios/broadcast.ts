@@ -23,8 +23,9 @@ import {
   ratioAtMost,
   type Scenario,
   type ScenarioContext,
+  startServer,
 } from '../lib/scenario.js';
-import { ServerProcess } from '../lib/server-process.js';
+import type { ServerProcess } from '../lib/server-process.js';
 import { median, sleep } from '../lib/stats.js';
 
 const WARM_UP_ROUNDS = 2;
@@ -49,7 +50,7 @@ class Members {
   ) {}
 
   static async open(ctx: ScenarioContext, kind: ServerKind): Promise<Members> {
-    const server = await ServerProcess.start(kind, { auth: false, cpu: ctx.serverCpu });
+    const server = await startServer(ctx, kind, { auth: false });
     const generatorCpu = ctx.serverCpu === undefined ? undefined : 1 - ctx.serverCpu;
     const worker = fork(WORKER, [], {
       execPath: generatorCpu === undefined ? process.execPath : 'taskset',

@@ -25,7 +25,6 @@ function perConnection(before: MemorySample, after: MemorySample, n: number) {
   return {
     rss: (after.rss - before.rss) / n,
     heap: (after.heapUsed - before.heapUsed) / n,
-    external: (after.external - before.external) / n,
   };
 }
 
@@ -45,10 +44,8 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
       if (stats && stats.clients !== n) warnings.push(`server sees ${stats.clients} of ${n}`);
       return {
         value: per.rss,
-        notes: [
-          `heap ${formatBytes(per.heap)}/conn, external ${formatBytes(per.external)}/conn`,
-          `${n} conns: RSS +${formatBytes(after.rss - before.rss)}`,
-        ],
+        secondary: { label: 'heap', value: per.heap, format: (v) => `${formatBytes(v)}/conn` },
+        notes: [`${n} conns: RSS +${formatBytes(after.rss - before.rss)}`],
         warnings,
       };
     } finally {
