@@ -3,6 +3,18 @@ export { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js'
 export type { GatewayFormat, SecureGatewayOptions } from './adapter/gateway-server.js';
 export { TEXT_EVENT } from './adapter/gateway-server.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+export { InMemoryBus } from './bus/in-memory.bus.js';
+export { RedisBus } from './bus/redis.bus.js';
+export type { RedisBusOptions } from './bus/redis-bus-options.js';
+export type {
+  BusHandler,
+  BusHealth,
+  BusStatus,
+  BusSubscription,
+  PresenceEntry,
+  WsPresence,
+} from './bus/ws-bus.interface.js';
+export { WsBus } from './bus/ws-bus.interface.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
@@ -17,6 +29,10 @@ export type {
   ListenerOptions,
   SecureWsModuleOptions,
 } from './options/secure-ws-options.interface.js';
+export type { RoomMember } from './rooms/room-member.js';
+export { ROOM_NAME_PATTERN } from './rooms/room-name.js';
+export { WsRooms } from './rooms/ws-rooms.service.js';
+export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';
 export { SECURE_WS_OPTIONS } from './secure-ws.module-definition.js';
 export {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CONNECTION_AUTHENTICATOR, OpenAdmission } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { busProviders } from './bus/bus.providers.js';
+import { WsBus } from './bus/ws-bus.interface.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS } from './connection/plugin.interface.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
@@ -8,6 +10,9 @@ import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
+import { roomsProviders } from './rooms/rooms.providers.js';
+import { WsRooms } from './rooms/ws-rooms.service.js';
+import { WsUsers } from './rooms/ws-users.service.js';
 import {
   SECURE_WS_MODULE_OPTIONS,
   SECURE_WS_OPTIONS,
@@ -32,7 +37,9 @@ import {
     Heartbeat,
     GracefulShutdown,
     SecureWsAdapter,
+    ...busProviders,
+    ...roomsProviders,
   ],
-  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter],
+  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter, WsBus, WsRooms, WsUsers],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

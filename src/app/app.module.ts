@@ -4,6 +4,7 @@ import { type Logger } from 'pino';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
+import { RoomsGateway } from './gateways/rooms.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -19,9 +20,15 @@ export class AppModule {
         SecureWsModule.forRoot({
           logger,
           listeners: [{ port: config.seedEchoPort, host: config.host, path: '/seed/echo' }],
+          redis: config.redisUrl ? { url: config.redisUrl } : undefined,
         }),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, ChatGateway, SeedEchoGateway],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        ChatGateway,
+        RoomsGateway,
+        SeedEchoGateway,
+      ],
     };
   }
 }

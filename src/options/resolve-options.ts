@@ -1,9 +1,10 @@
+import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger'> = {
+export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'redis'> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -62,6 +63,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     ...DEFAULT_OPTIONS,
     ...defined,
     logger: options.logger,
+    redis: resolveRedisBusOptions(options.redis),
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

@@ -1,4 +1,5 @@
 import { type Logger } from 'pino';
+import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -72,11 +73,18 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /**
+   * Share rooms, presence and revocations with every node on this Redis.
+   * When absent, they stay in this process.
+   * @default undefined
+   */
+  redis?: RedisBusOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat'>> {
+  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'redis'>> {
   logger: Logger | undefined;
+  redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
 }

@@ -1,0 +1,6 @@
+import { type Provider } from '@nestjs/common';
+import { WsRooms } from './ws-rooms.service.js';
+import { WsUsers } from './ws-users.service.js';
+
+/** Rooms and user-addressed delivery, on the app's `WsBus`. */
+export const roomsProviders: Provider[] = [WsRooms, WsUsers];
