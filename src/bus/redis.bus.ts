@@ -72,7 +72,7 @@ export class RedisBus implements WsBus {
     }
     this.subscriber.on('message', (channel: string, raw: string) => this.received(channel, raw));
     this.heartbeat = setInterval(
-      () => void this.presence.heartbeat().catch((error: unknown) => this.transportLost(error)),
+      () => void this.presence.heartbeat().then(() => this.endOutage(), this.presenceFailed),
       Math.max(Math.floor(options.presenceTtlMs / 3), 1),
     );
     this.heartbeat.unref();
@@ -141,17 +141,24 @@ export class RedisBus implements WsBus {
     );
   }
 
+  private readonly presenceFailed = (error: unknown): void => {
+    if (!this.closing) this.logger.debug({ err: error }, 'Presence heartbeat failed');
+  };
+
+  /** Both connections are up: write presence back, and end the outage. */
   private transportReady(): void {
     if (this.closing || !this.isHealthy()) return;
     this.presence
       .restore()
-      .then(
-        () => this.presence.heartbeat(),
-        (error: unknown) => this.transportLost(error),
-      )
-      .catch((error: unknown) => this.transportLost(error));
+      .then(() => this.presence.heartbeat())
+      .catch(this.presenceFailed);
+    this.endOutage();
+  }
+
+  /** Logs the end of an outage once, with what it cost. */
+  private endOutage(): void {
     const outage = this.outage;
-    if (!outage) return;
+    if (!outage || this.closing || !this.isHealthy()) return;
     this.outage = undefined;
     this.logger.info(
       {
