@@ -33,7 +33,8 @@ describe('two reference apps with REDIS_URL', () => {
   });
 
   async function connect(app: INestApplication | undefined): Promise<WsTestClient> {
-    const port = (app?.getHttpServer().address() as AddressInfo).port;
+    if (!app) throw new Error('App did not start');
+    const port = (app.getHttpServer().address() as AddressInfo).port;
     const client = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws`);
     clients.push(client);
     return client;
