@@ -11,7 +11,9 @@ export type {
   BusHealth,
   BusStatus,
   BusSubscription,
+  ExpiringEntry,
   PresenceEntry,
+  WsExpiringSets,
   WsPresence,
 } from './bus/ws-bus.interface.js';
 export { WsBus } from './bus/ws-bus.interface.js';

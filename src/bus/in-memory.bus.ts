@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Logger } from 'pino';
+import { InMemoryExpiringSets } from './in-memory-expiring-sets.js';
 import { LocalTopics } from './local-topics.js';
 import {
   type BusHandler,
@@ -42,6 +43,7 @@ const READY = Promise.resolve();
 export class InMemoryBus implements WsBus {
   readonly nodeId = randomUUID();
   readonly presence: InMemoryPresence;
+  readonly expiring = new InMemoryExpiringSets();
   private readonly topics: LocalTopics;
 
   constructor(logger: Logger) {
@@ -58,6 +60,11 @@ export class InMemoryBus implements WsBus {
     return { ready: READY, unsubscribe: () => void this.topics.remove(topic, handler) };
   }
 
+  /** The process is the whole transport: it never goes away, so never resumes. */
+  onResume(): () => void {
+    return () => undefined;
+  }
+
   health(): BusHealth {
     return { transport: 'memory', status: 'up', nodeId: this.nodeId, undelivered: 0 };
   }
@@ -68,5 +75,6 @@ export class InMemoryBus implements WsBus {
 
   async close(): Promise<void> {
     this.presence.clear();
+    this.expiring.clear();
   }
 }

@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { type Logger } from 'pino';
 import { LocalTopics } from './local-topics.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
+import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
 import { within } from './within.js';
 import {
@@ -29,6 +30,8 @@ const SEPARATOR = '|';
 export class RedisBus implements WsBus {
   readonly nodeId = randomUUID();
   readonly presence: RedisPresence;
+  readonly expiring: RedisExpiringSets;
+  private readonly resumeListeners = new Set<() => void>();
   private readonly commands: Redis;
   private readonly subscriber: Redis;
   private readonly topics: LocalTopics;
@@ -65,6 +68,7 @@ export class RedisBus implements WsBus {
       autoResubscribe: true,
     });
     this.presence = new RedisPresence(this.commands, this.nodeId, options, logger);
+    this.expiring = new RedisExpiringSets(this.commands, options.keyPrefix, logger);
     for (const connection of [this.commands, this.subscriber]) {
       connection.on('error', (error: Error) => this.transportLost(error));
       connection.on('close', () => this.transportLost());
@@ -145,17 +149,34 @@ export class RedisBus implements WsBus {
     if (!this.closing) this.logger.debug({ err: error }, 'Presence heartbeat failed');
   };
 
-  /** Both connections are up: write presence back, and end the outage. */
+  /**
+   * Both connections are up: write this node's state back, then end the
+   * outage (if there was one).
+   */
   private transportReady(): void {
     if (this.closing || !this.isHealthy()) return;
-    this.presence
-      .restore()
+    Promise.all([this.presence.restore(), this.expiring.restore()])
       .then(() => this.presence.heartbeat())
-      .catch(this.presenceFailed);
-    this.endOutage();
+      .catch(this.presenceFailed)
+      .finally(() => this.endOutage());
   }
 
-  /** Logs the end of an outage once, with what it cost. */
+  private resumed(): void {
+    for (const listener of this.resumeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Bus resume listener failed');
+      }
+    }
+  }
+
+  onResume(listener: () => void): () => void {
+    this.resumeListeners.add(listener);
+    return () => void this.resumeListeners.delete(listener);
+  }
+
+  /** Logs the end of an outage once, with what it cost, and tells the resume listeners. */
   private endOutage(): void {
     const outage = this.outage;
     if (!outage || this.closing || !this.isHealthy()) return;
@@ -168,6 +189,7 @@ export class RedisBus implements WsBus {
       },
       'Redis reachable again: delivery across nodes resumed',
     );
+    this.resumed();
   }
 
   health(): BusHealth {

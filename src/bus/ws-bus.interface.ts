@@ -29,6 +29,25 @@ export interface WsPresence {
   members(set: string): Promise<PresenceEntry[]>;
 }
 
+/** One entry of an expiring set. */
+export interface ExpiringEntry {
+  readonly member: string;
+  /** When the entry lapses, in ms since the epoch. */
+  readonly untilMs: number;
+}
+
+/**
+ * Shared sets whose entries lapse at a given time, not owned by any node:
+ * what every node must still know after the node that wrote it has gone
+ * (revoked users and token ids).
+ */
+export interface WsExpiringSets {
+  /** Adds or extends an entry; a later `untilMs` wins. */
+  add(set: string, member: string, untilMs: number): Promise<void>;
+  /** Entries that have not lapsed (only this node's while the transport is down). */
+  list(set: string): Promise<ExpiringEntry[]>;
+}
+
 /** `up`: messages and presence reach every node; `degraded`: only this node. */
 export type BusStatus = 'up' | 'degraded';
 
@@ -57,9 +76,16 @@ export interface WsBus {
   /** This node's id, unique per process start. */
   readonly nodeId: string;
   readonly presence: WsPresence;
+  readonly expiring: WsExpiringSets;
   /** Fire and forget: never throws, never waits; what cannot reach other nodes is counted. */
   publish(topic: string, message: string): void;
   subscribe(topic: string, handler: BusHandler): BusSubscription;
+  /**
+   * Calls `listener` each time the transport is back after an outage, once
+   * this node's state is written back, so that users of the bus can reload
+   * what they missed. Returns the unsubscribe.
+   */
+  onResume(listener: () => void): () => void;
   health(): BusHealth;
   isHealthy(): boolean;
   /** Releases the transport and this node's presence entries. */

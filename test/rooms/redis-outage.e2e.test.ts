@@ -35,8 +35,21 @@ describe('Redis goes away and comes back', () => {
       expect((await client.next<RoomMessage>()).data.text).toBe('before');
     }
 
+    let resumedA = 0;
+    let resumedB = 0;
+    busOf(a).onResume(() => {
+      resumedA += 1;
+    });
+    busOf(b).onResume(() => {
+      resumedB += 1;
+    });
     await redis.stop();
     await expect.poll(() => busOf(a).isHealthy()).toBe(false);
+    // Written while Redis is away: kept on this node, written back later.
+    await busOf(a).expiring.add('revoked', 'mallory', Date.now() + 60_000);
+    expect((await busOf(a).expiring.list('revoked')).map((entry) => entry.member)).toEqual([
+      'mallory',
+    ]);
     expect(busOf(a).health()).toMatchObject({ transport: 'redis', status: 'degraded' });
 
     // Local members still get every message, in order, while Redis is away.
@@ -74,6 +87,11 @@ describe('Redis goes away and comes back', () => {
     expect(
       a.logs.withMessage('Redis unavailable: messages stay on this node until it is back'),
     ).toHaveLength(1);
+
+    await expect.poll(() => [resumedA, resumedB]).toEqual([1, 1]);
+    expect((await busOf(b).expiring.list('revoked')).map((entry) => entry.member)).toEqual([
+      'mallory',
+    ]);
 
     // Presence was written back to the fresh Redis by both nodes.
     await expect

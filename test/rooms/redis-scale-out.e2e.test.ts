@@ -29,6 +29,8 @@ describe('two nodes on one Redis', () => {
     await expect.poll(() => a.app.get<WsBus>(WsBus).isHealthy()).toBe(true);
     await expect.poll(() => b.app.get<WsBus>(WsBus).isHealthy()).toBe(true);
   });
+  const busOf = (node: TestApp) => node.app.get<WsBus>(WsBus);
+
   afterEach(async () => {
     await Promise.all([a.close(), b.close()]);
   });
@@ -136,6 +138,24 @@ describe('two nodes on one Redis', () => {
         .toEqual([aliceEntry]);
       expect(await direct.exists(`${keyPrefix}n:crashed-node`)).toBe(0);
       expect(await direct.zscore(`${keyPrefix}nodes`, 'crashed-node')).toBeNull();
+    } finally {
+      direct.disconnect();
+    }
+  });
+
+  it('shares expiring sets across nodes, and drops lapsed entries', async () => {
+    const now = Date.now();
+    await busOf(a).expiring.add('revoked', 'mallory', now + 60_000);
+    await busOf(a).expiring.add('revoked', 'old', now - 1);
+    await busOf(b).expiring.add('revoked', 'mallory', now + 30_000);
+    expect(await busOf(b).expiring.list('revoked')).toEqual([
+      { member: 'mallory', untilMs: now + 60_000 },
+    ]);
+    const direct = new Redis(redis.url);
+    try {
+      const ttl = await direct.pttl(`${keyPrefix}x:revoked`);
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
     } finally {
       direct.disconnect();
     }
