@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CONNECTION_AUTHENTICATOR, OpenAdmission } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { authProviders } from './auth/auth.providers.js';
+import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { busProviders } from './bus/bus.providers.js';
 import { WsBus } from './bus/ws-bus.interface.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
@@ -31,7 +32,7 @@ import {
       inject: [SECURE_WS_MODULE_OPTIONS],
     },
     { provide: SECURE_WS_PLUGINS, useValue: [] },
-    { provide: CONNECTION_AUTHENTICATOR, useClass: OpenAdmission },
+    ...authProviders,
     ConnectionRegistry,
     GatewayDiscovery,
     Heartbeat,
@@ -40,6 +41,14 @@ import {
     ...busProviders,
     ...roomsProviders,
   ],
-  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter, WsBus, WsRooms, WsUsers],
+  exports: [
+    SECURE_WS_OPTIONS,
+    ConnectionRegistry,
+    SecureWsAdapter,
+    WsSessionRegistry,
+    WsBus,
+    WsRooms,
+    WsUsers,
+  ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

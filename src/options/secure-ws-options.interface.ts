@@ -1,4 +1,5 @@
 import { type Logger } from 'pino';
+import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
@@ -73,6 +74,8 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
+  auth?: AuthOptions;
   /**
    * Share rooms, presence and revocations with every node on this Redis.
    * When absent, they stay in this process.
@@ -83,8 +86,9 @@ export interface SecureWsModuleOptions {
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'redis'>> {
+  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth' | 'redis'>> {
   logger: Logger | undefined;
+  auth: ResolvedAuthOptions | undefined;
   redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
 }
