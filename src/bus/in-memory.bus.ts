@@ -60,7 +60,7 @@ export class InMemoryBus implements WsBus {
     return { ready: READY, unsubscribe: () => void this.topics.remove(topic, handler) };
   }
 
-  /** The process is the whole transport: it never goes away, so never resumes. */
+  /** The process is the whole transport: it is never down, so never comes up. */
   onResume(): () => void {
     return () => undefined;
   }

@@ -42,6 +42,7 @@ export class RedisBus implements WsBus {
   private undelivered = 0;
   private outage: { since: number; undelivered: number } | undefined;
   private closing = false;
+  private connectedOnce = false;
 
   constructor(
     private readonly options: ResolvedRedisBusOptions,
@@ -76,7 +77,10 @@ export class RedisBus implements WsBus {
     }
     this.subscriber.on('message', (channel: string, raw: string) => this.received(channel, raw));
     this.heartbeat = setInterval(
-      () => void this.presence.heartbeat().then(() => this.endOutage(), this.presenceFailed),
+      () =>
+        void this.presence.heartbeat().then(() => {
+          if (this.endOutage()) this.resumed();
+        }, this.presenceFailed),
       Math.max(Math.floor(options.presenceTtlMs / 3), 1),
     );
     this.heartbeat.unref();
@@ -158,7 +162,11 @@ export class RedisBus implements WsBus {
     Promise.all([this.presence.restore(), this.expiring.restore()])
       .then(() => this.presence.heartbeat())
       .catch(this.presenceFailed)
-      .finally(() => this.endOutage());
+      .finally(() => {
+        const first = !this.connectedOnce;
+        this.connectedOnce = true;
+        if (this.endOutage() || first) this.resumed();
+      });
   }
 
   private resumed(): void {
@@ -176,10 +184,10 @@ export class RedisBus implements WsBus {
     return () => void this.resumeListeners.delete(listener);
   }
 
-  /** Logs the end of an outage once, with what it cost, and tells the resume listeners. */
-  private endOutage(): void {
+  /** Logs the end of an outage once, with what it cost; `true` when it ended one. */
+  private endOutage(): boolean {
     const outage = this.outage;
-    if (!outage || this.closing || !this.isHealthy()) return;
+    if (!outage || this.closing || !this.isHealthy()) return false;
     this.outage = undefined;
     this.logger.info(
       {
@@ -189,7 +197,7 @@ export class RedisBus implements WsBus {
       },
       'Redis reachable again: delivery across nodes resumed',
     );
-    this.resumed();
+    return true;
   }
 
   health(): BusHealth {

@@ -81,9 +81,10 @@ export interface WsBus {
   publish(topic: string, message: string): void;
   subscribe(topic: string, handler: BusHandler): BusSubscription;
   /**
-   * Calls `listener` each time the transport is back after an outage, once
-   * this node's state is written back, so that users of the bus can reload
-   * what they missed. Returns the unsubscribe.
+   * Calls `listener` each time the transport comes up: at its first
+   * connection and after each outage, once this node's state is written
+   * back, so that users of the bus can load what they missed. Never called
+   * by a bus without a transport (in memory). Returns the unsubscribe.
    */
   onResume(listener: () => void): () => void;
   health(): BusHealth;

@@ -43,6 +43,7 @@ describe('Redis goes away and comes back', () => {
     busOf(b).onResume(() => {
       resumedB += 1;
     });
+    const resumedBefore = [resumedA, resumedB];
     await redis.stop();
     await expect.poll(() => busOf(a).isHealthy()).toBe(false);
     // Written while Redis is away: kept on this node, written back later.
@@ -88,7 +89,9 @@ describe('Redis goes away and comes back', () => {
       a.logs.withMessage('Redis unavailable: messages stay on this node until it is back'),
     ).toHaveLength(1);
 
-    await expect.poll(() => [resumedA, resumedB]).toEqual([1, 1]);
+    await expect
+      .poll(() => [resumedA - (resumedBefore[0] ?? 0), resumedB - (resumedBefore[1] ?? 0)])
+      .toEqual([1, 1]);
     expect((await busOf(b).expiring.list('revoked')).map((entry) => entry.member)).toEqual([
       'mallory',
     ]);
