@@ -17,6 +17,8 @@ export class BusRevocationStore implements RevocationStore {
   private readonly users = new Map<string, number>();
   private readonly tokens = new Map<string, number>();
   private readonly listeners = new Set<(revocation: Revocation) => void>();
+  /** Revocations made here while the bus was degraded: published again when it is back. */
+  private unsent: Revocation[] = [];
   private readonly subscription: BusSubscription;
   private readonly stopResume: () => void;
   /** Settles once the revocations made before this node started are loaded. */
@@ -27,18 +29,34 @@ export class BusRevocationStore implements RevocationStore {
     private readonly logger: Logger,
   ) {
     this.subscription = bus.subscribe(TOPIC, (message) => this.apply(JSON.parse(message)));
-    this.stopResume = bus.onResume(() => void this.load());
+    this.stopResume = bus.onResume(() => this.resume());
     this.loaded = this.load();
   }
 
   async revokeUser(userId: string, untilMs: number): Promise<void> {
-    this.bus.publish(TOPIC, JSON.stringify({ kind: 'user', userId, untilMs }));
+    this.publish({ kind: 'user', userId, untilMs });
     await this.bus.expiring.add(REVOKED_USERS, userId, untilMs);
   }
 
   async revokeToken(tokenId: string, untilMs: number): Promise<void> {
-    this.bus.publish(TOPIC, JSON.stringify({ kind: 'token', tokenId, untilMs }));
+    this.publish({ kind: 'token', tokenId, untilMs });
     await this.bus.expiring.add(REVOKED_TOKENS, tokenId, untilMs);
+  }
+
+  /** To every node now (this one at once); again when the bus is back, if it is degraded. */
+  private publish(revocation: Revocation): void {
+    if (!this.bus.isHealthy()) this.unsent.push(revocation);
+    this.bus.publish(TOPIC, JSON.stringify(revocation));
+  }
+
+  /** The bus is up again: send what could not go, and load what was missed. */
+  private resume(): void {
+    const unsent = this.unsent;
+    this.unsent = [];
+    for (const revocation of unsent) {
+      if (revocation.untilMs > Date.now()) this.bus.publish(TOPIC, JSON.stringify(revocation));
+    }
+    void this.load();
   }
 
   isRevoked(userId: string, tokenId: string | undefined): boolean {
