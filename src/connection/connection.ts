@@ -318,7 +318,7 @@ export class Connection {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
     if (socket.bufferedAmount > this.runtime.options.maxBufferedBytes) {
-      this.closeWith(replyOf(WsErrorCode.SLOW_CONSUMER));
+      this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
       return false;
     }
     socket.send(payload);

@@ -1,4 +1,12 @@
 import { type Logger } from 'pino';
+import { type MetricsOptions } from '../metrics/metrics-options.interface.js';
+import { type ProtectionOptions } from '../protection/protection-options.interface.js';
+
+/** A key and certificate (PEM) that turn a listener into `wss://`. */
+export interface TlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -8,6 +16,8 @@ export interface ListenerOptions {
   host?: string;
   /** Path of the gateway that serves this port's connections, e.g. `/seed/echo`. */
   path: string;
+  /** Serve this port over TLS (`wss://`). @default undefined (plain `ws://`) */
+  tls?: TlsOptions;
 }
 
 export interface HeartbeatOptions {
@@ -72,11 +82,18 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
+  protection?: ProtectionOptions;
+  /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
+  metrics?: MetricsOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat'>> {
+  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'protection' | 'metrics'>> {
   logger: Logger | undefined;
+  /** Resolved by the protection providers (`PROTECTION_OPTIONS`). */
+  protection?: ProtectionOptions;
+  metrics?: MetricsOptions;
   heartbeat: Required<HeartbeatOptions> | false;
 }
