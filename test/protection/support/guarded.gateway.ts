@@ -45,6 +45,11 @@ export class GuardedGateway implements OnGatewayConnection {
     return 'free';
   }
 
+  @SubscribeMessage('slow')
+  slow(@MessageBody() ms: number): Promise<string> {
+    return new Promise((resolve) => setTimeout(() => resolve('done'), ms));
+  }
+
   @SubscribeMessage('fail')
   fail(): never {
     throw new Error('boom');
