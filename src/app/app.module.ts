@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
+import { HealthController } from '../health/health.controller.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
@@ -18,9 +20,14 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         SecureWsModule.forRoot({
           logger,
-          listeners: [{ port: config.seedEchoPort, host: config.host, path: '/seed/echo' }],
+          listeners: [
+            { port: config.seedEchoPort, host: config.host, path: '/seed/echo', tls: config.tls },
+          ],
+          protection: config.protection,
+          metrics: { defaultMetrics: true },
         }),
       ],
+      controllers: [HealthController, MetricsController],
       providers: [{ provide: APP_CONFIG, useValue: config }, ChatGateway, SeedEchoGateway],
     };
   }

@@ -11,7 +11,10 @@ export async function createReferenceApp(
   config: AppConfig,
   logger: Logger,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, logger), { bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(config, logger), {
+    bufferLogs: true,
+    httpsOptions: config.tls,
+  });
   app.useLogger(app.get(PinoNestLogger));
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
   app.enableShutdownHooks();

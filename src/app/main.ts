@@ -11,11 +11,12 @@ async function main(): Promise<void> {
   const app = await createReferenceApp(config, logger);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const seedEcho = await app.get(SecureWsAdapter).listenerAddress(config.seedEchoPort, config.host);
+  const [http, ws] = config.tls ? ['https', 'wss'] : ['http', 'ws'];
   logger.info(
     {
-      http: `http://${config.host}:${port}`,
-      ws: `ws://${config.host}:${port}/ws`,
-      seedEcho: `ws://${config.host}:${seedEcho.port}`,
+      http: `${http}://${config.host}:${port}`,
+      ws: `${ws}://${config.host}:${port}/ws`,
+      seedEcho: `${ws}://${config.host}:${seedEcho.port}`,
     },
     'Reference app listening',
   );

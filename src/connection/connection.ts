@@ -175,6 +175,8 @@ export class Connection {
 
   /** Every frame the socket receives comes here first. */
   onFrame(data: RawData, isBinary: boolean): void {
+    // Once the server has started closing (4429, 1008, 1013...), later frames run nothing.
+    if (this.socket.readyState !== WebSocket.OPEN) return;
     switch (this.state) {
       case 'open':
         this.dispatch(data, isBinary);
