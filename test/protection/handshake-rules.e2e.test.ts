@@ -81,7 +81,7 @@ describe('handshake rules, answered with HTTP before the upgrade', () => {
       const app = await boot({ ipDenyList: ['::1/128'] }, [
         { port: 0, host: '::1', path: '/guarded' },
       ]);
-      const { port } = await app.app.get(SecureWsAdapter).listenerAddress(0, '::1');
+      const { port } = await app.app.get(SecureWsAdapter).listenerAddress('/guarded');
       await expectRefused(`ws://[::1]:${port}/`, 403, 'IP_DENIED');
       (await expectAccepted(app.url('/guarded'))).terminate();
     });

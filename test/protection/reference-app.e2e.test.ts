@@ -58,7 +58,7 @@ describe('the reference app: safe defaults, TLS, /health and /metrics', () => {
     });
     app = await createReferenceApp(config, pino({ level: 'silent' }));
     port = (app.getHttpServer().address() as AddressInfo).port;
-    seedPort = (await app.get(SecureWsAdapter).listenerAddress(0)).port;
+    seedPort = (await app.get(SecureWsAdapter).listenerAddress('/seed/echo')).port;
   });
   afterAll(async () => {
     await app.close();

@@ -20,7 +20,7 @@ describe('wss:// on a listener given a key and certificate', () => {
         ],
       },
     });
-    ({ port } = await t.app.get(SecureWsAdapter).listenerAddress(0));
+    ({ port } = await t.app.get(SecureWsAdapter).listenerAddress('/guarded'));
   });
   afterAll(async () => {
     await t.close();
