@@ -29,7 +29,9 @@ export class AddressSet {
       const [rawAddress = '', prefix, extra] = entry.trim().split('/');
       const address = normalizeAddress(rawAddress);
       const family = familyOf(address);
-      const bits = prefix === undefined ? undefined : Number(prefix);
+      // `::ffff:192.0.2.0/120` is the IPv4 range `192.0.2.0/24`.
+      const mappedOffset = address !== rawAddress.toLowerCase() && family === 'ipv4' ? 96 : 0;
+      const bits = prefix === undefined ? undefined : Number(prefix) - mappedOffset;
       const maxBits = family === 'ipv4' ? 32 : 128;
       if (
         !family ||
