@@ -10,6 +10,6 @@ export interface MetricsOptions {
   registry?: Registry;
   /** Prefix of every metric name. @default 'secure_ws_' */
   prefix?: string;
-  /** Also collect prom-client's process metrics (CPU, memory, event loop) in the registry. @default false */
+  /** Also collect prom-client's standard process metrics (`process_*`, `nodejs_*`) in the registry. @default false */
   defaultMetrics?: boolean;
 }

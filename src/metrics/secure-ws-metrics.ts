@@ -91,7 +91,7 @@ export class SecureWsMetrics implements SecureWsPlugin {
       help: 'Connections closed 1013 SLOW_CONSUMER because they stopped reading.',
       registers,
     });
-    if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
+    if (defaultMetrics) collectDefaultMetrics({ register: registry });
   }
 
   /** The registry's metrics in Prometheus text format. */

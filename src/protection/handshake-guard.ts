@@ -91,6 +91,8 @@ export class HandshakeGuard implements SecureWsPlugin {
   }
 
   private hold(address: string, request: IncomingMessage): void {
+    // A socket already gone may have emitted `close` already: it holds nothing.
+    if (request.socket.destroyed) return;
     this.open += 1;
     this.openByAddress.set(address, (this.openByAddress.get(address) ?? 0) + 1);
     request.socket.once('close', () => {

@@ -113,6 +113,6 @@ describe('the reference app: safe defaults, TLS, /health and /metrics', () => {
     const samples = parsePrometheus(metrics.body);
     expect(samples.get('secure_ws_handshakes_total{outcome="ORIGIN_NOT_ALLOWED"}')).toBe(3);
     expect(samples.get('secure_ws_rate_limited_total')).toBe(3);
-    expect(samples.has('secure_ws_process_resident_memory_bytes')).toBe(true);
+    expect(samples.has('process_resident_memory_bytes')).toBe(true);
   });
 });
