@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
 import { SecureWsMetrics } from '../../src/metrics/secure-ws-metrics.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
@@ -79,7 +80,8 @@ describe('Prometheus metrics at GET /metrics', () => {
     rogue.close(4321);
     await rogue.closed;
     const guard = app.app.get(HandshakeGuard);
-    await waitFor(() => guard.openCount === 0);
+    const registry = app.app.get(ConnectionRegistry);
+    await waitFor(() => guard.openCount === 0 && registry.size === 0);
     m = await scrape(app.port);
     expect(m.get('secure_ws_closes_total{code="1000"}')).toBe(1);
     expect(m.get('secure_ws_closes_total{code="other"}')).toBe(1);
