@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CONNECTION_AUTHENTICATOR, OpenAdmission } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { authProviders } from './auth/auth.providers.js';
+import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
@@ -36,7 +37,7 @@ import {
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,
-    { provide: CONNECTION_AUTHENTICATOR, useClass: OpenAdmission },
+    ...authProviders,
     ConnectionRegistry,
     GatewayDiscovery,
     Heartbeat,
@@ -47,6 +48,7 @@ import {
     SECURE_WS_OPTIONS,
     ConnectionRegistry,
     SecureWsAdapter,
+    WsSessionRegistry,
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,

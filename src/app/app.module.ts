@@ -1,19 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
+import { JwtVerifier } from '../auth/jwt-verifier.js';
+import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { HealthController } from '../health/health.controller.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
+import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gateway.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** The reference application, built from its config. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig & { jwtSecret: string }, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -22,13 +25,31 @@ export class AppModule {
           logger,
           listeners: [
             { port: config.seedEchoPort, host: config.host, path: '/seed/echo', tls: config.tls },
+            {
+              port: config.seedSecurePort,
+              host: config.host,
+              path: '/seed/secure',
+              tls: config.tls,
+            },
           ],
+          auth: { secret: config.jwtSecret },
           protection: config.protection,
           metrics: { defaultMetrics: true },
         }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: APP_CONFIG, useValue: config }, ChatGateway, SeedEchoGateway],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: SEED_JWT_VERIFIER,
+          useValue: new JwtVerifier(
+            resolveAuthOptions({ secret: config.jwtSecret, subjectClaim: 'user_id' }),
+          ),
+        },
+        ChatGateway,
+        SeedEchoGateway,
+        SeedSecureGateway,
+      ],
     };
   }
 }

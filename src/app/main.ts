@@ -10,13 +10,16 @@ async function main(): Promise<void> {
   const logger = createAppLogger(config);
   const app = await createReferenceApp(config, logger);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const seedEcho = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
+  const adapter = app.get(SecureWsAdapter);
+  const seedEcho = await adapter.listenerAddress('/seed/echo');
+  const seedSecure = await adapter.listenerAddress('/seed/secure');
   const [http, ws] = config.tls ? ['https', 'wss'] : ['http', 'ws'];
   logger.info(
     {
       http: `${http}://${config.host}:${port}`,
       ws: `${ws}://${config.host}:${port}/ws`,
       seedEcho: `${ws}://${config.host}:${seedEcho.port}`,
+      seedSecure: `${ws}://${config.host}:${seedSecure.port}`,
     },
     'Reference app listening',
   );

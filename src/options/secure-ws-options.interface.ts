@@ -8,6 +8,8 @@ export interface TlsOptions {
   cert: string | Buffer;
 }
 
+import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
+
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
   /** Port to listen on; 0 picks a free one (see `SecureWsAdapter.listenerAddress`). */
@@ -86,12 +88,17 @@ export interface SecureWsModuleOptions {
   protection?: ProtectionOptions;
   /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
   metrics?: MetricsOptions;
+  /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
+  auth?: AuthOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'protection' | 'metrics'>> {
+  extends Required<
+    Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics'>
+  > {
   logger: Logger | undefined;
+  auth: ResolvedAuthOptions | undefined;
   /** Resolved by the protection providers (`PROTECTION_OPTIONS`). */
   protection?: ProtectionOptions;
   metrics?: MetricsOptions;
