@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { type ListenerOptions } from '../../src/options/secure-ws-options.interface.js';
@@ -7,6 +8,33 @@ import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { GuardedGateway } from './support/guarded.gateway.js';
 import { expectAccepted, expectRefused } from './support/upgrade.js';
 import { waitFor } from './support/wait-for.js';
+
+/** A raw upgrade request: the HTTP status and headers of its refusal. */
+function upgradeResponse(
+  port: number,
+  path: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const upgrade = request({
+      host: '127.0.0.1',
+      port,
+      path,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    upgrade.on('response', (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, headers: response.headers });
+    });
+    upgrade.on('upgrade', () => reject(new Error('The upgrade succeeded')));
+    upgrade.on('error', reject);
+    upgrade.end();
+  });
+}
 
 describe('handshake rules, answered with HTTP before the upgrade', () => {
   let t: TestApp | undefined;
@@ -152,6 +180,11 @@ describe('handshake rules, answered with HTTP before the upgrade', () => {
       const url = app.url('/guarded');
       for (let i = 0; i < 3; i += 1) (await expectAccepted(url)).terminate();
       await expectRefused(url, 429, 'TOO_MANY_CONNECTIONS');
+      const refusal = await upgradeResponse(app.port, '/guarded');
+      expect(refusal.status).toBe(429);
+      // The next handshake token is 20 s away.
+      expect(Number(refusal.headers['retry-after'])).toBeGreaterThanOrEqual(19);
+      expect(Number(refusal.headers['retry-after'])).toBeLessThanOrEqual(20);
     });
 
     it('caps the connections of the whole app with 503 AT_CAPACITY', async () => {
