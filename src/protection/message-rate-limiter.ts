@@ -44,9 +44,12 @@ export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
   }
 
   beforeMessage(connection: Connection, frame: InboundFrame): WsErrorReply | undefined {
+    const rules = this.rules;
+    const key = rules?.size ? handlerKey(connection.server.path, frame.event) : '';
+    const rule = key ? rules?.get(key) : undefined;
+    if (rule === false) return undefined;
     const limits = this.limitsOf(connection);
-    const bucket = this.bucketFor(connection, limits, frame.event);
-    let waitMs = bucket ? bucket.take() : 0;
+    let waitMs = this.connectionBucket(limits, key, rule)?.take() ?? 0;
     const userRate = this.options.userMessageRate;
     const userId = connection.session?.userId;
     if (waitMs === 0 && userRate && userId !== undefined) {
@@ -65,18 +68,13 @@ export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
     return limits;
   }
 
-  /** The bucket this event counts against: its handler's own, or the connection's. */
-  private bucketFor(
-    connection: Connection,
+  /** The bucket of this connection the event counts against: its handler's own, or the shared one. */
+  private connectionBucket(
     limits: ConnectionLimits,
-    event: string,
+    key: string,
+    rule: RateLimitRule | undefined,
   ): TokenBucket | undefined {
-    this.rules ??= collectRateLimitRules(this.modules);
-    if (this.rules.size === 0) return limits.messages;
-    const key = handlerKey(connection.server.path, event);
-    const rule = this.rules.get(key);
     if (rule === undefined) return limits.messages;
-    if (rule === false) return undefined;
     let bucket = limits.byEvent.get(key);
     if (!bucket) {
       bucket = new TokenBucket(rule);

@@ -5,8 +5,9 @@ export const RATE_LIMIT_METADATA = 'secure-ws:rate-limit';
 
 /**
  * Gives one message handler its own per-connection rate limit, replacing
- * `protection.messageRate` for that event; `false` exempts it. Read once
- * per handler when the first message arrives, never per message.
+ * `protection.messageRate` for that event; `false` exempts it from every
+ * message limit (connection and user). Read once per handler at start-up,
+ * never per message.
  *
  * ```ts
  * @RateLimit({ points: 5, durationMs: 60_000 })

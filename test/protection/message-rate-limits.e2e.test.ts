@@ -101,6 +101,7 @@ describe('message rate limits', () => {
   it('lets @RateLimit() give a handler its own limit, or none', async () => {
     const app = await boot({
       messageRate: { points: 1, durationMs: 60_000, burst: 3 },
+      userMessageRate: { points: 1, durationMs: 60_000, burst: 3 },
       abuse: false,
     });
     const client = await app.connect('/guarded');
@@ -121,6 +122,10 @@ describe('message rate limits', () => {
     // `free` is exempt from the connection's limit.
     const free = await burst(client, 'free', 10);
     expect(free.every((frame) => frame.event === 'free')).toBe(true);
+    // ...and from the user's limit.
+    const user = await app.connect('/guarded?user=carol');
+    const fromUser = await burst(user, 'free', 10);
+    expect(fromUser.every((frame) => frame.event === 'free')).toBe(true);
   });
 
   it('limits a user over all their connections, and no one else', async () => {
