@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { WsBusHealth } from './bus-health.indicator.js';
 import { InMemoryBus } from './in-memory.bus.js';
 import { RedisBus } from './redis.bus.js';
 import { WsBus } from './ws-bus.interface.js';
@@ -27,4 +28,5 @@ export const busProviders: Provider[] = [
     inject: [SECURE_WS_OPTIONS],
   },
   WsBusLifecycle,
+  WsBusHealth,
 ];

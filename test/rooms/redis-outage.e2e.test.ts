@@ -4,7 +4,7 @@ import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { RedisServer } from '../support/redis-server.js';
-import { type RoomMessage, startNode } from './two-nodes.js';
+import { healthOf, type RoomMessage, startNode } from './two-nodes.js';
 
 describe('Redis goes away and comes back', () => {
   let redis: RedisServer;
@@ -30,6 +30,10 @@ describe('Redis goes away and comes back', () => {
     const bob = await b.connect('/ws?user=bob');
     await expect.poll(() => busOf(a).isHealthy() && busOf(b).isHealthy()).toBe(true);
     for (const client of [alice, anna, bob]) await client.request('room.join', { room: 'lobby' });
+    expect(await healthOf(a)).toMatchObject({
+      status: 200,
+      body: { ready: true, info: { redis: { status: 'up', state: 'up', transport: 'redis' } } },
+    });
     say(alice, 'before');
     for (const client of [alice, anna, bob]) {
       expect((await client.next<RoomMessage>()).data.text).toBe('before');
@@ -52,6 +56,10 @@ describe('Redis goes away and comes back', () => {
       'mallory',
     ]);
     expect(busOf(a).health()).toMatchObject({ transport: 'redis', status: 'degraded' });
+    expect(await healthOf(a)).toMatchObject({
+      status: 503,
+      body: { ready: false, error: { redis: { status: 'down', state: 'degraded' } } },
+    });
 
     // Local members still get every message, in order, while Redis is away.
     for (let i = 0; i < 5; i++) say(alice, `during ${i}`);
@@ -95,6 +103,8 @@ describe('Redis goes away and comes back', () => {
     expect((await busOf(b).expiring.list('revoked')).map((entry) => entry.member)).toEqual([
       'mallory',
     ]);
+
+    expect(await healthOf(a)).toMatchObject({ status: 200, body: { ready: true } });
 
     // Presence was written back to the fresh Redis by both nodes.
     await expect

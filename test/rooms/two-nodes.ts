@@ -1,6 +1,7 @@
 import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { type RedisBusOptions } from '../../src/bus/redis-bus-options.js';
+import { HealthController } from '../../src/health/health.controller.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { SessionFromQueryGateway } from './session-from-query.gateway.js';
 
@@ -8,8 +9,11 @@ import { SessionFromQueryGateway } from './session-from-query.gateway.js';
 export function startNode(redis: RedisBusOptions): Promise<TestApp> {
   return createTestApp({
     providers: [ChatGateway, RoomsGateway, SessionFromQueryGateway],
+    controllers: [HealthController],
     module: {
       heartbeat: false,
+      // The ordering test sends 200 messages at once: above the default message rate.
+      protection: { messageRate: false, userMessageRate: false },
       redis: { presenceTtlMs: 1500, maxReconnectDelayMs: 200, commandTimeoutMs: 1000, ...redis },
     },
   });
@@ -18,4 +22,10 @@ export function startNode(redis: RedisBusOptions): Promise<TestApp> {
 export interface RoomMessage {
   event: 'room.message';
   data: { room: string; from: string; text: string; at: number };
+}
+
+/** `GET /health` of a node: HTTP status and body. */
+export async function healthOf(node: TestApp) {
+  const response = await fetch(`http://127.0.0.1:${node.port}/health`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
