@@ -99,6 +99,11 @@ export class WsRooms {
     return [...(this.memberships.get(connection)?.rooms ?? [])];
   }
 
+  /** How many rooms have members on this node. */
+  localRoomCount(): number {
+    return this.rooms.size;
+  }
+
   /** How many of the room's members are connected to this node. */
   localMemberCount(room: string): number {
     return this.rooms.get(room)?.members.size ?? 0;

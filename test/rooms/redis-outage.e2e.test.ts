@@ -4,7 +4,7 @@ import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { RedisServer } from '../support/redis-server.js';
-import { healthOf, type RoomMessage, startNode } from './two-nodes.js';
+import { healthOf, metricOf, type RoomMessage, startNode } from './two-nodes.js';
 
 describe('Redis goes away and comes back', () => {
   let redis: RedisServer;
@@ -34,6 +34,8 @@ describe('Redis goes away and comes back', () => {
       status: 200,
       body: { ready: true, info: { redis: { status: 'up', state: 'up', transport: 'redis' } } },
     });
+    expect(await metricOf(a, 'secure_ws_bus_up')).toBe(1);
+    expect(await metricOf(a, 'secure_ws_rooms_local')).toBe(1);
     say(alice, 'before');
     for (const client of [alice, anna, bob]) {
       expect((await client.next<RoomMessage>()).data.text).toBe('before');
@@ -74,6 +76,8 @@ describe('Redis goes away and comes back', () => {
     expect(await alice.request('whoami')).toMatchObject({ event: 'whoami' });
     const health: BusHealth = busOf(a).health();
     expect(health.undelivered).toBeGreaterThanOrEqual(5);
+    expect(await metricOf(a, 'secure_ws_bus_up')).toBe(0);
+    expect(await metricOf(a, 'secure_ws_bus_undelivered_messages_total')).toBe(health.undelivered);
     expect(
       a.logs.withMessage('Redis unavailable: messages stay on this node until it is back'),
     ).toHaveLength(1);
