@@ -76,11 +76,13 @@ export class RedisPresence implements WsPresence {
   async remove(set: string, member: string): Promise<void> {
     const members = this.own.get(set);
     if (!members?.delete(member)) return;
-    if (members.size === 0) this.own.delete(set);
+    const last = members.size === 0;
+    if (last) this.own.delete(set);
     if (!this.connected) return;
-    await this.redis
-      .srem(this.setPrefix + set, `${this.nodeId}|${member}`)
-      .catch((error: unknown) => this.logger.debug({ err: error, set }, 'Presence remove failed'));
+    await Promise.all([
+      this.redis.srem(this.setPrefix + set, `${this.nodeId}|${member}`),
+      last ? this.redis.srem(this.indexKey, set) : undefined,
+    ]).catch((error: unknown) => this.logger.debug({ err: error, set }, 'Presence remove failed'));
   }
 
   async members(set: string): Promise<PresenceEntry[]> {
