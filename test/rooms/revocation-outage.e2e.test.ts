@@ -19,7 +19,7 @@ describe('a revocation made while Redis is away', () => {
       module: {
         heartbeat: false,
         auth: { secret: SECRET },
-        redis: { url: redis.url, presenceTtlMs: 1500, maxReconnectDelayMs: 200 },
+        redis: { url: redis.url, presenceTtlMs: 3000, maxReconnectDelayMs: 200 },
       },
     });
   const bearer = (sub: string) => ({
