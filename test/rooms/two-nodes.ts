@@ -15,7 +15,7 @@ export function startNode(redis: RedisBusOptions): Promise<TestApp> {
       heartbeat: false,
       // The ordering test sends 200 messages at once: above the default message rate.
       protection: { messageRate: false, userMessageRate: false },
-      redis: { presenceTtlMs: 3000, maxReconnectDelayMs: 200, commandTimeoutMs: 1000, ...redis },
+      redis: { presenceTtlMs: 3000, maxReconnectDelayMs: 200, ...redis },
     },
   });
 }
