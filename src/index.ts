@@ -23,6 +23,20 @@ export { ACCESS_TOKEN_PROTOCOL } from './auth/token-sources.js';
 export { WsAuthGuard } from './auth/ws-auth.guard.js';
 export { type RevokeOptions, WsSessionRegistry } from './auth/ws-session-registry.js';
 export { WsUser } from './auth/ws-user.decorator.js';
+export { InMemoryBus } from './bus/in-memory.bus.js';
+export { RedisBus } from './bus/redis.bus.js';
+export type { RedisBusOptions } from './bus/redis-bus-options.js';
+export type {
+  BusHandler,
+  BusHealth,
+  BusStatus,
+  BusSubscription,
+  ExpiringEntry,
+  PresenceEntry,
+  WsExpiringSets,
+  WsPresence,
+} from './bus/ws-bus.interface.js';
+export { WsBus } from './bus/ws-bus.interface.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
@@ -32,11 +46,39 @@ export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';
 export { SecureWsException, type SecureWsExceptionOptions } from './errors/secure-ws.exception.js';
 export type { InboundFrame, OutboundMessage } from './frames/frame.js';
+export { HealthController } from './health/health.controller.js';
+export type {
+  HealthIndicator,
+  HealthIndicatorResult,
+  HealthReport,
+} from './health/health-indicator.interface.js';
+export { SecureWsHealth } from './health/secure-ws-health.js';
+export { MetricsController } from './metrics/metrics.controller.js';
+export type { MetricsOptions } from './metrics/metrics-options.interface.js';
+export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
 export type {
   HeartbeatOptions,
   ListenerOptions,
   SecureWsModuleOptions,
+  TlsOptions,
 } from './options/secure-ws-options.interface.js';
+export {
+  HandshakeGuard,
+  HandshakeRefusalCode,
+  protectedClientAddress,
+} from './protection/handshake-guard.js';
+export { MessageRateLimiter } from './protection/message-rate-limiter.js';
+export type { AllowedOrigins } from './protection/origin-policy.js';
+export type {
+  AbuseRule,
+  ProtectionOptions,
+} from './protection/protection-options.interface.js';
+export { RateLimit } from './protection/rate-limit.decorator.js';
+export type { RateLimitRule } from './protection/token-bucket.js';
+export type { RoomMember } from './rooms/room-member.js';
+export { ROOM_NAME_PATTERN } from './rooms/room-name.js';
+export { WsRooms } from './rooms/ws-rooms.service.js';
+export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';
 export { SECURE_WS_OPTIONS } from './secure-ws.module-definition.js';
 export {

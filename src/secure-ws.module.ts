@@ -2,13 +2,21 @@ import { Module } from '@nestjs/common';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
+import { busProviders } from './bus/bus.providers.js';
+import { WsBus } from './bus/ws-bus.interface.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
-import { SECURE_WS_PLUGINS } from './connection/plugin.interface.js';
+import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
+import { healthProviders } from './health/health.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
+import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
+import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
+import { roomsProviders } from './rooms/rooms.providers.js';
+import { WsRooms } from './rooms/ws-rooms.service.js';
+import { WsUsers } from './rooms/ws-users.service.js';
 import {
   SECURE_WS_MODULE_OPTIONS,
   SECURE_WS_OPTIONS,
@@ -26,14 +34,34 @@ import {
       useFactory: (options: SecureWsModuleOptions) => resolveOptions(options),
       inject: [SECURE_WS_MODULE_OPTIONS],
     },
-    { provide: SECURE_WS_PLUGINS, useValue: [] },
+    {
+      provide: SECURE_WS_PLUGINS,
+      useFactory: (...plugins: SecureWsPlugin[]) => plugins,
+      inject: [...protectionPlugins, ...metricsPlugins],
+    },
+    ...protectionProviders,
+    ...metricsProviders,
+    ...healthProviders,
     ...authProviders,
     ConnectionRegistry,
     GatewayDiscovery,
     Heartbeat,
     GracefulShutdown,
     SecureWsAdapter,
+    ...busProviders,
+    ...roomsProviders,
   ],
-  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter, WsSessionRegistry],
+  exports: [
+    SECURE_WS_OPTIONS,
+    ConnectionRegistry,
+    SecureWsAdapter,
+    WsSessionRegistry,
+    ...protectionProviders,
+    ...metricsProviders,
+    ...healthProviders,
+    WsBus,
+    WsRooms,
+    WsUsers,
+  ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

@@ -3,9 +3,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
 import { JwtVerifier } from '../auth/jwt-verifier.js';
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
+import { HealthController } from '../health/health.controller.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
+import { RoomsGateway } from './gateways/rooms.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gateway.js';
 
@@ -22,12 +25,21 @@ export class AppModule {
         SecureWsModule.forRoot({
           logger,
           listeners: [
-            { port: config.seedEchoPort, host: config.host, path: '/seed/echo' },
-            { port: config.seedSecurePort, host: config.host, path: '/seed/secure' },
+            { port: config.seedEchoPort, host: config.host, path: '/seed/echo', tls: config.tls },
+            {
+              port: config.seedSecurePort,
+              host: config.host,
+              path: '/seed/secure',
+              tls: config.tls,
+            },
           ],
           auth: { secret: config.jwtSecret },
+          protection: config.protection,
+          metrics: { defaultMetrics: true },
+          redis: config.redisUrl ? { url: config.redisUrl } : undefined,
         }),
       ],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         {
@@ -37,6 +49,7 @@ export class AppModule {
           ),
         },
         ChatGateway,
+        RoomsGateway,
         SeedEchoGateway,
         SeedSecureGateway,
       ],

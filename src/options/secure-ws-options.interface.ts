@@ -1,5 +1,15 @@
 import { type Logger } from 'pino';
+import { type MetricsOptions } from '../metrics/metrics-options.interface.js';
+import { type ProtectionOptions } from '../protection/protection-options.interface.js';
+
+/** A key and certificate (PEM) that turn a listener into `wss://`. */
+export interface TlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
+import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -9,6 +19,8 @@ export interface ListenerOptions {
   host?: string;
   /** Path of the gateway that serves this port's connections, e.g. `/seed/echo`. */
   path: string;
+  /** Serve this port over TLS (`wss://`). @default undefined (plain `ws://`) */
+  tls?: TlsOptions;
 }
 
 export interface HeartbeatOptions {
@@ -73,14 +85,33 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
+  protection?: ProtectionOptions;
+  /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
+  metrics?: MetricsOptions;
   /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
   auth?: AuthOptions;
+  /**
+   * Share rooms, presence and revocations with every node on this Redis.
+   * When absent, they stay in this process.
+   * @default undefined
+   */
+  redis?: RedisBusOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth'>> {
+  extends Required<
+    Omit<
+      SecureWsModuleOptions,
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis'
+    >
+  > {
   logger: Logger | undefined;
   auth: ResolvedAuthOptions | undefined;
+  /** Resolved by the protection providers (`PROTECTION_OPTIONS`). */
+  protection?: ProtectionOptions;
+  metrics?: MetricsOptions;
+  redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
 }
