@@ -152,7 +152,10 @@ async function main(): Promise<number> {
         .filter((s) => s.latency)
         .map((s) => `(${s.number}) ${s.latency}`)
         .join('; '),
-    'srv cpu µs/op: server CPU per message / handshake (steadier than rates on a shared machine).',
+    'srv cpu: server CPU per message / handshake / broadcast, with its ratio to raw ws (steadier than rates on a',
+    'shared machine). target "by cpu": the target applied to capacity = raw CPU per op / this CPU per op, which is',
+    'what the rate ratio would be if both servers were CPU-bound; when the server is not saturated (cpu srv well',
+    'under 100%), the rate ratio understates the overhead and "by cpu" is the better guide.',
     'cpu srv/gen/other/irq: CPU of the server / of the load generator / of other processes / of interrupt work',
     '(loopback TCP) over the measurement, in % of one core. A generator near 100% means the generator, not the',
     'server, may be the limit; a high "other" means the machine was shared with other work.',

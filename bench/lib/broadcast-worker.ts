@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { closeAll, openMany } from './client.js';
-import { broadcastFrame } from './messages.js';
+import { broadcastFrame, joinFrame } from './messages.js';
 import { percentile } from './stats.js';
 
 export type WorkerRequest =
@@ -32,6 +32,18 @@ let received = 0;
 let t0 = 0;
 let onAll: (() => void) | undefined;
 
+/** Resolves once every member got one message (or false after `timeoutMs`). */
+function everyone(timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    onAll = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+  });
+}
+
+/** Connects the members and has each join the room (one `room.join` each, answered). */
 async function open(url: string, members: number): Promise<void> {
   sockets = await openMany(url, members, { concurrency: 64 });
   arrivals = new Float64Array(members);
@@ -41,18 +53,18 @@ async function open(url: string, members: number): Promise<void> {
       if (++received === sockets.length) onAll?.();
     });
   });
+  received = 0;
+  const joined = everyone(30_000);
+  sockets.forEach((ws, i) => {
+    ws.send(joinFrame(i));
+  });
+  if (!(await joined)) throw new Error(`only ${received} of ${members} members joined the room`);
 }
 
 async function round(n: number, timeoutMs: number): Promise<RoundResult> {
   received = 0;
   arrivals.fill(Number.NaN);
-  const all = new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    onAll = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-  });
+  const all = everyone(timeoutMs);
   const cpu0 = process.cpuUsage();
   t0 = performance.now();
   (sockets[0] as WebSocket).send(broadcastFrame(n));

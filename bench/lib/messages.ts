@@ -29,6 +29,12 @@ export function bigEchoFrameFactory(bytes: number): (seq: number) => string {
   return (seq) => head + seq + TAIL;
 }
 
+export const BROADCAST_ROOM = 'all';
+
+export function joinFrame(seq: number): string {
+  return `{"event":"room.join","data":{"room":"${BROADCAST_ROOM}"},"id":"${seq}"}`;
+}
+
 export function broadcastFrame(round: number): string {
-  return `{"event":"broadcast","data":{"text":"hello","round":${round}},"id":"b${round}"}`;
+  return `{"event":"broadcast","data":{"room":"${BROADCAST_ROOM}","text":"hello","round":${round}}}`;
 }

@@ -23,6 +23,14 @@ export interface Target {
   label: string;
   /** undefined when it cannot be decided (e.g. no raw result to compare with). */
   pass(m: Measurement, raw: Measurement | undefined): boolean | undefined;
+  /**
+   * The same target applied to the secondary number (server CPU per
+   * operation, as capacity = raw CPU / this CPU), when both have one.
+   */
+  bySecondary?(
+    m: Measurement,
+    raw: Measurement | undefined,
+  ): { ratio: number; pass: boolean } | undefined;
 }
 
 export interface Scenario {
@@ -102,6 +110,14 @@ export function ratioAtLeast(min: number): Target {
     pass: (m, raw) => {
       const r = ratio(m, raw);
       return r === undefined ? undefined : r >= min;
+    },
+    bySecondary: (m, raw) => {
+      const mine = m.secondary?.value;
+      const base = raw?.secondary?.value;
+      if (mine === undefined || base === undefined || !(mine > 0) || !(base > 0)) return undefined;
+      // A server that needs twice the CPU per operation has half the capacity.
+      const capacity = base / mine;
+      return { ratio: capacity, pass: capacity >= min };
     },
   };
 }

@@ -43,9 +43,12 @@ function targetCell(row: ResultRow, raw: Measurement | undefined): string {
   const target = row.scenario.target;
   if (!target || row.kind !== 'module') return '';
   if (row.outcome.status !== 'ok') return `${target.label} -`;
-  const pass = target.pass(row.outcome.measurement, raw);
-  const mark = pass === undefined ? '?' : pass ? 'pass' : 'MISS';
-  return `${target.label} ${mark}`;
+  const m = row.outcome.measurement;
+  const pass = target.pass(m, raw);
+  const mark = (p: boolean | undefined) => (p === undefined ? '?' : p ? 'pass' : 'MISS');
+  const byCpu = target.bySecondary?.(m, raw);
+  const capacity = byCpu ? `; by cpu ${formatRatio(byCpu.ratio)} ${mark(byCpu.pass)}` : '';
+  return `${target.label} ${mark(pass)}${capacity}`;
 }
 
 function secondaryNote(

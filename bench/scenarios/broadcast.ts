@@ -1,9 +1,12 @@
 /**
- * (5) Broadcast to `members` (10k) connections: one client sends
- * `{"event":"broadcast",...}`, the server sends one frame to every connection
- * (raw ws and stock Nest: a loop over the ws server's clients; the module:
- * a loop over its ConnectionRegistry), and the time until the last member
- * has it is measured. 2 warm-up rounds, then `rounds` measured ones.
+ * (5) Broadcast to `members` (10k) connections: every member joins the room
+ * `all` (`room.join`, answered), then one member sends
+ * `{"event":"broadcast","data":{"room":"all",...}}`, the server sends one
+ * frame to every member, and the time until the last member has it is
+ * measured. Raw ws and stock Nest keep a Set of sockets per room and loop
+ * over it with one serialization; the module uses WsRooms.join / WsRooms.send
+ * (one serialization, through its in-memory bus). 2 warm-up rounds, then
+ * `rounds` measured ones.
  *
  * Every server keeps its members connected at once, each set held by its own
  * generator process (lib/broadcast-worker.ts, pinned to the generator's core),
@@ -40,6 +43,7 @@ class Members {
   readonly p99s: number[] = [];
   readonly warnings: string[] = [];
   private cpuMicros = 0;
+  private serverCpuMicros = 0;
   private failed = false;
 
   private constructor(
@@ -85,11 +89,13 @@ class Members {
 
   async round(round: number): Promise<void> {
     if (this.failed) return;
+    const cpu0 = await this.server.cpu();
     const result = (await this.request({
       type: 'round',
       round,
       timeoutMs: ROUND_TIMEOUT_MS,
     })) as RoundResult | { ok: false; error: string };
+    const cpu1 = await this.server.cpu();
     if (!result.ok) {
       this.warnings.push(
         'missing' in result
@@ -102,6 +108,7 @@ class Members {
       this.p50s.push(result.p50Ms);
       this.p99s.push(result.p99Ms);
       this.cpuMicros += result.cpuMicros;
+      this.serverCpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     }
   }
 
@@ -111,6 +118,11 @@ class Members {
       value: median(this.times),
       p50Ms: median(this.p50s),
       p99Ms: median(this.p99s),
+      secondary: {
+        label: 'srv cpu',
+        value: this.serverCpuMicros / this.times.length / 1000,
+        format: (ms) => `${ms.toFixed(1)} ms/broadcast`,
+      },
       notes: [
         `gen cpu ${formatPercent(this.cpuMicros / 1000 / deliveringMs)} while delivering`,
         `${this.members} members, ${this.times.length} rounds, fastest ${formatMs(Math.min(...this.times))}`,

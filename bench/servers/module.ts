@@ -4,28 +4,40 @@
  * module's SecureValidationPipe validates every DTO (it is on by default),
  * the per-message guard is the module's WsAuthGuard + @RequireScopes, the JWT
  * is verified at connect by the module's `auth` option, and broadcasts go
- * through the module's ConnectionRegistry (serialised once, sent with the
- * module's slow-consumer check).
+ * through the module's WsRooms (serialised once, sent through the in-memory
+ * bus with the module's slow-consumer check). Everything else is the
+ * module's defaults (metrics, heartbeat, JSON limits), except protection
+ * limits raised out of the bench's way (see below).
  */
 import 'reflect-metadata';
 import { Inject, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import { pino } from 'pino';
+import type { WebSocket } from 'ws';
 import {
   ConnectionRegistry,
+  connectionOf,
   RequireScopes,
   SecureWsAdapter,
   SecureWsModule,
   WsAuthGuard,
+  WsRooms,
 } from '../../src/index.js';
 import { JWT_SECRET, PROFILE_SCOPE, type ServerStats, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
 import { UpdateProfileDto } from './profile.dto.js';
 
+const UNREACHABLE = 1_000_000_000;
+
 @WebSocketGateway({ path: WS_PATH })
 class BenchGateway {
-  constructor(@Inject(ConnectionRegistry) private readonly registry: ConnectionRegistry) {}
+  constructor(@Inject(WsRooms) private readonly rooms: WsRooms) {}
 
   @SubscribeMessage('echo')
   echo(@MessageBody() data: unknown) {
@@ -39,10 +51,16 @@ class BenchGateway {
     return { event: 'profile.updated', data: dto };
   }
 
+  @SubscribeMessage('room.join')
+  async join(@ConnectedSocket() client: WebSocket, @MessageBody('room') room: string) {
+    const connection = connectionOf(client);
+    if (connection) await this.rooms.join(connection, room);
+    return { event: 'room.joined', data: { room } };
+  }
+
   @SubscribeMessage('broadcast')
-  broadcast(@MessageBody() data: unknown): void {
-    const frame = JSON.stringify({ event: 'broadcast', data });
-    for (const connection of this.registry.all()) connection.send(frame);
+  broadcast(@MessageBody() data: { room: string }): void {
+    this.rooms.send(data.room, 'broadcast', data);
   }
 }
 
@@ -53,6 +71,17 @@ host(async (options) => {
         // Nothing on the hot paths logs below warn; keep the bench output clean.
         logger: pino({ level: 'warn' }),
         auth: options.auth ? { secret: JWT_SECRET } : undefined,
+        // Protection stays on (its checks run on every handshake and message),
+        // with limits the bench's load never reaches: 10k connections from a
+        // few loopback addresses, thousands of messages per second per
+        // connection and per user.
+        protection: {
+          maxConnections: UNREACHABLE,
+          maxConnectionsPerAddress: UNREACHABLE,
+          handshakeRate: { points: UNREACHABLE, durationMs: 1000 },
+          messageRate: { points: UNREACHABLE, durationMs: 1000 },
+          userMessageRate: { points: UNREACHABLE, durationMs: 1000 },
+        },
       }),
     ],
     providers: [BenchGateway],

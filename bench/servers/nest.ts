@@ -19,8 +19,10 @@ import { NestFactory } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { WsAdapter } from '@nestjs/platform-ws';
 import {
+  ConnectedSocket,
   MessageBody,
   type OnGatewayConnection,
+  type OnGatewayDisconnect,
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
@@ -50,7 +52,7 @@ class ProfileScopeGuard implements CanActivate {
 let gatewayRef: BenchGateway | undefined;
 
 @WebSocketGateway({ path: WS_PATH })
-class BenchGateway implements OnGatewayConnection {
+class BenchGateway implements OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer()
   server!: WsServer;
 
@@ -86,10 +88,30 @@ class BenchGateway implements OnGatewayConnection {
     return { event: 'profile.updated', data: dto };
   }
 
+  /** Rooms: a set of sockets per name, kept by the gateway. */
+  private readonly rooms = new Map<string, Set<WebSocket>>();
+
+  handleDisconnect(client: Client): void {
+    for (const members of this.rooms.values()) members.delete(client);
+  }
+
+  @SubscribeMessage('room.join')
+  join(@ConnectedSocket() client: Client, @MessageBody('room') room: string) {
+    let members = this.rooms.get(room);
+    if (!members) {
+      members = new Set();
+      this.rooms.set(room, members);
+    }
+    members.add(client);
+    return { event: 'room.joined', data: { room } };
+  }
+
   @SubscribeMessage('broadcast')
-  broadcast(@MessageBody() data: unknown): void {
+  broadcast(@MessageBody() data: { room: string }): void {
+    const members = this.rooms.get(data.room);
+    if (!members) return;
     const frame = JSON.stringify({ event: 'broadcast', data });
-    for (const client of this.server.clients) {
+    for (const client of members) {
       if (client.readyState === WebSocket.OPEN) client.send(frame);
     }
   }

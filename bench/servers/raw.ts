@@ -51,9 +51,29 @@ host(async (options) => {
     });
   });
 
+  // Rooms: a set of sockets per name; a closed socket leaves its rooms.
+  const rooms = new Map<string, Set<WebSocket>>();
+  const join = (ws: WebSocket, data: unknown, id: unknown) => {
+    const room = (data as { room?: unknown } | null)?.room;
+    if (typeof room !== 'string') return;
+    let members = rooms.get(room);
+    if (!members) {
+      members = new Set();
+      rooms.set(room, members);
+    }
+    members.add(ws);
+    reply(ws, 'room.joined', { room }, id);
+  };
+  const leaveAll = (ws: WebSocket) => {
+    for (const members of rooms.values()) members.delete(ws);
+  };
+  // One serialization, then a plain loop over the room's sockets.
   const broadcast = (data: unknown) => {
+    const room = (data as { room?: unknown } | null)?.room;
+    const members = typeof room === 'string' ? rooms.get(room) : undefined;
+    if (!members) return;
     const frame = JSON.stringify({ event: 'broadcast', data });
-    for (const client of wss.clients) {
+    for (const client of members) {
       if (client.readyState === WebSocket.OPEN) client.send(frame);
     }
   };
@@ -92,6 +112,9 @@ host(async (options) => {
       case 'profile.update':
         updateProfile(ws, message.data, message.id);
         break;
+      case 'room.join':
+        join(ws, message.data, message.id);
+        break;
       case 'broadcast':
         broadcast(message.data);
         break;
@@ -101,6 +124,7 @@ host(async (options) => {
   wss.on('connection', (ws: Client) => {
     ws.on('message', (raw) => onMessage(ws, raw));
     ws.on('error', () => ws.terminate());
+    ws.on('close', () => leaveAll(ws));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
