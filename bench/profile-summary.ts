@@ -53,7 +53,7 @@ const byPackage = new Map<string, number>();
 let total = 0;
 for (const [id, us] of selfUs) {
   const frame = byId.get(id)?.callFrame;
-  if (!frame) continue;
+  if (!frame || frame.functionName === '(idle)') continue;
   total += us;
   const key = `${frame.functionName || '(anonymous)'}  ${where(frame.url)}:${frame.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);
@@ -61,7 +61,7 @@ for (const [id, us] of selfUs) {
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
 }
 const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
-console.log(`total ${(total / 1000).toFixed(0)} ms sampled\n\nby package:`);
+console.log(`${(total / 1000).toFixed(0)} ms busy (idle left out)\n\nby package:`);
 for (const [pkg, us] of [...byPackage].sort((a, b) => b[1] - a[1]))
   console.log(`${pct(us)}  ${pkg}`);
 console.log('\nby function (self time):');
