@@ -12,6 +12,8 @@ export interface TestAppOptions
   extends Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'> {
   /** Options of `SecureWsModule.forRoot`; leave out `module` to import it yourself. */
   module?: SecureWsModuleOptions | false;
+  /** Port to listen on, e.g. the port of an app closed earlier, to test reconnects. @default 0 (a free port) */
+  port?: number;
 }
 
 export interface TestApp {
@@ -41,7 +43,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = (path = '/') => `ws://127.0.0.1:${port}${path}`;
   const clients: WsTestClient[] = [];
