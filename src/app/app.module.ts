@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
+import { demoControllers } from './demo/demo.providers.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 
@@ -21,6 +22,7 @@ export class AppModule {
           listeners: [{ port: config.seedEchoPort, host: config.host, path: '/seed/echo' }],
         }),
       ],
+      controllers: [...demoControllers],
       providers: [{ provide: APP_CONFIG, useValue: config }, ChatGateway, SeedEchoGateway],
     };
   }

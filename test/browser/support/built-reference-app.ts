@@ -1,0 +1,89 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+/** The reference app compiled by tsc into a folder of its own (never `dist`, which others build). */
+export interface ReferenceAppBuild {
+  readonly outDir: string;
+  remove(): void;
+}
+
+export async function buildReferenceApp(): Promise<ReferenceAppBuild> {
+  const outDir = join(root, 'build', `browser-test-${process.pid}`);
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+    ],
+    { cwd: root },
+  );
+  return { outDir, remove: () => rmSync(outDir, { recursive: true, force: true }) };
+}
+
+/** `npm start`, as a child process on free loopback ports, its JSON log lines kept. */
+export interface RunningReferenceApp {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly port: number;
+  readonly logs: Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function startReferenceApp(
+  build: ReferenceAppBuild,
+  env: Record<string, string> = {},
+): Promise<RunningReferenceApp> {
+  const child: ChildProcess = spawn(process.execPath, [join(build.outDir, 'app/main.js')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      SEED_ECHO_PORT: '0',
+      SEED_SECURE_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const listening = new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.msg === 'Reference app listening') done(String(entry.http));
+      } catch {
+        logs.push({ text: line });
+      }
+    });
+    void exited.then((code) => fail(new Error(`Reference app exited ${code}: ${stderr}`)));
+  });
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const origin = await listening.finally(() => clearTimeout(timeout));
+  return {
+    origin,
+    port: Number(new URL(origin).port),
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
