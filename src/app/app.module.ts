@@ -3,7 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
-import { demoControllers } from './demo/demo.providers.js';
+import { DemoModule } from './demo/demo.module.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 
@@ -21,8 +21,8 @@ export class AppModule {
           logger,
           listeners: [{ port: config.seedEchoPort, host: config.host, path: '/seed/echo' }],
         }),
+        DemoModule.forRoot(),
       ],
-      controllers: [...demoControllers],
       providers: [{ provide: APP_CONFIG, useValue: config }, ChatGateway, SeedEchoGateway],
     };
   }
