@@ -85,6 +85,8 @@ export class WsClient {
   private attempt = 0;
   private lastToken: string | undefined;
   private nextId = 1;
+  /** The refresh a `session.expiring` push started; one at a time. */
+  private autoRefresh: Promise<unknown> | undefined;
   /** Set by the last `auth` reply (first-message auth or a refresh). */
   session: WsAuthSession | undefined;
 
@@ -296,7 +298,11 @@ export class WsClient {
       this.options.refreshOnExpiring !== false &&
       this.options.getToken
     ) {
-      this.refresh().catch((error: unknown) => this.emit(ERROR_EVENT, error, frame));
+      this.autoRefresh ??= this.refresh()
+        .catch((error: unknown) => this.emit(ERROR_EVENT, error, frame))
+        .finally(() => {
+          this.autoRefresh = undefined;
+        });
     }
     this.emit(frame.event, frame.data, frame);
   }

@@ -9,6 +9,7 @@ import {
   WsCloseCode,
   WsErrorCode,
 } from '../../src/client/index.js';
+import * as serverCodes from '../../src/errors/error-codes.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { ClientProbeGateway } from './support/client-probe.gateway.js';
 
@@ -32,6 +33,11 @@ function rejection(promise: Promise<unknown>): Promise<WsClientError> {
     (error: WsClientError) => error,
   );
 }
+
+it('exports the very code tables the server uses', () => {
+  expect(WsErrorCode).toBe(serverCodes.WsErrorCode);
+  expect(WsCloseCode).toBe(serverCodes.WsCloseCode);
+});
 
 describe('WsClient against a real server', () => {
   let t: TestApp;
