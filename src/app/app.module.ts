@@ -28,7 +28,10 @@ export class AppModule {
           ],
           auth: { secret: config.jwtSecret },
         }),
-        DemoModule.forRoot(),
+        // Development tokens for the demo page, never in production.
+        DemoModule.forRoot({
+          devTokenSecret: config.nodeEnv === 'production' ? undefined : config.jwtSecret,
+        }),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

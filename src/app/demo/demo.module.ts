@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DemoController } from './demo.controller.js';
+import { DEV_TOKEN_SECRET, DevTokenController } from './dev-token.controller.js';
 
 export interface DemoModuleOptions {
   /**
@@ -13,7 +14,12 @@ export interface DemoModuleOptions {
 /** The demo chat page at `GET /`, and in development the token endpoint it signs in with. */
 @Module({})
 export class DemoModule {
-  static forRoot(_options: DemoModuleOptions = {}): DynamicModule {
-    return { module: DemoModule, controllers: [DemoController] };
+  static forRoot(options: DemoModuleOptions = {}): DynamicModule {
+    const secret = options.devTokenSecret;
+    return {
+      module: DemoModule,
+      controllers: secret ? [DemoController, DevTokenController] : [DemoController],
+      providers: secret ? [{ provide: DEV_TOKEN_SECRET, useValue: secret }] : [],
+    };
   }
 }
