@@ -107,7 +107,12 @@ export class WsClient {
     return this.currentState;
   }
 
-  /** Opens the connection; resolves once it is open (and authenticated), rejects if it closes for good first. */
+  /**
+   * Opens the connection; resolves once the socket is open (with `message`
+   * transport, once `auth` is answered) and rejects if it closes for good
+   * first. A token refused at connect arrives after the open, as an
+   * `UNAUTHENTICATED` error frame and a 4401 close.
+   */
   connect(): Promise<void> {
     if (this.currentState === 'open') return Promise.resolve();
     if (!this.connecting) {
