@@ -1,3 +1,4 @@
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildReferenceApp,
@@ -6,6 +7,32 @@ import {
   startReferenceApp,
 } from './support/built-reference-app.js';
 import { type Chromium, launchChromium } from './support/chromium.js';
+
+const WAIT_MS = 10_000;
+
+/** Waits for an item holding `text` in the list `#id`. */
+function seen(page: Page, id: string, text: string): Promise<void> {
+  return page.locator(`#${id} li`, { hasText: text }).first().waitFor({ timeout: WAIT_MS });
+}
+
+async function signIn(page: Page, user: string, ttl = '300', refresh = true): Promise<void> {
+  await page.fill('#user', user);
+  await page.fill('#ttl', ttl);
+  await page.setChecked('#refresh', refresh);
+  await page.click('#signin button');
+  await seen(page, 'notices', `connected as ${user}`);
+}
+
+async function join(page: Page, room: string): Promise<void> {
+  await page.fill('#room', room);
+  await page.click('#join button');
+  await seen(page, 'notices', `joined ${room}`);
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.fill('#text', text);
+  await page.click('#chat button');
+}
 
 describe('the demo page, served by the built reference app, in Chromium', () => {
   let build: ReferenceAppBuild;
@@ -73,5 +100,70 @@ describe('the demo page, served by the built reference app, in Chromium', () => 
     expect(await page.textContent('#status')).toBe('signed out');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  /** A fresh page on the demo, failing the test on any script error. */
+  async function openDemo(): Promise<{ page: Page; problems: string[] }> {
+    const page = await chromium.context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${app.origin}/`);
+    return { page, problems };
+  }
+
+  it('lets two pages chat in a room, and shows errors as they arrive', async () => {
+    const alice = await openDemo();
+    const bob = await openDemo();
+    await signIn(alice.page, 'alice');
+    await signIn(bob.page, 'bob');
+    await join(alice.page, 'lobby');
+    await join(bob.page, 'lobby');
+
+    await say(alice.page, 'hello bob');
+    await seen(bob.page, 'messages', '[lobby] alice: hello bob');
+    await say(bob.page, 'hi alice');
+    await seen(alice.page, 'messages', '[lobby] bob: hi alice');
+
+    // A bad room name: VALIDATION_FAILED with the field's path.
+    await bob.page.fill('#room', 'no spaces allowed');
+    await bob.page.click('#join button');
+    await seen(bob.page, 'errors', 'VALIDATION_FAILED');
+    await seen(bob.page, 'errors', 'room: ');
+    // Sending to a room it has not joined: FORBIDDEN.
+    await bob.page.fill('#room', 'elsewhere');
+    await say(bob.page, 'anyone?');
+    await seen(bob.page, 'errors', 'FORBIDDEN');
+
+    expect([...alice.problems, ...bob.problems]).toEqual([]);
+    await alice.page.close();
+    await bob.page.close();
+  });
+
+  it('shows an expired token, then recovers with a fresh one and chats again', async () => {
+    const carol = await openDemo();
+    const dave = await openDemo();
+    await signIn(dave.page, 'dave');
+    await join(dave.page, 'expiry');
+    // A 1 s token, no refresh: the server ends the session with TOKEN_EXPIRED.
+    await signIn(carol.page, 'carol', '1', false);
+    await join(carol.page, 'expiry');
+    await carol.page.fill('#ttl', '300'); // the next token, fetched by getToken(), lasts
+    await seen(carol.page, 'errors', 'TOKEN_EXPIRED');
+    // Reconnected with a fresh token, back in the room it had joined.
+    await carol.page
+      .locator('#notices li', { hasText: 'connected as carol' })
+      .nth(1)
+      .waitFor({ timeout: WAIT_MS });
+    await expect
+      .poll(() => carol.page.locator('#notices li', { hasText: 'joined expiry' }).count(), {
+        timeout: WAIT_MS,
+      })
+      .toBeGreaterThanOrEqual(2);
+    await say(carol.page, 'back again');
+    await seen(dave.page, 'messages', '[expiry] carol: back again');
+    expect(await carol.page.getAttribute('#status', 'data-state')).toBe('open');
+    expect([...carol.problems, ...dave.problems]).toEqual([]);
+    await carol.page.close();
+    await dave.page.close();
   });
 });

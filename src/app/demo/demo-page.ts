@@ -103,18 +103,18 @@ $('signin').addEventListener('submit', async (event) => {
     if (current !== client) return;
     $('status').textContent = close ? state + ' (' + close.code + (close.reason ? ' ' + close.reason : '') + ')' : state;
     $('status').dataset.state = state;
-    if (state === 'open' && rooms.size > 0) rejoin();
+    if (state === 'open') {
+      current.request('whoami').then((me) => {
+        const until = me.expiresAt ? ', session until ' + new Date(me.expiresAt).toLocaleTimeString() : '';
+        line('notices', 'connected as ' + me.userId + until);
+      }, showError);
+      rejoin();
+    }
   });
   current.on('error', showError);
   current.on('room.message', (m) => line('messages', '[' + m.room + '] ' + m.from + ': ' + m.text));
   current.on('session.expiring', (d) => line('notices', 'session expiring at ' + new Date(d.expiresAt).toLocaleTimeString()));
-  try {
-    await current.connect();
-    const me = await current.request('whoami');
-    line('notices', 'signed in as ' + me.userId);
-  } catch (error) {
-    showError(error);
-  }
+  current.connect().catch(showError);
 });
 
 $('join').addEventListener('submit', async (event) => {
