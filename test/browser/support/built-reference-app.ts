@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -28,6 +29,21 @@ export async function buildReferenceApp(): Promise<ReferenceAppBuild> {
   return { outDir, remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
+/**
+ * A port that was free a moment ago. The app's allowed origins are built from
+ * PORT, so it cannot listen on port 0 and still accept its own page.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 /** `npm start`, as a child process on free loopback ports, its JSON log lines kept. */
 export interface RunningReferenceApp {
   /** `http://127.0.0.1:<port>` */
@@ -41,13 +57,14 @@ export async function startReferenceApp(
   build: ReferenceAppBuild,
   env: Record<string, string> = {},
 ): Promise<RunningReferenceApp> {
+  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [join(build.outDir, 'app/main.js')], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: String(port),
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
       LOG_LEVEL: 'info',
