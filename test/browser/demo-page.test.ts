@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -166,4 +168,45 @@ describe('the demo page, served by the built reference app, in Chromium', () => 
     await carol.page.close();
     await dave.page.close();
   });
+
+  it('refuses a page from another origin before the upgrade, and lets its own page in', async () => {
+    const response = await fetch(`${app.origin}/dev/token?sub=mallory`);
+    const { token } = (await response.json()) as { token: string };
+    const attempt = `new Promise((resolve) => {
+      const ws = new WebSocket(${JSON.stringify(`ws://127.0.0.1:${app.port}/ws`)}, ['access_token', ${JSON.stringify(token)}]);
+      let opened = false;
+      ws.onopen = () => { opened = true; ws.close(1000); };
+      ws.onclose = (event) => resolve({ opened, code: event.code });
+    })`;
+    const foreign = await serveForeignPage();
+    try {
+      const page = await chromium.context.newPage();
+      await page.goto(foreign.origin);
+      expect(await page.evaluate(attempt)).toEqual({ opened: false, code: 1006 });
+      await page.goto(`${app.origin}/`);
+      expect(await page.evaluate(attempt)).toEqual({ opened: true, code: 1000 });
+      await page.close();
+    } finally {
+      await foreign.close();
+    }
+    const metrics = await (await fetch(`${app.origin}/metrics`)).text();
+    expect(metrics).toMatch(/secure_ws_handshakes_total\{outcome="ORIGIN_NOT_ALLOWED"\} [1-9]/);
+  });
 });
+
+/** Another origin: a server on its own loopback port with an empty page. */
+async function serveForeignPage(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end('<!doctype html><title>another site</title><p>another site</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // Chromium keeps its connection alive
+      }),
+  };
+}
