@@ -169,6 +169,21 @@ describe('the demo page, served by the built reference app, in Chromium', () => 
     await dave.page.close();
   });
 
+  it('shows RATE_LIMITED with its retry time when a page sends too fast', async () => {
+    const rita = await openDemo();
+    await signIn(rita.page, 'rita');
+    await join(rita.page, 'burst');
+    // 50 sends at once, over the reference app's burst of 40.
+    await rita.page.evaluate(`for (let i = 0; i < 50; i++) {
+      document.getElementById('text').value = 'm' + i;
+      document.getElementById('chat').requestSubmit();
+    }`);
+    await seen(rita.page, 'errors', 'RATE_LIMITED');
+    await seen(rita.page, 'errors', 'retry in');
+    expect(rita.problems).toEqual([]);
+    await rita.page.close();
+  });
+
   it('refuses a page from another origin before the upgrade, and lets its own page in', async () => {
     const response = await fetch(`${app.origin}/dev/token?sub=mallory`);
     const { token } = (await response.json()) as { token: string };
