@@ -205,11 +205,19 @@ export class WsClient {
     const protocols = fresh && this.transport === 'protocol' ? ['access_token', fresh] : undefined;
     const headers =
       fresh && this.transport === 'header' ? { Authorization: `Bearer ${fresh}` } : undefined;
-    const socket = (
-      headers
-        ? new this.WebSocketClass(this.options.url, protocols, { headers })
-        : new this.WebSocketClass(this.options.url, protocols)
-    ) as WebSocketLike;
+    let socket: WebSocketLike;
+    try {
+      socket = (
+        headers
+          ? new this.WebSocketClass(this.options.url, protocols, { headers })
+          : new this.WebSocketClass(this.options.url, protocols)
+      ) as WebSocketLike;
+    } catch (error) {
+      // A bad URL, or a token the implementation refuses as a subprotocol.
+      const message = error instanceof Error ? error.message : String(error);
+      this.terminate({ code: 0, reason: message, willReconnect: false });
+      return;
+    }
     this.socket = socket;
     socket.onopen = () => this.onSocketOpen(socket, fresh);
     socket.onmessage = (message) => {

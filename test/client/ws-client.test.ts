@@ -61,6 +61,13 @@ describe('WsClient against a real server', () => {
     await t.close();
   });
 
+  it('fails connect() for good on a URL the WebSocket class refuses', async () => {
+    const c = client({ url: 'http://not a url' });
+    const error = await rejection(c.connect());
+    expect(error.code).toBe(ClientErrorCode.CLOSED);
+    expect(c.state).toBe('closed');
+  });
+
   it('matches replies to requests by id, whatever order they come back in', async () => {
     const c = client();
     await c.connect();
