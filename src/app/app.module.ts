@@ -9,6 +9,7 @@ import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { DemoModule } from './demo/demo.module.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
+import { RoomsGateway } from './gateways/rooms.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gateway.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
           auth: { secret: config.jwtSecret },
           protection: config.protection,
           metrics: { defaultMetrics: true },
+          redis: config.redisUrl ? { url: config.redisUrl } : undefined,
         }),
         // Development tokens for the demo page, never in production.
         DemoModule.forRoot({
@@ -52,6 +54,7 @@ export class AppModule {
           ),
         },
         ChatGateway,
+        RoomsGateway,
         SeedEchoGateway,
         SeedSecureGateway,
       ],
