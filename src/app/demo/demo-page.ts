@@ -84,7 +84,9 @@ async function fetchToken() {
 }
 
 function rejoin() {
-  for (const room of rooms) client.request('room.join', { room }).catch(showError);
+  for (const room of rooms) {
+    client.request('room.join', { room }).then((joined) => line('notices', 'rejoined ' + joined.room), showError);
+  }
 }
 
 $('signin').addEventListener('submit', async (event) => {
