@@ -48,7 +48,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
       providers: options.providers ?? [],
       controllers: options.controllers ?? [],
     },
-    { logger: false },
+    // abortOnError false: a failing bootstrap rejects here instead of exiting the process.
+    { logger: false, abortOnError: false },
   );
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
   await app.listen(options.port ?? 0, '127.0.0.1');
