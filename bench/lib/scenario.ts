@@ -14,6 +14,8 @@ export interface Measurement {
   notes: string[];
   /** A second number worth a ratio to raw ws, shown first in the notes (e.g. heap per connection). */
   secondary?: { label: string; value: number; format: (value: number) => string };
+  /** Numbers a target needs besides the headline one (e.g. bytes pushed). */
+  facts?: Record<string, number>;
   /** Set when the numbers must not be trusted (errors, lost replies ...). */
   warnings: string[];
 }
@@ -23,6 +25,8 @@ export interface Target {
   label: string;
   /** undefined when it cannot be decided (e.g. no raw result to compare with). */
   pass(m: Measurement, raw: Measurement | undefined): boolean | undefined;
+  /** The number compared with the target, for the target cell (e.g. "0.847x"). */
+  actual?(m: Measurement, raw: Measurement | undefined): string | undefined;
   /**
    * The same target applied to the secondary number (server CPU per
    * operation, as capacity = raw CPU / this CPU), when both have one.
@@ -104,9 +108,15 @@ export function ratio(m: Measurement, raw: Measurement | undefined): number | un
   return m.value / raw.value;
 }
 
+function exactRatio(m: Measurement, raw: Measurement | undefined): string | undefined {
+  const r = ratio(m, raw);
+  return r === undefined ? undefined : `${r.toFixed(3)}x`;
+}
+
 export function ratioAtLeast(min: number): Target {
   return {
     label: `>= ${min.toFixed(2)}x`,
+    actual: exactRatio,
     pass: (m, raw) => {
       const r = ratio(m, raw);
       return r === undefined ? undefined : r >= min;
@@ -125,6 +135,7 @@ export function ratioAtLeast(min: number): Target {
 export function ratioAtMost(max: number): Target {
   return {
     label: `<= ${max.toFixed(max % 1 === 0 ? 0 : 1)}x`,
+    actual: exactRatio,
     pass: (m, raw) => {
       const r = ratio(m, raw);
       return r === undefined ? undefined : r <= max;

@@ -42,13 +42,14 @@ function latencyRatio(a: number | undefined, b: number | undefined): number | un
 function targetCell(row: ResultRow, raw: Measurement | undefined): string {
   const target = row.scenario.target;
   if (!target || row.kind !== 'module') return '';
-  if (row.outcome.status !== 'ok') return `${target.label} -`;
+  if (row.outcome.status !== 'ok') return `${target.label}: -`;
   const m = row.outcome.measurement;
   const pass = target.pass(m, raw);
   const mark = (p: boolean | undefined) => (p === undefined ? '?' : p ? 'pass' : 'MISS');
   const byCpu = target.bySecondary?.(m, raw);
-  const capacity = byCpu ? `; by cpu ${formatRatio(byCpu.ratio)} ${mark(byCpu.pass)}` : '';
-  return `${target.label} ${mark(pass)}${capacity}`;
+  const capacity = byCpu ? `; by cpu ${byCpu.ratio.toFixed(3)}x ${mark(byCpu.pass)}` : '';
+  const actual = target.actual?.(m, raw);
+  return `${target.label}: ${actual ? `${actual} ` : ''}${mark(pass)}${capacity}`;
 }
 
 function secondaryNote(
