@@ -1,11 +1,20 @@
 import { WebSocket } from 'ws';
 
 export interface AliveTarget {
-  /** Port and path of a JSON gateway with an `echo`-like `ping` → `pong` event. */
   port: number;
   path: string;
   registry: { readonly size: number };
+  /**
+   * What to send and the exact answer expected.
+   * @default `{"event":"ping","id":"alive"}` → `{"event":"ping","data":"pong","id":"alive"}`
+   */
+  probe?: { send: string; expect: string };
 }
+
+const PING_PROBE = {
+  send: JSON.stringify({ event: 'ping', id: 'alive' }),
+  expect: JSON.stringify({ event: 'ping', data: 'pong', id: 'alive' }),
+};
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -53,10 +62,11 @@ export async function expectAlive(target: AliveTarget, baseline: number): Promis
       1000,
       'A request',
     );
-    socket.send(JSON.stringify({ event: 'ping', id: 'alive' }));
-    const frame = JSON.parse(await reply) as unknown;
-    if (JSON.stringify(frame) !== JSON.stringify({ event: 'ping', data: 'pong', id: 'alive' })) {
-      throw new Error(`Unexpected answer to the liveness request: ${JSON.stringify(frame)}`);
+    const probe = target.probe ?? PING_PROBE;
+    socket.send(probe.send);
+    const answer = await reply;
+    if (answer !== probe.expect) {
+      throw new Error(`Unexpected answer to the liveness request: ${answer}`);
     }
   } finally {
     socket.terminate();
