@@ -118,7 +118,7 @@ describe('handshake: malformed and abusive upgrades against the reference app', 
       await ref.alive();
       const cut = await Promise.race([
         Promise.all(closed),
-        new Promise<undefined>((resolve) => setTimeout(resolve, 5000)),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000)),
       ]);
       expect(cut).toBeDefined();
       expect(Math.max(...(cut ?? []))).toBeLessThan(3000);
