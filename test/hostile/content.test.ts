@@ -16,7 +16,7 @@ const INJECTIONS = [
   '\n{"level":60,"time":0,"msg":"forged log line","isAdmin":true}\n',
   '\r\n{"level":30,"msg":"forged after CRLF"}',
   '\u001b[31mred\u001b[0m\u001b[2J\u001b]0;title\u0007',
-  '${process.exit(1)}{{constructor.constructor("return process")()}}',
+  `\${process.exit(1)}{{constructor.constructor("return process")()}}`,
   '\u0000\u2028\u2029\ud800',
 ];
 
@@ -216,7 +216,7 @@ describe('content: hostile payloads stay data and never crash the process', () =
     expect(INJECTIONS.every(logged)).toBe(true);
     for (const line of t.logs.raw) {
       expect(() => JSON.parse(line)).not.toThrow();
-      expect(line).not.toMatch(/[\u0000-\u001f]/);
+      expect([...line].some((char) => char.charCodeAt(0) < 0x20)).toBe(false);
     }
     expect(t.logs.lines.some((line) => line.msg === 'forged log line')).toBe(false);
     expect(t.logs.lines.some((line) => line.msg === 'forged after CRLF')).toBe(false);
