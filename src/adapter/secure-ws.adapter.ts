@@ -47,7 +47,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   /** Gateway paths served on each HTTP server. */
   private readonly routes = new Map<Server, Map<string, GatewayServer>>();
   private readonly upgradeListeners = new Map<Server, UpgradeListener>();
-  /** HTTP servers this adapter created (gateway ports, listeners); it closes them. */
+  /** HTTP servers this adapter created, by gateway port or listener path; it closes them. */
   private readonly ownServers = new Map<string, Server>();
   private cachedRuntime: ConnectionRuntime | undefined;
 
@@ -93,20 +93,22 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       connections: new Set(),
     };
     this.servers.set(wss, server);
-    const httpServer = port === 0 ? this.appHttpServer() : this.ownServer(port, undefined);
+    const httpServer =
+      port === 0 ? this.appHttpServer() : this.ownServer(`port:${port}`, port, undefined);
     this.route(httpServer, path, server);
     for (const listener of this.options.listeners) {
       if (normalizePath(listener.path) === path) {
-        this.route(this.ownServer(listener.port, listener.host ?? '127.0.0.1'), '*', server);
+        const own = this.ownServer(`listener:${path}`, listener.port, listener.host ?? '127.0.0.1');
+        this.route(own, '*', server);
       }
     }
     return wss;
   }
 
-  /** The address a listener of `options.listeners` (or a gateway's own port) is bound to. */
-  async listenerAddress(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
-    const server = this.ownServers.get(`${host}:${port}`);
-    if (!server) throw new Error(`SecureWsAdapter: no listener on ${host}:${port}.`);
+  /** The address of the listener (see the `listeners` option) that serves the gateway at `path`. */
+  async listenerAddress(path: string): Promise<AddressInfo> {
+    const server = this.ownServers.get(`listener:${normalizePath(path)}`);
+    if (!server) throw new Error(`SecureWsAdapter: no listener serves the path "${path}".`);
     if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
     return server.address() as AddressInfo;
   }
@@ -121,8 +123,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     return server;
   }
 
-  private ownServer(port: number, host: string | undefined): Server {
-    const key = `${host ?? '127.0.0.1'}:${port}`;
+  private ownServer(key: string, port: number, host: string | undefined): Server {
     let server = this.ownServers.get(key);
     if (!server) {
       server = createServer((_request, response) => {

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createAppLogger(config);
   const app = await createReferenceApp(config, logger);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const seedEcho = await app.get(SecureWsAdapter).listenerAddress(config.seedEchoPort, config.host);
+  const seedEcho = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
   logger.info(
     {
       http: `http://${config.host}:${port}`,

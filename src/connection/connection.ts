@@ -206,12 +206,13 @@ export class Connection {
 
   private refuseWhileDraining(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
-    if (frame)
-      this.fail(
-        replyOf(WsErrorCode.SHUTTING_DOWN, { closeCode: undefined }),
-        frame.event,
-        frame.id,
-      );
+    if (!frame) return;
+    // Answered, not closed: the close follows once in-flight handlers are done.
+    this.fail(
+      { ...replyOf(WsErrorCode.SHUTTING_DOWN), closeCode: undefined },
+      frame.event,
+      frame.id,
+    );
   }
 
   /** Parses a frame of a JSON gateway, answering a bad one; `undefined` when it was bad. */

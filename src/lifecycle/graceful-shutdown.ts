@@ -30,6 +30,8 @@ export class GracefulShutdown implements OnModuleDestroy {
     for (const connection of connections) connection.drain();
     await within(this.registry.whenEmpty(), deadline - Date.now());
     for (const connection of this.registry.all()) connection.socket.terminate();
+    // Terminated sockets report their close (and run disconnect hooks) a tick later.
+    await within(this.registry.whenEmpty(), deadline - Date.now());
     await within(
       Promise.all(connections.map((connection) => connection.disconnected)),
       deadline - Date.now(),
