@@ -186,6 +186,8 @@ export class RawWsClient {
   /** Resolves when the TCP connection is gone. */
   readonly ended: Promise<void>;
   private resolveClose!: (frame: CloseFrame) => void;
+  /** When set, frames go here instead of the queue (for high-volume senders). */
+  onFrame: ((frame: ServerFrame) => void) | undefined;
 
   private constructor(readonly socket: Socket) {
     this.closeFrame = new Promise((resolve) => {
@@ -237,6 +239,10 @@ export class RawWsClient {
           code: frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined,
           reason: frame.payload.subarray(2).toString(),
         });
+      }
+      if (this.onFrame) {
+        this.onFrame(frame);
+        continue;
       }
       const waiter = this.waiters.shift();
       if (waiter) waiter(frame);
