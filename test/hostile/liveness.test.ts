@@ -22,12 +22,12 @@ describe('load and liveness', () => {
     t = app;
     const healthy: WsTestClient[] = await Promise.all([1, 2, 3].map(() => app.connect('/hostile')));
     const received = healthy.map(() => [] as number[]);
-    healthy.forEach((client, index) =>
+    for (const [index, client] of healthy.entries()) {
       client.socket.on('message', (data) => {
         const frame = JSON.parse(data.toString()) as { event: string; data: { n: number } };
         if (frame.event === 'tick') received[index]?.push(frame.data.n);
-      }),
-    );
+      });
+    }
     const slow = await RawWsClient.connect(app.port, '/hostile');
     await eventually(() => app.registry.size === 4, 1000, 'Four connections');
     const slowConnection = [...app.registry.all()].find(
