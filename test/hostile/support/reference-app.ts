@@ -22,7 +22,7 @@ export async function startReferenceApp(
   httpTimeouts?: HttpTimeouts,
 ): Promise<ReferenceApp> {
   const logs = captureLogs();
-  const config = loadConfig({ ...env, PORT: '0', SEED_ECHO_PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({ PORT: '0', ...env, SEED_ECHO_PORT: '0', HOST: '127.0.0.1' });
   const app = await createReferenceApp(config, logs.logger, httpTimeouts);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const registry = app.get(ConnectionRegistry);
