@@ -80,6 +80,22 @@ describe('shutdown and restart', () => {
     expect(t.registry.size).toBe(0);
   }, 30_000);
 
+  it('finishes closing at the drain deadline when a handler never settles', async () => {
+    const drainTimeoutMs = 500;
+    const t = await createHostileApp({ drainTimeoutMs });
+    const stuck = await t.connect('/hostile');
+    const idle = await t.connect('/hostile');
+    stuck.emit('hang');
+    await eventually(() => t.gateway.hanging === 1, 1000, 'The stuck request running');
+    const started = Date.now();
+    await t.app.close();
+    expect(Date.now() - started).toBeLessThan(drainTimeoutMs + 1000);
+    expect(await idle.closed).toEqual({ code: 1001, reason: 'SHUTTING_DOWN' });
+    expect((await stuck.closed).code).toBe(1006);
+    expect(t.registry.size).toBe(0);
+    expect(t.gateway.disconnects).toBe(2);
+  });
+
   it(`restarts on the same port and ${RECONNECTING} clients reconnect with jittered backoff`, async () => {
     const first = await startReferenceApp();
     const port = first.port;

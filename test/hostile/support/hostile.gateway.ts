@@ -15,6 +15,8 @@ export class HostileGateway {
   processed = 0;
   /** Requests that started and have not finished. */
   running = 0;
+  /** `hang` requests received. */
+  hanging = 0;
 
   handleConnection(): void {
     this.connects += 1;
@@ -52,6 +54,13 @@ export class HostileGateway {
     this.processed += 1;
     this.running -= 1;
     return { done: true };
+  }
+
+  /** Never settles: shutdown must not wait for it past its deadline. */
+  @SubscribeMessage('hang')
+  hang(): Promise<never> {
+    this.hanging += 1;
+    return new Promise(() => undefined);
   }
 
   /** Pushes `count` messages of `size` bytes as fast as it can. */
