@@ -3,6 +3,26 @@ export { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js'
 export type { GatewayFormat, SecureGatewayOptions } from './adapter/gateway-server.js';
 export { TEXT_EVENT } from './adapter/gateway-server.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+export type {
+  AuthOptions,
+  JwtAlgorithm,
+  TokenSourceOptions,
+  UserLimitPolicy,
+} from './auth/auth-options.interface.js';
+export { InMemoryRevocationStore } from './auth/in-memory-revocation-store.js';
+export { AUTH_EVENT } from './auth/jwt-connection-authenticator.js';
+export { JwtVerifier, type TokenCheck } from './auth/jwt-verifier.js';
+export { RequireClaims, RequireRoles, RequireScopes } from './auth/require-auth.decorators.js';
+export { resolveAuthOptions } from './auth/resolve-auth-options.js';
+export {
+  REVOCATION_STORE,
+  type Revocation,
+  type RevocationStore,
+} from './auth/revocation-store.interface.js';
+export { ACCESS_TOKEN_PROTOCOL } from './auth/token-sources.js';
+export { WsAuthGuard } from './auth/ws-auth.guard.js';
+export { type RevokeOptions, WsSessionRegistry } from './auth/ws-session-registry.js';
+export { WsUser } from './auth/ws-user.decorator.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';

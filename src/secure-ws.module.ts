@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CONNECTION_AUTHENTICATOR, OpenAdmission } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { authProviders } from './auth/auth.providers.js';
+import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS } from './connection/plugin.interface.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
@@ -26,13 +27,13 @@ import {
       inject: [SECURE_WS_MODULE_OPTIONS],
     },
     { provide: SECURE_WS_PLUGINS, useValue: [] },
-    { provide: CONNECTION_AUTHENTICATOR, useClass: OpenAdmission },
+    ...authProviders,
     ConnectionRegistry,
     GatewayDiscovery,
     Heartbeat,
     GracefulShutdown,
     SecureWsAdapter,
   ],
-  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter],
+  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter, WsSessionRegistry],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

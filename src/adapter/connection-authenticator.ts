@@ -10,6 +10,8 @@ import { type GatewayServer } from './gateway-server.js';
  * handler and no `handleConnection` runs.
  */
 export interface ConnectionAuthenticator {
+  /** The ws server's `handleProtocols`: which offered subprotocol the server selects. */
+  selectProtocol?(protocols: Set<string>, request: IncomingMessage): string | false;
   /** Before the upgrade; a refusal is answered with HTTP. */
   checkUpgrade?(
     request: IncomingMessage,

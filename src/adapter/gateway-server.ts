@@ -13,6 +13,8 @@ export interface SecureGatewayOptions {
   path?: string;
   /** @default 'json' */
   format?: GatewayFormat;
+  /** `false`: this gateway's connections skip the module's authentication. @default true */
+  auth?: boolean;
 }
 
 export type ConnectCallback = (client: WebSocket, request: IncomingMessage) => void;
@@ -21,6 +23,8 @@ export type ConnectCallback = (client: WebSocket, request: IncomingMessage) => v
 export interface GatewayServer {
   readonly path: string;
   readonly format: GatewayFormat;
+  /** `false` when the gateway opted out of the module's authentication (`auth: false`). */
+  readonly auth: boolean;
   readonly wss: WebSocketServer;
   readonly connectCallbacks: ConnectCallback[];
   readonly connections: Set<Connection>;

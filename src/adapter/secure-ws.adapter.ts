@@ -83,11 +83,13 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
+      handleProtocols: this.authenticator.selectProtocol?.bind(this.authenticator),
     });
     wss.on('error', (error) => this.logger.error({ err: error, path }, 'WebSocket server error'));
     const server: GatewayServer = {
       path,
       format: gatewayOptions.format ?? 'json',
+      auth: gatewayOptions.auth !== false,
       wss,
       connectCallbacks: [],
       connections: new Set(),

@@ -1,27 +1,45 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
+import { JwtVerifier } from '../auth/jwt-verifier.js';
+import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
+import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gateway.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** The reference application, built from its config. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig & { jwtSecret: string }, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         SecureWsModule.forRoot({
           logger,
-          listeners: [{ port: config.seedEchoPort, host: config.host, path: '/seed/echo' }],
+          listeners: [
+            { port: config.seedEchoPort, host: config.host, path: '/seed/echo' },
+            { port: config.seedSecurePort, host: config.host, path: '/seed/secure' },
+          ],
+          auth: { secret: config.jwtSecret },
         }),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, ChatGateway, SeedEchoGateway],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: SEED_JWT_VERIFIER,
+          useValue: new JwtVerifier(
+            resolveAuthOptions({ secret: config.jwtSecret, subjectClaim: 'user_id' }),
+          ),
+        },
+        ChatGateway,
+        SeedEchoGateway,
+        SeedSecureGateway,
+      ],
     };
   }
 }

@@ -6,6 +6,7 @@ import { type Logger } from 'pino';
 import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig } from './config.js';
+import { withJwtSecret } from './jwt-secret.js';
 
 /** How long a client may take to send its request (Slowloris defence). */
 export interface HttpTimeouts {
@@ -29,7 +30,9 @@ export async function createReferenceApp(
   logger: Logger,
   httpTimeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, logger), { bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(withJwtSecret(config, logger), logger), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(PinoNestLogger));
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
   app.enableShutdownHooks();

@@ -10,12 +10,15 @@ async function main(): Promise<void> {
   const logger = createAppLogger(config);
   const app = await createReferenceApp(config, logger);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const seedEcho = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
+  const adapter = app.get(SecureWsAdapter);
+  const seedEcho = await adapter.listenerAddress('/seed/echo');
+  const seedSecure = await adapter.listenerAddress('/seed/secure');
   logger.info(
     {
       http: `http://${config.host}:${port}`,
       ws: `ws://${config.host}:${port}/ws`,
       seedEcho: `ws://${config.host}:${seedEcho.port}`,
+      seedSecure: `ws://${config.host}:${seedSecure.port}`,
     },
     'Reference app listening',
   );

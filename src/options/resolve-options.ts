@@ -1,9 +1,10 @@
+import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger'> = {
+export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth'> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -62,6 +63,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     ...DEFAULT_OPTIONS,
     ...defined,
     logger: options.logger,
+    auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

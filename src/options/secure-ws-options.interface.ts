@@ -1,4 +1,5 @@
 import { type Logger } from 'pino';
+import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -72,11 +73,14 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
+  auth?: AuthOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat'>> {
+  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth'>> {
   logger: Logger | undefined;
+  auth: ResolvedAuthOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { loadConfig } from '../../src/app/config.js';
 import { createReferenceApp } from '../../src/app/create-app.js';
+import { signToken } from '../../src/app/token.js';
 import { captureLogs } from '../../src/testing/log-capture.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 
@@ -11,9 +12,18 @@ describe('the reference app', () => {
   let app: INestApplication;
   let base: string;
   let seedEcho: string;
+  const JWT_SECRET = 'reference-app-test-secret-0123456789';
+  const auth = () => ({
+    headers: { Authorization: `Bearer ${signToken(JWT_SECRET, { sub: 'ann', ttlSeconds: 60 })}` },
+  });
 
   beforeAll(async () => {
-    const config = loadConfig({ PORT: '0', SEED_ECHO_PORT: '0', SEED_SECURE_PORT: '0' });
+    const config = loadConfig({
+      PORT: '0',
+      SEED_ECHO_PORT: '0',
+      SEED_SECURE_PORT: '0',
+      JWT_SECRET,
+    });
     app = await createReferenceApp(config, captureLogs().logger);
     base = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const echo = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
@@ -29,7 +39,7 @@ describe('the reference app', () => {
   });
 
   it('answers profile.update with profile.updated, and a bad e-mail with VALIDATION_FAILED', async () => {
-    const client = await WsTestClient.connect(`${base}/ws`);
+    const client = await WsTestClient.connect(`${base}/ws`, auth());
     client.send({ event: 'profile.update', data: { email: 'a@b.co', displayName: 'Ann' }, id: 1 });
     expect(await client.next()).toEqual({
       event: 'profile.updated',
@@ -51,7 +61,7 @@ describe('the reference app', () => {
   });
 
   it('bounds echo text to 4096 characters', async () => {
-    const client = await WsTestClient.connect(`${base}/ws`);
+    const client = await WsTestClient.connect(`${base}/ws`, auth());
     client.send({ event: 'echo', data: { text: 'x'.repeat(4096) }, id: 1 });
     expect(await client.next()).toEqual({ event: 'echo', data: { text: 'x'.repeat(4096) }, id: 1 });
     client.send({ event: 'echo', data: { text: 'x'.repeat(4097) }, id: 2 });

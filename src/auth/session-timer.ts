@@ -1,0 +1,54 @@
+import { type Connection } from '../connection/connection.js';
+import { WsErrorCode } from '../errors/error-codes.js';
+import { replyOf } from '../errors/error-mapper.js';
+
+/** setTimeout's longest delay; longer waits are re-armed. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * One timer per authenticated connection, armed for its next session event:
+ * first the `session.expiring` notice, then the expiry itself (TOKEN_EXPIRED,
+ * close 4401). Refresh re-arms it; close clears it.
+ */
+export class SessionTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private noticeSentFor: number | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly expiringNoticeMs: number,
+  ) {}
+
+  arm(expiresAt: number | undefined): void {
+    this.clear();
+    if (expiresAt === undefined) return;
+    const now = Date.now();
+    const noticeAt = expiresAt - this.expiringNoticeMs;
+    const noticeDue = this.noticeSentFor !== expiresAt && noticeAt > now;
+    const at = noticeDue ? noticeAt : expiresAt;
+    this.timer = setTimeout(
+      () => this.fire(expiresAt, at),
+      Math.min(Math.max(at - now, 0), MAX_DELAY_MS),
+    );
+    this.timer.unref();
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private fire(expiresAt: number, at: number): void {
+    this.timer = undefined;
+    if (Date.now() < at) {
+      this.arm(expiresAt);
+    } else if (at < expiresAt) {
+      this.noticeSentFor = expiresAt;
+      this.connection.push('session.expiring', { expiresAt });
+      this.arm(expiresAt);
+    } else {
+      this.connection.logger.debug('Session expired');
+      this.connection.closeWith(replyOf(WsErrorCode.TOKEN_EXPIRED));
+    }
+  }
+}

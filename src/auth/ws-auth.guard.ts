@@ -1,0 +1,67 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { connectionOf } from '../connection/connection.js';
+import { type WsSession } from '../connection/session.js';
+import { WsErrorCode } from '../errors/error-codes.js';
+import { SecureWsException } from '../errors/secure-ws.exception.js';
+import { REQUIRED_CLAIMS, REQUIRED_ROLES, REQUIRED_SCOPES } from './require-auth.decorators.js';
+
+function stringsOf(value: unknown, separator?: RegExp): string[] {
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  if (typeof value === 'string')
+    return separator ? value.split(separator).filter(Boolean) : [value];
+  return [];
+}
+
+/**
+ * Checks `@RequireRoles`, `@RequireScopes` and `@RequireClaims` on each
+ * message: a refusal is answered FORBIDDEN and the connection stays open.
+ * Use it with `@UseGuards(WsAuthGuard)`; override a hook to read roles or
+ * scopes from other claims.
+ */
+@Injectable()
+export class WsAuthGuard implements CanActivate {
+  constructor(protected readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    const roles = this.reflector.getAllAndMerge<string[]>(REQUIRED_ROLES, targets);
+    const scopes = this.reflector.getAllAndMerge<string[]>(REQUIRED_SCOPES, targets);
+    const claims = this.reflector.getAllAndMerge<Record<string, unknown>>(REQUIRED_CLAIMS, targets);
+    const session = this.getSession(context);
+    if (!session) this.throwForbidden('Authentication required');
+    const held = new Set(this.getRoles(session));
+    if (!roles.every((role) => held.has(role))) this.throwForbidden('Missing a required role');
+    const granted = new Set(this.getScopes(session));
+    if (!scopes.every((scope) => granted.has(scope)))
+      this.throwForbidden('Missing a required scope');
+    for (const [name, value] of Object.entries(claims ?? {})) {
+      if (session.claims[name] !== value) this.throwForbidden('Missing a required claim');
+    }
+    return true;
+  }
+
+  /** The session of the message's connection. */
+  protected getSession(context: ExecutionContext): WsSession | undefined {
+    return connectionOf(context.switchToWs().getClient())?.session;
+  }
+
+  /** The session's roles: the `roles` claim (array or string). */
+  protected getRoles(session: WsSession): string[] {
+    return stringsOf(session.claims.roles);
+  }
+
+  /** The session's scopes: `scope` (space-separated, RFC 8693) or `scp` / `scopes` (array). */
+  protected getScopes(session: WsSession): string[] {
+    return [
+      ...stringsOf(session.claims.scope, / +/),
+      ...stringsOf(session.claims.scp, / +/),
+      ...stringsOf(session.claims.scopes, / +/),
+    ];
+  }
+
+  /** Ends the check: FORBIDDEN for this message. */
+  protected throwForbidden(message: string): never {
+    throw new SecureWsException(WsErrorCode.FORBIDDEN, message);
+  }
+}
