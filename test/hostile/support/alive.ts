@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 
 export interface AliveTarget {
   port: number;
@@ -9,6 +9,8 @@ export interface AliveTarget {
    * @default `{"event":"ping","id":"alive"}` → `{"event":"ping","data":"pong","id":"alive"}`
    */
   probe?: { send: string; expect: string };
+  /** Options of the probing client, e.g. an `Authorization` header. */
+  clientOptions?: ClientOptions;
 }
 
 const PING_PROBE = {
@@ -47,7 +49,7 @@ export async function eventually(
  * connection count goes back to `baseline` (nothing leaked).
  */
 export async function expectAlive(target: AliveTarget, baseline: number): Promise<void> {
-  const socket = new WebSocket(`ws://127.0.0.1:${target.port}${target.path}`);
+  const socket = new WebSocket(`ws://127.0.0.1:${target.port}${target.path}`, target.clientOptions);
   try {
     await within(
       new Promise((resolve, reject) => {
