@@ -246,4 +246,25 @@ describe('JWT and session attacks', () => {
     expect(await idle.closed).toEqual({ code: 4408, reason: 'AUTH_TIMEOUT' });
     await alive();
   });
+
+  it('takes a flood of frames before authentication without running a handler', async () => {
+    const connectsBefore = t.gateway.connects;
+    const processedBefore = t.gateway.processed;
+    const client = await t.connect('/hostile');
+    const codes = new Map<string, number>();
+    client.socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { data: { code: string } };
+      codes.set(frame.data.code, (codes.get(frame.data.code) ?? 0) + 1);
+    });
+    for (let i = 0; i < 2000; i += 1) client.send({ event: 'work', data: { ms: 0 }, id: i });
+    const closed = await client.closed;
+    console.info(
+      `pre-auth flood of 2,000 frames: ${JSON.stringify(Object.fromEntries(codes))}, closed ${closed.code}`,
+    );
+    expect(t.gateway.connects).toBe(connectsBefore);
+    expect(t.gateway.processed).toBe(processedBefore);
+    expect(Object.fromEntries(codes)).toEqual({ UNAUTHENTICATED: 2000, AUTH_TIMEOUT: 1 });
+    expect(closed).toEqual({ code: 4408, reason: 'AUTH_TIMEOUT' });
+    await alive();
+  });
 });
