@@ -21,8 +21,13 @@ async function serve(): Promise<void> {
   const config = loadConfig({
     PORT: '0',
     SEED_ECHO_PORT: '0',
+    SEED_SECURE_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // Every soak client comes from 127.0.0.1: caps and rates above the soak's load.
+    MAX_CONNECTIONS: '20000',
+    MAX_CONNECTIONS_PER_IP: '20000',
+    HANDSHAKES_PER_MINUTE: '1000000',
   });
   const app = await createReferenceApp(config, pino({ level: 'warn' }));
   const registry = app.get(ConnectionRegistry);

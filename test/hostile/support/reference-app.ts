@@ -22,7 +22,17 @@ export async function startReferenceApp(
   httpTimeouts?: HttpTimeouts,
 ): Promise<ReferenceApp> {
   const logs = captureLogs();
-  const config = loadConfig({ PORT: '0', ...env, SEED_ECHO_PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    PORT: '0',
+    // All attackers share 127.0.0.1: caps and rates high enough for the floods.
+    MAX_CONNECTIONS: '20000',
+    MAX_CONNECTIONS_PER_IP: '20000',
+    HANDSHAKES_PER_MINUTE: '1000000',
+    ...env,
+    SEED_ECHO_PORT: '0',
+    SEED_SECURE_PORT: '0',
+    HOST: '127.0.0.1',
+  });
   const app = await createReferenceApp(config, logs.logger, httpTimeouts);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const registry = app.get(ConnectionRegistry);
