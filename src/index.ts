@@ -32,11 +32,35 @@ export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';
 export { SecureWsException, type SecureWsExceptionOptions } from './errors/secure-ws.exception.js';
 export type { InboundFrame, OutboundMessage } from './frames/frame.js';
+export { HealthController } from './health/health.controller.js';
+export type {
+  HealthIndicator,
+  HealthIndicatorResult,
+  HealthReport,
+} from './health/health-indicator.interface.js';
+export { SecureWsHealth } from './health/secure-ws-health.js';
+export { MetricsController } from './metrics/metrics.controller.js';
+export type { MetricsOptions } from './metrics/metrics-options.interface.js';
+export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
 export type {
   HeartbeatOptions,
   ListenerOptions,
   SecureWsModuleOptions,
+  TlsOptions,
 } from './options/secure-ws-options.interface.js';
+export {
+  HandshakeGuard,
+  HandshakeRefusalCode,
+  protectedClientAddress,
+} from './protection/handshake-guard.js';
+export { MessageRateLimiter } from './protection/message-rate-limiter.js';
+export type { AllowedOrigins } from './protection/origin-policy.js';
+export type {
+  AbuseRule,
+  ProtectionOptions,
+} from './protection/protection-options.interface.js';
+export { RateLimit } from './protection/rate-limit.decorator.js';
+export type { RateLimitRule } from './protection/token-bucket.js';
 export { SecureWsModule } from './secure-ws.module.js';
 export { SECURE_WS_OPTIONS } from './secure-ws.module-definition.js';
 export {

@@ -3,12 +3,15 @@ import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
-import { SECURE_WS_PLUGINS } from './connection/plugin.interface.js';
+import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
+import { healthProviders } from './health/health.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
+import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
+import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
 import {
   SECURE_WS_MODULE_OPTIONS,
   SECURE_WS_OPTIONS,
@@ -26,7 +29,14 @@ import {
       useFactory: (options: SecureWsModuleOptions) => resolveOptions(options),
       inject: [SECURE_WS_MODULE_OPTIONS],
     },
-    { provide: SECURE_WS_PLUGINS, useValue: [] },
+    {
+      provide: SECURE_WS_PLUGINS,
+      useFactory: (...plugins: SecureWsPlugin[]) => plugins,
+      inject: [...protectionPlugins, ...metricsPlugins],
+    },
+    ...protectionProviders,
+    ...metricsProviders,
+    ...healthProviders,
     ...authProviders,
     ConnectionRegistry,
     GatewayDiscovery,
@@ -34,6 +44,14 @@ import {
     GracefulShutdown,
     SecureWsAdapter,
   ],
-  exports: [SECURE_WS_OPTIONS, ConnectionRegistry, SecureWsAdapter, WsSessionRegistry],
+  exports: [
+    SECURE_WS_OPTIONS,
+    ConnectionRegistry,
+    SecureWsAdapter,
+    WsSessionRegistry,
+    ...protectionProviders,
+    ...metricsProviders,
+    ...healthProviders,
+  ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

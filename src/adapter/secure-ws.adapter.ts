@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { type Duplex } from 'node:stream';
 import { Inject, Injectable, type WsMessageHandler } from '@nestjs/common';
@@ -11,7 +12,10 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
-import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import {
+  type ResolvedSecureWsOptions,
+  type TlsOptions,
+} from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
 import {
   CONNECTION_AUTHENTICATOR,
@@ -100,7 +104,12 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     this.route(httpServer, path, server);
     for (const listener of this.options.listeners) {
       if (normalizePath(listener.path) === path) {
-        const own = this.ownServer(`listener:${path}`, listener.port, listener.host ?? '127.0.0.1');
+        const own = this.ownServer(
+          `listener:${path}`,
+          listener.port,
+          listener.host ?? '127.0.0.1',
+          listener.tls,
+        );
         this.route(own, '*', server);
       }
     }
@@ -125,13 +134,16 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     return server;
   }
 
-  private ownServer(key: string, port: number, host: string | undefined): Server {
+  private ownServer(key: string, port: number, host: string | undefined, tls?: TlsOptions): Server {
     let server = this.ownServers.get(key);
     if (!server) {
-      server = createServer((_request, response) => {
+      const upgradeRequired: RequestListener = (_request, response) => {
         response.writeHead(426, { 'Content-Type': 'application/json', Connection: 'close' });
         response.end(JSON.stringify({ code: 'UPGRADE_REQUIRED' }));
-      });
+      };
+      server = tls
+        ? (createTlsServer({ key: tls.key, cert: tls.cert }, upgradeRequired) as unknown as Server)
+        : createServer(upgradeRequired);
       server.on('error', (error) => this.logger.error({ err: error, port }, 'Listener failed'));
       server.listen(port, host);
       this.ownServers.set(key, server);

@@ -3,6 +3,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
 import { JwtVerifier } from '../auth/jwt-verifier.js';
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
+import { HealthController } from '../health/health.controller.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
@@ -22,12 +24,20 @@ export class AppModule {
         SecureWsModule.forRoot({
           logger,
           listeners: [
-            { port: config.seedEchoPort, host: config.host, path: '/seed/echo' },
-            { port: config.seedSecurePort, host: config.host, path: '/seed/secure' },
+            { port: config.seedEchoPort, host: config.host, path: '/seed/echo', tls: config.tls },
+            {
+              port: config.seedSecurePort,
+              host: config.host,
+              path: '/seed/secure',
+              tls: config.tls,
+            },
           ],
           auth: { secret: config.jwtSecret },
+          protection: config.protection,
+          metrics: { defaultMetrics: true },
         }),
       ],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         {

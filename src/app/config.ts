@@ -1,3 +1,7 @@
+import { type TlsOptions } from '../options/secure-ws-options.interface.js';
+import { type ProtectionOptions } from '../protection/protection-options.interface.js';
+import { loadProtection, loadTls } from './protection.config.js';
+
 /** The reference app's settings, read from the environment (see `.env.example`). */
 export interface AppConfig {
   nodeEnv: string;
@@ -10,6 +14,10 @@ export interface AppConfig {
   redisUrl: string | undefined;
   logLevel: string;
   logFile: string | undefined;
+  /** Key and certificate from TLS_KEY_FILE / TLS_CERT_FILE: HTTPS and `wss://`. */
+  tls: TlsOptions | undefined;
+  /** Origins, IP rules, caps and rate limits (see `protection.config.ts`). */
+  protection: ProtectionOptions;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -31,15 +39,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (jwtSecret && Buffer.byteLength(jwtSecret) < 32) {
     throw new Error('JWT_SECRET must be at least 32 bytes long.');
   }
+  const host = env.HOST || '127.0.0.1';
+  const httpPort = port(env, 'PORT', 3000);
+  const tls = loadTls(env);
   return {
     nodeEnv,
-    host: env.HOST || '127.0.0.1',
-    port: port(env, 'PORT', 3000),
+    host,
+    port: httpPort,
     seedEchoPort: port(env, 'SEED_ECHO_PORT', 8765),
     seedSecurePort: port(env, 'SEED_SECURE_PORT', 8888),
     jwtSecret,
     redisUrl: env.REDIS_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     logFile: env.LOG_FILE || undefined,
+    tls,
+    protection: loadProtection(env, host, httpPort, tls !== undefined),
   };
 }

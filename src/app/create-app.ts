@@ -32,6 +32,7 @@ export async function createReferenceApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(withJwtSecret(config, logger), logger), {
     bufferLogs: true,
+    httpsOptions: config.tls,
   });
   app.useLogger(app.get(PinoNestLogger));
   app.useWebSocketAdapter(app.get(SecureWsAdapter));

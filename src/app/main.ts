@@ -13,12 +13,13 @@ async function main(): Promise<void> {
   const adapter = app.get(SecureWsAdapter);
   const seedEcho = await adapter.listenerAddress('/seed/echo');
   const seedSecure = await adapter.listenerAddress('/seed/secure');
+  const [http, ws] = config.tls ? ['https', 'wss'] : ['http', 'ws'];
   logger.info(
     {
-      http: `http://${config.host}:${port}`,
-      ws: `ws://${config.host}:${port}/ws`,
-      seedEcho: `ws://${config.host}:${seedEcho.port}`,
-      seedSecure: `ws://${config.host}:${seedSecure.port}`,
+      http: `${http}://${config.host}:${port}`,
+      ws: `${ws}://${config.host}:${port}/ws`,
+      seedEcho: `${ws}://${config.host}:${seedEcho.port}`,
+      seedSecure: `${ws}://${config.host}:${seedSecure.port}`,
     },
     'Reference app listening',
   );

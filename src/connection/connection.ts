@@ -175,6 +175,8 @@ export class Connection {
 
   /** Every frame the socket receives comes here first. */
   onFrame(data: RawData, isBinary: boolean): void {
+    // Once the server has started closing (4429, 1008, 1013...), later frames run nothing.
+    if (this.socket.readyState !== WebSocket.OPEN) return;
     switch (this.state) {
       case 'open':
         this.dispatch(data, isBinary);
@@ -319,7 +321,7 @@ export class Connection {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
     if (socket.bufferedAmount > this.runtime.options.maxBufferedBytes) {
-      this.closeWith(replyOf(WsErrorCode.SLOW_CONSUMER));
+      this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
       return false;
     }
     socket.send(payload);

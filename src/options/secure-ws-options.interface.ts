@@ -1,4 +1,13 @@
 import { type Logger } from 'pino';
+import { type MetricsOptions } from '../metrics/metrics-options.interface.js';
+import { type ProtectionOptions } from '../protection/protection-options.interface.js';
+
+/** A key and certificate (PEM) that turn a listener into `wss://`. */
+export interface TlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
@@ -9,6 +18,8 @@ export interface ListenerOptions {
   host?: string;
   /** Path of the gateway that serves this port's connections, e.g. `/seed/echo`. */
   path: string;
+  /** Serve this port over TLS (`wss://`). @default undefined (plain `ws://`) */
+  tls?: TlsOptions;
 }
 
 export interface HeartbeatOptions {
@@ -73,14 +84,23 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
+  protection?: ProtectionOptions;
+  /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
+  metrics?: MetricsOptions;
   /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
   auth?: AuthOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
-  extends Required<Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth'>> {
+  extends Required<
+    Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics'>
+  > {
   logger: Logger | undefined;
   auth: ResolvedAuthOptions | undefined;
+  /** Resolved by the protection providers (`PROTECTION_OPTIONS`). */
+  protection?: ProtectionOptions;
+  metrics?: MetricsOptions;
   heartbeat: Required<HeartbeatOptions> | false;
 }

@@ -1,0 +1,3 @@
+import { SecureWsHealth } from './secure-ws-health.js';
+
+export const healthProviders = [SecureWsHealth];

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type Connection } from '../connection/connection.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { WsErrorCode } from '../errors/error-codes.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+
+/** The label of an event no handler serves: labels stay bounded whatever clients send. */
+export const UNKNOWN_EVENT_LABEL = '(unknown)';
+
+/** Close codes kept as labels; any other (clients pick 3000-4999 freely) is `other`. */
+const KNOWN_CLOSE_CODES = new Set([
+  1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 4401, 4403,
+  4408, 4429,
+]);
+
+/**
+ * The module's Prometheus metrics, fed by the plugin hooks. Labels are
+ * bounded: no user ids or addresses, events only of existing handlers.
+ */
+@Injectable()
+export class SecureWsMetrics implements SecureWsPlugin {
+  readonly registry: Registry;
+  private readonly handshakes: Counter<'outcome'>;
+  private readonly messages: Counter<'event' | 'outcome'>;
+  private readonly errorFrames: Counter<'code'>;
+  private readonly closes: Counter<'code'>;
+  private readonly handlerSeconds: Histogram<'event'>;
+  private readonly rateLimited: Counter;
+  private readonly slowConsumers: Counter;
+
+  constructor(
+    @Inject(SECURE_WS_OPTIONS) options: ResolvedSecureWsOptions,
+    connections: ConnectionRegistry,
+  ) {
+    const {
+      registry = new Registry(),
+      prefix = 'secure_ws_',
+      defaultMetrics = false,
+    } = options.metrics ?? {};
+    this.registry = registry;
+    const registers = [registry];
+    new Gauge({
+      name: `${prefix}connections_open`,
+      help: 'WebSocket connections open now (admitting, open or draining).',
+      registers,
+      collect() {
+        this.set(connections.size);
+      },
+    });
+    this.handshakes = new Counter({
+      name: `${prefix}handshakes_total`,
+      help: 'Upgrade requests by outcome: accepted, or the refusal code.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.messages = new Counter({
+      name: `${prefix}messages_total`,
+      help: 'Messages that reached a handler, by event and outcome (ok or the error code).',
+      labelNames: ['event', 'outcome'],
+      registers,
+    });
+    this.errorFrames = new Counter({
+      name: `${prefix}error_frames_total`,
+      help: 'Error frames sent, by code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.closes = new Counter({
+      name: `${prefix}closes_total`,
+      help: 'Closed connections by close code (unlisted codes are "other").',
+      labelNames: ['code'],
+      registers,
+    });
+    this.handlerSeconds = new Histogram({
+      name: `${prefix}handler_duration_seconds`,
+      help: 'Time from handler call to its reply or error, by event.',
+      labelNames: ['event'],
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: `${prefix}rate_limited_total`,
+      help: 'Messages refused RATE_LIMITED.',
+      registers,
+    });
+    this.slowConsumers = new Counter({
+      name: `${prefix}slow_consumers_total`,
+      help: 'Connections closed 1013 SLOW_CONSUMER because they stopped reading.',
+      registers,
+    });
+    if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  }
+
+  /** The registry's metrics in Prometheus text format. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  onHandshake(outcome: string): void {
+    this.handshakes.inc({ outcome });
+  }
+
+  onClose(_connection: Connection, code: number): void {
+    this.closes.inc({ code: KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other' });
+  }
+
+  afterMessage(connection: Connection, event: string, outcome: string, durationMs: number): void {
+    const label = connection.handlers.has(event) ? event : UNKNOWN_EVENT_LABEL;
+    this.messages.inc({ event: label, outcome });
+    this.handlerSeconds.observe({ event: label }, durationMs / 1000);
+  }
+
+  onErrorFrame(_connection: Connection, code: string): void {
+    this.errorFrames.inc({ code });
+    if (code === WsErrorCode.RATE_LIMITED) this.rateLimited.inc();
+    else if (code === WsErrorCode.SLOW_CONSUMER) this.slowConsumers.inc();
+  }
+}

@@ -1,0 +1,105 @@
+import { type IncomingMessage } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import { type HandshakeRefusal, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { BoundedMap } from './bounded-map.js';
+import { clientAddressOf } from './client-address.js';
+import { AddressSet } from './ip-rules.js';
+import { OriginPolicy } from './origin-policy.js';
+import { type ResolvedProtectionOptions } from './protection-options.interface.js';
+import { PROTECTION_OPTIONS } from './protection-options.token.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** The HTTP refusals of the wire contract, before any WebSocket exists. */
+export const HandshakeRefusalCode = {
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  IP_DENIED: 'IP_DENIED',
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  AT_CAPACITY: 'AT_CAPACITY',
+} as const;
+
+const clientAddresses = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The client address the protection rules used for this upgrade request
+ * (after trusted proxies), or `undefined` if they did not see it.
+ */
+export function protectedClientAddress(request: IncomingMessage): string | undefined {
+  return clientAddresses.get(request);
+}
+
+/**
+ * Answers each upgrade request before the WebSocket exists: IP rules,
+ * origin, handshake rate, global and per-address connection caps. A request
+ * that passes holds a slot until its TCP socket closes, whatever happens
+ * after (authentication refusal, a WebSocket session, a broken handshake).
+ */
+@Injectable()
+export class HandshakeGuard implements SecureWsPlugin {
+  private readonly origins: OriginPolicy;
+  private readonly allow: AddressSet;
+  private readonly deny: AddressSet;
+  private readonly proxies: AddressSet;
+  private readonly handshakeBuckets: BoundedMap<string, TokenBucket>;
+  /** Open sockets per address; an entry lives only while its sockets do. */
+  private readonly openByAddress = new Map<string, number>();
+  private open = 0;
+
+  constructor(@Inject(PROTECTION_OPTIONS) private readonly options: ResolvedProtectionOptions) {
+    this.origins = new OriginPolicy(options.allowedOrigins, options.allowMissingOrigin);
+    this.allow = new AddressSet(options.ipAllowList, 'protection.ipAllowList');
+    this.deny = new AddressSet(options.ipDenyList, 'protection.ipDenyList');
+    this.proxies = new AddressSet(options.trustedProxies, 'protection.trustedProxies');
+    this.handshakeBuckets = new BoundedMap(options.maxTrackedKeys);
+  }
+
+  /** Sockets holding a slot now (accepted or still upgrading). */
+  get openCount(): number {
+    return this.open;
+  }
+
+  checkHandshake(request: IncomingMessage): HandshakeRefusal | undefined {
+    const address = clientAddressOf(request, this.proxies);
+    clientAddresses.set(request, address);
+    if (this.deny.has(address) || (!this.allow.empty && !this.allow.has(address))) {
+      return { status: 403, code: HandshakeRefusalCode.IP_DENIED };
+    }
+    if (!this.origins.allows(request)) {
+      return { status: 403, code: HandshakeRefusalCode.ORIGIN_NOT_ALLOWED };
+    }
+    const { handshakeRate, maxConnections, maxConnectionsPerAddress } = this.options;
+    if (handshakeRate) {
+      const waitMs = this.handshakeBuckets
+        .getOrCreate(address, () => new TokenBucket(handshakeRate))
+        .take();
+      if (waitMs > 0) {
+        return {
+          status: 429,
+          code: HandshakeRefusalCode.TOO_MANY_CONNECTIONS,
+          headers: { 'Retry-After': String(Math.ceil(waitMs / 1000)) },
+        };
+      }
+    }
+    if (maxConnections !== false && this.open >= maxConnections) {
+      return { status: 503, code: HandshakeRefusalCode.AT_CAPACITY };
+    }
+    const ofAddress = this.openByAddress.get(address) ?? 0;
+    if (maxConnectionsPerAddress !== false && ofAddress >= maxConnectionsPerAddress) {
+      return { status: 429, code: HandshakeRefusalCode.TOO_MANY_CONNECTIONS };
+    }
+    this.hold(address, request);
+    return undefined;
+  }
+
+  private hold(address: string, request: IncomingMessage): void {
+    // A socket already gone may have emitted `close` already: it holds nothing.
+    if (request.socket.destroyed) return;
+    this.open += 1;
+    this.openByAddress.set(address, (this.openByAddress.get(address) ?? 0) + 1);
+    request.socket.once('close', () => {
+      this.open -= 1;
+      const left = (this.openByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.openByAddress.set(address, left);
+      else this.openByAddress.delete(address);
+    });
+  }
+}
