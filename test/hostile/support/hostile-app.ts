@@ -14,6 +14,17 @@ export const HOSTILE_DEFAULTS: SecureWsModuleOptions = {
   heartbeat: false,
   drainTimeoutMs: 3000,
   maxBadFrames: 1_000_000,
+  // Every protection rule off: the attacks must reach the layers they test.
+  // `protection.test.ts` turns the rules on one by one.
+  protection: {
+    allowedOrigins: '*',
+    maxConnections: false,
+    maxConnectionsPerAddress: false,
+    handshakeRate: false,
+    messageRate: false,
+    userMessageRate: false,
+    abuse: false,
+  },
 };
 
 /** A real app on a loopback port 0 serving `HostileGateway` at `/hostile`. */
