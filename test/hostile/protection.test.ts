@@ -3,6 +3,7 @@ import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.
 import { UpgradeRefused, type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { eventually, expectAlive } from './support/alive.js';
 import { createHostileApp, HOSTILE_DEFAULTS, type HostileApp } from './support/hostile-app.js';
+import { MiB, settledHeap } from './support/memory.js';
 import { RawWsClient, rawHttp, upgradeRequest } from './support/raw-socket.js';
 import { startReferenceApp } from './support/reference-app.js';
 
@@ -129,6 +130,53 @@ describe('protection under attack', () => {
     expect(statuses.filter((status) => status === 101)).toHaveLength(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(40);
     await eventually(() => limited.registry.size === 0, 2000, 'All gone');
+  });
+
+  it('ignores a spoofed X-Forwarded-For from an untrusted peer: the per-address cap still holds', async () => {
+    const app = await withRules({ maxConnectionsPerAddress: 5 });
+    t = app;
+    const clients = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        RawWsClient.connect(app.port, '/hostile', { 'X-Forwarded-For': `203.0.113.${i}` }),
+      ),
+    );
+    for (const spoofed of ['198.51.100.7', '10.0.0.1, 198.51.100.8', 'garbage', '::1']) {
+      expect(await refusal(app, { 'X-Forwarded-For': spoofed })).toMatchObject({ status: 429 });
+    }
+    for (const client of clients) client.destroy();
+    await eventually(() => app.registry.size === 0, 2000, 'All gone');
+    await alive(app);
+  });
+
+  it('keeps memory bounded under a flood of distinct forwarded addresses from a trusted proxy', async () => {
+    const app = await withRules({
+      trustedProxies: ['127.0.0.1'],
+      handshakeRate: { points: 5, durationMs: 60_000 },
+      maxConnectionsPerAddress: 2,
+      maxTrackedKeys: 100,
+    });
+    t = app;
+    const before = await settledHeap();
+    for (let batch = 0; batch < 20; batch += 1) {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          rawHttp(
+            app.port,
+            upgradeRequest('/hostile', { 'X-Forwarded-For': `10.${batch}.${i >> 8}.${i & 255}` }),
+            200,
+          ),
+        ),
+      );
+      // Every address is new: none is refused for another's sake.
+      expect(answers.every((answer) => answer.status === 101)).toBe(true);
+    }
+    await eventually(() => app.registry.size === 0, 3000, 'All gone');
+    const after = await settledHeap();
+    console.info(
+      `2,000 forwarded addresses: heap ${(before / MiB).toFixed(1)} → ${(after / MiB).toFixed(1)} MiB`,
+    );
+    expect(after - before).toBeLessThan(4 * MiB);
+    await alive(app);
   });
 
   it('rate limits a burst, closes the abuser 4429, and other clients keep their latency', async () => {
