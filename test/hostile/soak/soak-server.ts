@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/app/config.js';
@@ -24,6 +25,7 @@ async function serve(): Promise<void> {
     SEED_SECURE_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    JWT_SECRET: randomBytes(32).toString('base64url'),
     // Every soak client comes from 127.0.0.1: caps and rates above the soak's load.
     MAX_CONNECTIONS: '20000',
     MAX_CONNECTIONS_PER_IP: '20000',
