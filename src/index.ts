@@ -23,6 +23,20 @@ export { ACCESS_TOKEN_PROTOCOL } from './auth/token-sources.js';
 export { WsAuthGuard } from './auth/ws-auth.guard.js';
 export { type RevokeOptions, WsSessionRegistry } from './auth/ws-session-registry.js';
 export { WsUser } from './auth/ws-user.decorator.js';
+export { InMemoryBus } from './bus/in-memory.bus.js';
+export { RedisBus } from './bus/redis.bus.js';
+export type { RedisBusOptions } from './bus/redis-bus-options.js';
+export type {
+  BusHandler,
+  BusHealth,
+  BusStatus,
+  BusSubscription,
+  ExpiringEntry,
+  PresenceEntry,
+  WsExpiringSets,
+  WsPresence,
+} from './bus/ws-bus.interface.js';
+export { WsBus } from './bus/ws-bus.interface.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
@@ -61,6 +75,10 @@ export type {
 } from './protection/protection-options.interface.js';
 export { RateLimit } from './protection/rate-limit.decorator.js';
 export type { RateLimitRule } from './protection/token-bucket.js';
+export type { RoomMember } from './rooms/room-member.js';
+export { ROOM_NAME_PATTERN } from './rooms/room-name.js';
+export { WsRooms } from './rooms/ws-rooms.service.js';
+export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';
 export { SECURE_WS_OPTIONS } from './secure-ws.module-definition.js';
 export {

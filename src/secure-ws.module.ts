@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
+import { busProviders } from './bus/bus.providers.js';
+import { WsBus } from './bus/ws-bus.interface.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
@@ -12,6 +14,9 @@ import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
+import { roomsProviders } from './rooms/rooms.providers.js';
+import { WsRooms } from './rooms/ws-rooms.service.js';
+import { WsUsers } from './rooms/ws-users.service.js';
 import {
   SECURE_WS_MODULE_OPTIONS,
   SECURE_WS_OPTIONS,
@@ -43,6 +48,8 @@ import {
     Heartbeat,
     GracefulShutdown,
     SecureWsAdapter,
+    ...busProviders,
+    ...roomsProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,
@@ -52,6 +59,9 @@ import {
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,
+    WsBus,
+    WsRooms,
+    WsUsers,
   ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

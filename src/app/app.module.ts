@@ -8,6 +8,7 @@ import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
+import { RoomsGateway } from './gateways/rooms.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gateway.js';
 
@@ -35,6 +36,7 @@ export class AppModule {
           auth: { secret: config.jwtSecret },
           protection: config.protection,
           metrics: { defaultMetrics: true },
+          redis: config.redisUrl ? { url: config.redisUrl } : undefined,
         }),
       ],
       controllers: [HealthController, MetricsController],
@@ -47,6 +49,7 @@ export class AppModule {
           ),
         },
         ChatGateway,
+        RoomsGateway,
         SeedEchoGateway,
         SeedSecureGateway,
       ],

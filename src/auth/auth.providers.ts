@@ -1,6 +1,8 @@
 import { type Provider } from '@nestjs/common';
 import { type Logger } from 'pino';
 import { CONNECTION_AUTHENTICATOR, OpenAdmission } from '../adapter/connection-authenticator.js';
+import { BusRevocationStore } from '../bus/bus-revocation-store.js';
+import { WsBus } from '../bus/ws-bus.interface.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
@@ -28,9 +30,15 @@ function authenticatorFor(options: ResolvedSecureWsOptions, sessions: WsSessionR
 export const authProviders: Provider[] = [
   {
     provide: REVOCATION_STORE,
-    useFactory: (options: ResolvedSecureWsOptions) =>
-      options.auth?.revocationStore ?? new InMemoryRevocationStore(),
-    inject: [SECURE_WS_OPTIONS],
+    useFactory: (options: ResolvedSecureWsOptions, bus: WsBus) =>
+      options.auth?.revocationStore ??
+      (options.redis
+        ? new BusRevocationStore(
+            bus,
+            resolveRootLogger(options.logger).child({ component: 'auth' }),
+          )
+        : new InMemoryRevocationStore()),
+    inject: [SECURE_WS_OPTIONS, WsBus],
   },
   WsSessionRegistry,
   {

@@ -1,10 +1,11 @@
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
+import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth'> = {
+export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis'> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -64,6 +65,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     ...defined,
     logger: options.logger,
     auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
+    redis: resolveRedisBusOptions(options.redis),
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

@@ -9,6 +9,7 @@ export interface TlsOptions {
 }
 
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
+import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -90,17 +91,27 @@ export interface SecureWsModuleOptions {
   metrics?: MetricsOptions;
   /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
   auth?: AuthOptions;
+  /**
+   * Share rooms, presence and revocations with every node on this Redis.
+   * When absent, they stay in this process.
+   * @default undefined
+   */
+  redis?: RedisBusOptions;
 }
 
 /** Every option with its default filled in. */
 export interface ResolvedSecureWsOptions
   extends Required<
-    Omit<SecureWsModuleOptions, 'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics'>
+    Omit<
+      SecureWsModuleOptions,
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis'
+    >
   > {
   logger: Logger | undefined;
   auth: ResolvedAuthOptions | undefined;
   /** Resolved by the protection providers (`PROTECTION_OPTIONS`). */
   protection?: ProtectionOptions;
   metrics?: MetricsOptions;
+  redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
 }

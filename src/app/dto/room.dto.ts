@@ -1,0 +1,16 @@
+import { IsString, Length, Matches } from 'class-validator';
+import { ROOM_NAME_PATTERN } from '../../rooms/room-name.js';
+
+export class RoomDto {
+  @IsString()
+  @Matches(ROOM_NAME_PATTERN, {
+    message: 'room must be 1 to 64 letters, digits, "-", "_" or "."',
+  })
+  room!: string;
+}
+
+export class RoomMessageDto extends RoomDto {
+  @IsString()
+  @Length(1, 4096)
+  text!: string;
+}

@@ -1,0 +1,57 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { type WebSocket } from 'ws';
+import { type Connection, connectionOf } from '../../connection/connection.js';
+import { WsErrorCode } from '../../errors/error-codes.js';
+import { SecureWsException } from '../../errors/secure-ws.exception.js';
+import { WsRooms } from '../../rooms/ws-rooms.service.js';
+import { RoomDto, RoomMessageDto } from '../dto/room.dto.js';
+
+function connectionFor(client: WebSocket): Connection {
+  const connection = connectionOf(client);
+  if (!connection) throw new Error('Socket without a connection');
+  return connection;
+}
+
+/** Who a connection speaks as: its user, or its connection id until it has a session. */
+function speakerOf(connection: Connection): string {
+  return connection.session?.userId ?? connection.id;
+}
+
+/** The reference app's room events, on `/ws` beside the chat gateway. */
+@WebSocketGateway({ path: '/ws' })
+export class RoomsGateway {
+  constructor(private readonly rooms: WsRooms) {}
+
+  @SubscribeMessage('room.join')
+  async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
+    await this.rooms.join(connectionFor(client), room);
+    const members = await this.rooms.members(room);
+    const names = new Set(members.map((member) => member.userId ?? member.connectionId));
+    return { event: 'room.joined', data: { room, members: [...names].sort() } };
+  }
+
+  @SubscribeMessage('room.leave')
+  async leave(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
+    await this.rooms.leave(connectionFor(client), room);
+    return { event: 'room.left', data: { room } };
+  }
+
+  @SubscribeMessage('room.send')
+  send(@ConnectedSocket() client: WebSocket, @MessageBody() { room, text }: RoomMessageDto): void {
+    const connection = connectionFor(client);
+    if (!this.rooms.isMember(connection, room)) {
+      throw new SecureWsException(WsErrorCode.FORBIDDEN, 'Join the room before sending to it');
+    }
+    this.rooms.send(room, 'room.message', {
+      room,
+      from: speakerOf(connection),
+      text,
+      at: Date.now(),
+    });
+  }
+}

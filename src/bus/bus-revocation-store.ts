@@ -1,0 +1,138 @@
+import { type Logger } from 'pino';
+import { type Revocation, type RevocationStore } from '../auth/revocation-store.interface.js';
+import { type BusSubscription, type ExpiringEntry, type WsBus } from './ws-bus.interface.js';
+
+/** Bus topic of revocations, and the expiring sets that remember them. */
+const TOPIC = 'auth.revocations';
+const REVOKED_USERS = 'auth.revoked-users';
+const REVOKED_TOKENS = 'auth.revoked-tokens';
+
+/**
+ * Revocations on the `WsBus`: a revocation on one node is published to every
+ * node (each closes its connections of that user or token id) and kept in an
+ * expiring set, so that a node started later, or one that missed it during a
+ * Redis outage, loads it. `isRevoked` answers from this node's copy.
+ */
+export class BusRevocationStore implements RevocationStore {
+  private readonly users = new Map<string, number>();
+  private readonly tokens = new Map<string, number>();
+  private readonly listeners = new Set<(revocation: Revocation) => void>();
+  /** Revocations made here while the bus was degraded: published again when it is back. */
+  private unsent: Revocation[] = [];
+  private readonly subscription: BusSubscription;
+  private readonly stopResume: () => void;
+  /** Settles once the revocations made before this node started are loaded. */
+  readonly loaded: Promise<void>;
+
+  constructor(
+    private readonly bus: WsBus,
+    private readonly logger: Logger,
+  ) {
+    this.subscription = bus.subscribe(TOPIC, (message) => this.apply(JSON.parse(message)));
+    this.stopResume = bus.onResume(() => this.resume());
+    this.loaded = this.load();
+  }
+
+  async revokeUser(userId: string, untilMs: number): Promise<void> {
+    this.publish({ kind: 'user', userId, untilMs });
+    await this.bus.expiring.add(REVOKED_USERS, userId, untilMs);
+  }
+
+  async revokeToken(tokenId: string, untilMs: number): Promise<void> {
+    this.publish({ kind: 'token', tokenId, untilMs });
+    await this.bus.expiring.add(REVOKED_TOKENS, tokenId, untilMs);
+  }
+
+  /** To every node now (this one at once); again when the bus is back, if it is degraded. */
+  private publish(revocation: Revocation): void {
+    if (!this.bus.isHealthy()) this.unsent.push(revocation);
+    this.bus.publish(TOPIC, JSON.stringify(revocation));
+  }
+
+  /** The bus is up again: send what could not go, and load what was missed. */
+  private resume(): void {
+    const unsent = this.unsent;
+    this.unsent = [];
+    for (const revocation of unsent) {
+      if (revocation.untilMs > Date.now()) this.bus.publish(TOPIC, JSON.stringify(revocation));
+    }
+    void this.load();
+  }
+
+  isRevoked(userId: string, tokenId: string | undefined): boolean {
+    return (
+      this.active(this.users, userId) ||
+      (tokenId !== undefined && this.active(this.tokens, tokenId))
+    );
+  }
+
+  subscribe(listener: (revocation: Revocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops listening to the bus. */
+  close(): void {
+    this.subscription.unsubscribe();
+    this.stopResume();
+  }
+
+  /** Records a revocation this node did not know (or knew for a shorter time) and tells the listeners. */
+  private apply(revocation: Revocation): void {
+    const [entries, key] =
+      revocation.kind === 'user'
+        ? [this.users, revocation.userId]
+        : [this.tokens, revocation.tokenId];
+    if ((entries.get(key) ?? 0) >= revocation.untilMs || revocation.untilMs <= Date.now()) return;
+    entries.set(key, revocation.untilMs);
+    this.prune();
+    for (const listener of this.listeners) {
+      try {
+        listener(revocation);
+      } catch (error) {
+        this.logger.error({ err: error }, 'Revocation listener failed');
+      }
+    }
+  }
+
+  /** Loads the revocations kept on the bus: at start, and after an outage. */
+  private async load(): Promise<void> {
+    try {
+      const [users, tokens] = await Promise.all([
+        this.bus.expiring.list(REVOKED_USERS),
+        this.bus.expiring.list(REVOKED_TOKENS),
+      ]);
+      const asUser = ({ member, untilMs }: ExpiringEntry): Revocation => ({
+        kind: 'user',
+        userId: member,
+        untilMs,
+      });
+      const asToken = ({ member, untilMs }: ExpiringEntry): Revocation => ({
+        kind: 'token',
+        tokenId: member,
+        untilMs,
+      });
+      for (const revocation of [...users.map(asUser), ...tokens.map(asToken)]) {
+        this.apply(revocation);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Loading revocations failed');
+    }
+  }
+
+  private active(entries: Map<string, number>, key: string): boolean {
+    const until = entries.get(key);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    entries.delete(key);
+    return false;
+  }
+
+  /** Drops lapsed entries, so that revoking many ids does not grow memory for ever. */
+  private prune(): void {
+    const now = Date.now();
+    for (const entries of [this.users, this.tokens]) {
+      for (const [key, until] of entries) if (until <= now) entries.delete(key);
+    }
+  }
+}

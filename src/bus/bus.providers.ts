@@ -1,0 +1,32 @@
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { resolveRootLogger } from '../logging/root-logger.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { WsBusHealth } from './bus-health.indicator.js';
+import { InMemoryBus } from './in-memory.bus.js';
+import { RedisBus } from './redis.bus.js';
+import { WsBus } from './ws-bus.interface.js';
+
+/** Closes the bus after the connections have drained (shutdown runs after every destroy hook). */
+@Injectable()
+export class WsBusLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(WsBus) private readonly bus: WsBus) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}
+
+/** `WsBus`: Redis when the `redis` option is set, else in memory. */
+export const busProviders: Provider[] = [
+  {
+    provide: WsBus,
+    useFactory: (options: ResolvedSecureWsOptions): WsBus => {
+      const logger = resolveRootLogger(options.logger).child({ component: 'ws-bus' });
+      return options.redis ? new RedisBus(options.redis, logger) : new InMemoryBus(logger);
+    },
+    inject: [SECURE_WS_OPTIONS],
+  },
+  WsBusLifecycle,
+  WsBusHealth,
+];

@@ -1,0 +1,62 @@
+/** Share rooms, presence and revocations across nodes through one Redis. */
+export interface RedisBusOptions {
+  /** `redis://[:password@]host:port[/db]`, e.g. the reference app's `REDIS_URL`. */
+  url: string;
+  /**
+   * Prefix of every key and channel the bus uses; apps sharing a Redis keep
+   * apart by choosing different ones.
+   * @default 'secure-ws:'
+   */
+  keyPrefix?: string;
+  /**
+   * A node that has not refreshed its heartbeat for this long is taken for
+   * dead, and its presence entries are dropped. It refreshes every third of it.
+   * @default 30000
+   */
+  presenceTtlMs?: number;
+  /**
+   * Longest pause between reconnection attempts while Redis is away.
+   * @default 2000
+   */
+  maxReconnectDelayMs?: number;
+  /**
+   * A Redis command (presence, subscribe) that takes longer is given up, and
+   * the caller goes on with this node's view.
+   * @default 2000
+   */
+  commandTimeoutMs?: number;
+}
+
+export type ResolvedRedisBusOptions = Required<RedisBusOptions>;
+
+const DEFAULT_REDIS_BUS_OPTIONS = {
+  keyPrefix: 'secure-ws:',
+  presenceTtlMs: 30_000,
+  maxReconnectDelayMs: 2000,
+  commandTimeoutMs: 2000,
+};
+
+/** Fills the defaults of the `redis` option and checks it; `undefined` keeps the bus in memory. */
+export function resolveRedisBusOptions(
+  options: RedisBusOptions | undefined,
+): ResolvedRedisBusOptions | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options.url !== 'string' || !/^rediss?:\/\//.test(options.url)) {
+    throw new Error('SecureWsModule: "redis.url" must be a redis:// or rediss:// URL.');
+  }
+  for (const name of ['presenceTtlMs', 'maxReconnectDelayMs', 'commandTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new Error(
+        `SecureWsModule: "redis.${name}" must be a positive integer, got ${String(value)}.`,
+      );
+    }
+  }
+  if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
+    throw new Error('SecureWsModule: "redis.keyPrefix" must be a string.');
+  }
+  const defined = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as RedisBusOptions;
+  return { ...DEFAULT_REDIS_BUS_OPTIONS, ...defined };
+}

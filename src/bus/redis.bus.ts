@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { type Logger } from 'pino';
+import { LocalTopics } from './local-topics.js';
+import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
+import { RedisExpiringSets } from './redis-expiring-sets.js';
+import { RedisPresence } from './redis-presence.js';
+import { within } from './within.js';
+import {
+  type BusHandler,
+  type BusHealth,
+  type BusSubscription,
+  type WsBus,
+} from './ws-bus.interface.js';
+
+const READY = Promise.resolve();
+const SEPARATOR = '|';
+
+/**
+ * The bus across nodes: Redis pub/sub for messages, Redis sets for presence.
+ * Two connections: one for commands (auto-pipelined, so a burst of
+ * `publish` calls goes out in few writes), one subscribed to the channels of
+ * the topics this node listens to.
+ *
+ * When Redis is away: local delivery goes on (it never goes through Redis),
+ * `publish` counts what could not reach other nodes, the outage is logged
+ * once when it starts and once when it ends (with the count), both
+ * connections reconnect by themselves, and presence is written back.
+ */
+export class RedisBus implements WsBus {
+  readonly nodeId = randomUUID();
+  readonly presence: RedisPresence;
+  readonly expiring: RedisExpiringSets;
+  private readonly resumeListeners = new Set<() => void>();
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly topics: LocalTopics;
+  /** Per topic with handlers here: settles when its channel is subscribed. */
+  private readonly subscribed = new Map<string, Promise<void>>();
+  private readonly channelPrefix: string;
+  private readonly heartbeat: NodeJS.Timeout;
+  private undelivered = 0;
+  private outage: { since: number; undelivered: number } | undefined;
+  private closing = false;
+  private connectedOnce = false;
+
+  constructor(
+    private readonly options: ResolvedRedisBusOptions,
+    private readonly logger: Logger,
+  ) {
+    this.channelPrefix = `${options.keyPrefix}t:`;
+    this.topics = new LocalTopics(logger);
+    const shared: RedisOptions = {
+      retryStrategy: (attempt) =>
+        Math.min(50 * 2 ** Math.min(attempt, 8), options.maxReconnectDelayMs),
+      connectionName: `secure-ws:${this.nodeId}`,
+    };
+    this.commands = new Redis(options.url, {
+      ...shared,
+      enableAutoPipelining: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs,
+    });
+    this.subscriber = new Redis(options.url, {
+      ...shared,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResubscribe: true,
+    });
+    this.presence = new RedisPresence(this.commands, this.nodeId, options, logger);
+    this.expiring = new RedisExpiringSets(this.commands, options.keyPrefix, logger);
+    for (const connection of [this.commands, this.subscriber]) {
+      connection.on('error', (error: Error) => this.transportLost(error));
+      connection.on('close', () => this.transportLost());
+      connection.on('ready', () => this.transportReady());
+    }
+    this.subscriber.on('message', (channel: string, raw: string) => this.received(channel, raw));
+    this.heartbeat = setInterval(
+      () =>
+        void this.presence.heartbeat().then(() => {
+          if (this.endOutage()) this.resumed();
+        }, this.presenceFailed),
+      Math.max(Math.floor(options.presenceTtlMs / 3), 1),
+    );
+    this.heartbeat.unref();
+  }
+
+  publish(topic: string, message: string): void {
+    this.topics.deliver(topic, message, this.nodeId);
+    if (this.commands.status !== 'ready') {
+      this.notDelivered();
+      return;
+    }
+    this.commands
+      .publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message)
+      .catch((error: unknown) => this.notDelivered(error));
+  }
+
+  subscribe(topic: string, handler: BusHandler): BusSubscription {
+    const channel = this.channelPrefix + topic;
+    if (this.topics.add(topic, handler)) {
+      this.subscribed.set(
+        topic,
+        this.subscriber.subscribe(channel).then(
+          () => undefined,
+          (error: unknown) => this.transportLost(error),
+        ),
+      );
+    }
+    let active = true;
+    const ready =
+      this.subscriber.status === 'ready'
+        ? within(this.subscribed.get(topic) ?? READY, this.options.commandTimeoutMs, undefined)
+        : READY;
+    return {
+      ready,
+      unsubscribe: () => {
+        if (!active) return;
+        active = false;
+        if (!this.topics.remove(topic, handler)) return;
+        this.subscribed.delete(topic);
+        this.subscriber.unsubscribe(channel).catch(() => undefined);
+      },
+    };
+  }
+
+  private received(channel: string, raw: string): void {
+    const bar = raw.indexOf(SEPARATOR);
+    if (bar < 0) return;
+    const origin = raw.slice(0, bar);
+    if (origin === this.nodeId) return;
+    this.topics.deliver(channel.slice(this.channelPrefix.length), raw.slice(bar + 1), origin);
+  }
+
+  private notDelivered(error?: unknown): void {
+    this.undelivered += 1;
+    this.transportLost(error);
+    if (this.outage) this.outage.undelivered += 1;
+  }
+
+  /** Logs the start of an outage once, however many errors follow. */
+  private transportLost(error?: unknown): void {
+    if (this.closing || this.outage) return;
+    this.outage = { since: Date.now(), undelivered: 0 };
+    this.logger.warn(
+      { err: error, nodeId: this.nodeId },
+      'Redis unavailable: messages stay on this node until it is back',
+    );
+  }
+
+  private readonly presenceFailed = (error: unknown): void => {
+    if (!this.closing) this.logger.debug({ err: error }, 'Presence heartbeat failed');
+  };
+
+  /**
+   * Both connections are up: write this node's state back, then end the
+   * outage (if there was one).
+   */
+  private transportReady(): void {
+    if (this.closing || !this.isHealthy()) return;
+    Promise.all([this.presence.restore(), this.expiring.restore()])
+      .then(() => this.presence.heartbeat())
+      .catch(this.presenceFailed)
+      .finally(() => {
+        const first = !this.connectedOnce;
+        this.connectedOnce = true;
+        if (this.endOutage() || first) this.resumed();
+      });
+  }
+
+  private resumed(): void {
+    for (const listener of this.resumeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Bus resume listener failed');
+      }
+    }
+  }
+
+  onResume(listener: () => void): () => void {
+    this.resumeListeners.add(listener);
+    return () => void this.resumeListeners.delete(listener);
+  }
+
+  /** Logs the end of an outage once, with what it cost; `true` when it ended one. */
+  private endOutage(): boolean {
+    const outage = this.outage;
+    if (!outage || this.closing || !this.isHealthy()) return false;
+    this.outage = undefined;
+    this.logger.info(
+      {
+        nodeId: this.nodeId,
+        outageMs: Date.now() - outage.since,
+        undelivered: outage.undelivered,
+      },
+      'Redis reachable again: delivery across nodes resumed',
+    );
+    return true;
+  }
+
+  health(): BusHealth {
+    return {
+      transport: 'redis',
+      status: this.isHealthy() ? 'up' : 'degraded',
+      nodeId: this.nodeId,
+      undelivered: this.undelivered,
+      details: { commands: this.commands.status, subscriber: this.subscriber.status },
+    };
+  }
+
+  isHealthy(): boolean {
+    return this.commands.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    await within(
+      this.presence.forgetSelf().catch(() => undefined),
+      this.options.commandTimeoutMs,
+      undefined,
+    );
+    await Promise.all([this.commands, this.subscriber].map((connection) => quit(connection)));
+  }
+}
+
+async function quit(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') {
+    await within(
+      connection.quit().catch(() => undefined),
+      1000,
+      undefined,
+    );
+  }
+  connection.disconnect();
+}

@@ -1,0 +1,97 @@
+/**
+ * Called with each message published on a topic the handler subscribed to,
+ * and the id of the node that published it.
+ */
+export type BusHandler = (message: string, origin: string) => void;
+
+/** A live subscription: `ready` settles once other nodes' messages reach it. */
+export interface BusSubscription {
+  /** Resolves when the subscription is registered on every node's transport (or at once when degraded). */
+  readonly ready: Promise<void>;
+  /** Stops delivery to this handler. Idempotent. */
+  unsubscribe(): void;
+}
+
+/** One entry of a presence set, with the node that holds it. */
+export interface PresenceEntry {
+  readonly nodeId: string;
+  readonly member: string;
+}
+
+/**
+ * Shared sets of members per name (rooms, users), each entry owned by the
+ * node that added it. A node that stops or crashes loses its entries.
+ */
+export interface WsPresence {
+  add(set: string, member: string): Promise<void>;
+  remove(set: string, member: string): Promise<void>;
+  /** Every live entry of `set` on every node; only this node's when the transport is down. */
+  members(set: string): Promise<PresenceEntry[]>;
+}
+
+/** One entry of an expiring set. */
+export interface ExpiringEntry {
+  readonly member: string;
+  /** When the entry lapses, in ms since the epoch. */
+  readonly untilMs: number;
+}
+
+/**
+ * Shared sets whose entries lapse at a given time, not owned by any node:
+ * what every node must still know after the node that wrote it has gone
+ * (revoked users and token ids).
+ */
+export interface WsExpiringSets {
+  /** Adds or extends an entry; a later `untilMs` wins. */
+  add(set: string, member: string, untilMs: number): Promise<void>;
+  /** Entries that have not lapsed (only this node's while the transport is down). */
+  list(set: string): Promise<ExpiringEntry[]>;
+}
+
+/** `up`: messages and presence reach every node; `degraded`: only this node. */
+export type BusStatus = 'up' | 'degraded';
+
+/** What the bus reports to readiness checks. */
+export interface BusHealth {
+  readonly transport: 'memory' | 'redis';
+  readonly status: BusStatus;
+  readonly nodeId: string;
+  /** Messages that could not be sent to other nodes since start. */
+  readonly undelivered: number;
+  /** Transport details, e.g. the Redis connections' states. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Messages and presence shared by every node of the app: the in-process
+ * default, or Redis across nodes. Rooms, user-addressed delivery and session
+ * revocation go through it.
+ *
+ * Delivery: `publish` hands the message to this node's subscribers at once,
+ * synchronously (so local delivery never waits for, or depends on, the
+ * transport), and to every other node's subscribers through the transport.
+ * Messages of one publisher on one topic arrive in the order published.
+ */
+export interface WsBus {
+  /** This node's id, unique per process start. */
+  readonly nodeId: string;
+  readonly presence: WsPresence;
+  readonly expiring: WsExpiringSets;
+  /** Fire and forget: never throws, never waits; what cannot reach other nodes is counted. */
+  publish(topic: string, message: string): void;
+  subscribe(topic: string, handler: BusHandler): BusSubscription;
+  /**
+   * Calls `listener` each time the transport comes up: at its first
+   * connection and after each outage, once this node's state is written
+   * back, so that users of the bus can load what they missed. Never called
+   * by a bus without a transport (in memory). Returns the unsubscribe.
+   */
+  onResume(listener: () => void): () => void;
+  health(): BusHealth;
+  isHealthy(): boolean;
+  /** Releases the transport and this node's presence entries. */
+  close(): Promise<void>;
+}
+
+/** Injection token of the app's `WsBus`. */
+export const WsBus = Symbol('WsBus');

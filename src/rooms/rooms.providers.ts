@@ -1,0 +1,7 @@
+import { type Provider } from '@nestjs/common';
+import { WsBusMetrics } from './rooms-metrics.js';
+import { WsRooms } from './ws-rooms.service.js';
+import { WsUsers } from './ws-users.service.js';
+
+/** Rooms and user-addressed delivery, on the app's `WsBus`, and their metrics. */
+export const roomsProviders: Provider[] = [WsRooms, WsUsers, WsBusMetrics];

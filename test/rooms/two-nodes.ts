@@ -1,0 +1,39 @@
+import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
+import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
+import { type RedisBusOptions } from '../../src/bus/redis-bus-options.js';
+import { HealthController } from '../../src/health/health.controller.js';
+import { MetricsController } from '../../src/metrics/metrics.controller.js';
+import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { SessionFromQueryGateway } from './session-from-query.gateway.js';
+
+/** One node of the app: the room events on `/ws`, the bus on this Redis. */
+export function startNode(redis: RedisBusOptions): Promise<TestApp> {
+  return createTestApp({
+    providers: [ChatGateway, RoomsGateway, SessionFromQueryGateway],
+    controllers: [HealthController, MetricsController],
+    module: {
+      heartbeat: false,
+      // The ordering test sends 200 messages at once: above the default message rate.
+      protection: { messageRate: false, userMessageRate: false },
+      redis: { presenceTtlMs: 3000, maxReconnectDelayMs: 200, ...redis },
+    },
+  });
+}
+
+export interface RoomMessage {
+  event: 'room.message';
+  data: { room: string; from: string; text: string; at: number };
+}
+
+/** `GET /health` of a node: HTTP status and body. */
+export async function healthOf(node: TestApp) {
+  const response = await fetch(`http://127.0.0.1:${node.port}/health`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The value of one sample of `GET /metrics` of a node. */
+export async function metricOf(node: TestApp, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${node.port}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}

@@ -1,0 +1,103 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, Socket } from 'node:net';
+
+const START_TIMEOUT_MS = 5000;
+
+/** A free loopback port: listen on port 0, note it, close. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function assertInstalled(): void {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      'redis-server is not installed: these tests need a real Redis (Debian: apt-get install redis-server).',
+    );
+  }
+}
+
+/** Sends PING, resolves `true` on `+PONG`. */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+  });
+}
+
+/**
+ * A real `redis-server` on a free loopback port, without persistence, for
+ * one test file. `stop()` and `start()` again keep the same port, to test an
+ * outage.
+ */
+export class RedisServer {
+  private process: ChildProcess | undefined;
+  private output = '';
+
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<RedisServer> {
+    assertInstalled();
+    const server = new RedisServer(await freePort());
+    await server.start();
+    return server;
+  }
+
+  /** Starts the server (again) on its port and waits until it answers PING. */
+  async start(): Promise<void> {
+    if (this.process) return;
+    this.output = '';
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+    });
+    this.process = child;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await ping(this.port))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        this.process = undefined;
+        child.kill('SIGKILL');
+        throw new Error(`redis-server did not start on port ${this.port}:\n${this.output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Stops the server at once (SIGKILL: like a crash, clients see the connection drop). */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child) return;
+    this.process = undefined;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+}
