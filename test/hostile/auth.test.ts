@@ -268,3 +268,30 @@ describe('JWT and session attacks', () => {
     await alive();
   });
 });
+
+describe('key confusion against an app that holds only an RSA public key', () => {
+  it('refuses HS256 signed with that public key as the HMAC secret, and alg none', async () => {
+    const keys = generateTestKeys();
+    const t = await createHostileApp({ auth: { publicKey: keys.rsa.publicPem } });
+    try {
+      const forged = [
+        signJwt(claims('mallory'), { alg: 'HS256', key: keys.rsa.publicPem }),
+        signJwt(claims('mallory'), { alg: 'HS256', key: keys.rsa.publicPem.trim() }),
+        signJwt(claims('mallory'), { alg: 'none', key: '' }),
+      ];
+      for (const token of forged) {
+        const client = await t.connect('/hostile', bearer(token));
+        await client.nextError('UNAUTHENTICATED');
+        expect(await client.closed).toEqual({ code: 4401, reason: 'UNAUTHENTICATED' });
+      }
+      const genuine = signJwt(claims('alice'), { alg: 'RS256', key: keys.rsa.privateKey });
+      await expectAlive(
+        { port: t.port, path: '/hostile', registry: t.registry, clientOptions: bearer(genuine) },
+        0,
+      );
+      expect(t.gateway.connects).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
