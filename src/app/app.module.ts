@@ -7,6 +7,7 @@ import { HealthController } from '../health/health.controller.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
+import { DemoModule } from './demo/demo.module.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
 import { RoomsGateway } from './gateways/rooms.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
@@ -37,6 +38,10 @@ export class AppModule {
           protection: config.protection,
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
+        }),
+        // Development tokens for the demo page, never in production.
+        DemoModule.forRoot({
+          devTokenSecret: config.nodeEnv === 'production' ? undefined : config.jwtSecret,
         }),
       ],
       controllers: [HealthController, MetricsController],

@@ -1,17 +1,18 @@
 import { type AddressInfo } from 'node:net';
-import { type INestApplication, type ModuleMetadata } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { type ClientOptions } from 'ws';
+import { type INestApplication, Module, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
 import { type SecureWsModuleOptions } from '../options/secure-ws-options.interface.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { captureLogs, type LogCapture } from './log-capture.js';
-import { WsTestClient } from './ws-test-client.js';
+import { type TestConnectOptions, WsTestClient } from './ws-test-client.js';
 
 export interface TestAppOptions
   extends Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'> {
   /** Options of `SecureWsModule.forRoot`; leave out `module` to import it yourself. */
   module?: SecureWsModuleOptions | false;
+  /** Port to listen on, e.g. the port of an app closed earlier, to test reconnects. @default 0 (a free port) */
+  port?: number;
 }
 
 export interface TestApp {
@@ -20,9 +21,14 @@ export interface TestApp {
   readonly port: number;
   /** `ws://127.0.0.1:<port><path>` */
   url(path?: string): string;
-  connect(path?: string, options?: ClientOptions & { protocols?: string[] }): Promise<WsTestClient>;
+  /** A client on `path`; `{ token }` sends `Authorization: Bearer <token>`. */
+  connect(path?: string, options?: TestConnectOptions): Promise<WsTestClient>;
   close(): Promise<void>;
 }
+
+/** The root module of a test app; `createTestApp` fills it in. */
+@Module({})
+class TestAppRoot {}
 
 /**
  * Boots a Nest app with the module's adapter on a free loopback port, its
@@ -34,14 +40,19 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     options.module === false
       ? []
       : [SecureWsModule.forRoot({ logger: logs.logger, ...options.module })];
-  const moduleRef = await Test.createTestingModule({
-    imports: [...moduleImports, ...(options.imports ?? [])],
-    providers: options.providers ?? [],
-    controllers: options.controllers ?? [],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  // NestFactory, not @nestjs/testing: the kit needs nothing users may not have installed.
+  const app = await NestFactory.create(
+    {
+      module: TestAppRoot,
+      imports: [...moduleImports, ...(options.imports ?? [])],
+      providers: options.providers ?? [],
+      controllers: options.controllers ?? [],
+    },
+    // abortOnError false: a failing bootstrap rejects here instead of exiting the process.
+    { logger: false, abortOnError: false },
+  );
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = (path = '/') => `ws://127.0.0.1:${port}${path}`;
   const clients: WsTestClient[] = [];

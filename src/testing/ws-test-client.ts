@@ -23,6 +23,14 @@ export class UpgradeRefused extends Error {
   }
 }
 
+/** Options of `WsTestClient.connect`: `ws`'s, plus subprotocols and a token. */
+export interface TestConnectOptions extends ClientOptions {
+  /** Subprotocols to offer, e.g. `['access_token', jwt]` as a browser would. */
+  protocols?: string[];
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
 const DEFAULT_WAIT_MS = 3000;
 
 /**
@@ -48,11 +56,11 @@ export class WsTestClient {
   }
 
   /** Opens a connection; rejects with `UpgradeRefused` when the server answers with HTTP. */
-  static connect(
-    url: string,
-    options: ClientOptions & { protocols?: string[] } = {},
-  ): Promise<WsTestClient> {
-    const { protocols, ...clientOptions } = options;
+  static connect(url: string, options: TestConnectOptions = {}): Promise<WsTestClient> {
+    const { protocols, token, ...clientOptions } = options;
+    if (token !== undefined) {
+      clientOptions.headers = { ...clientOptions.headers, authorization: `Bearer ${token}` };
+    }
     const socket = new WebSocket(url, protocols, clientOptions);
     const client = new WsTestClient(socket);
     return new Promise((resolve, reject) => {

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, string | Record<string, string>>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
+/** Packages the user's app has its own copy of, which the module must share. */
+const SHARED_WITH_APP = [
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/websockets',
+  '@nestjs/platform-ws',
+  'ws',
+  'rxjs',
+  'reflect-metadata',
+];
+/** The build goes to its own folder, so it never races another test or `npm run build`. */
+const outDir = join(root, 'build', `manifest-test-${process.pid}`);
+
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(?\s*['"]([^'"]+)['"]/g;
+
+function importsOf(source: string): string[] {
+  return [...source.matchAll(IMPORT)].map((match) => (match[1] ?? match[2]) as string);
+}
+
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
+}
+
+function isBuiltin(specifier: string): boolean {
+  return specifier.startsWith('node:') || builtinModules.includes(specifier);
+}
+
+function filesUnder(dir: string, extension: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Where an `exports` target (`./dist/...`) lands in this test's build. */
+function built(target: string): string {
+  return target.startsWith('./dist/')
+    ? join(outDir, target.slice('./dist/'.length))
+    : join(root, target);
+}
+
+describe('the package manifest', () => {
+  beforeAll(async () => {
+    await promisify(execFile)(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        outDir,
+      ],
+      { cwd: root },
+    );
+  }, 120_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('has a built file for every target of the exports map', () => {
+    const targets = Object.entries(manifest.exports).flatMap(([entry, target]) =>
+      typeof target === 'string'
+        ? [[entry, target]]
+        : Object.values(target).map((path) => [entry, path]),
+    );
+    expect(targets.map(([entry]) => entry)).toEqual(
+      expect.arrayContaining(['.', './client', './testing']),
+    );
+    const missing = targets.filter(([, target]) => !existsSync(built(target as string)));
+    expect(missing).toEqual([]);
+  });
+
+  it('declares every package that src/ (outside src/app) imports as a dependency or peer', () => {
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
+    const undeclared = filesUnder(join(root, 'src'), '.ts')
+      .filter((file) => !relative(join(root, 'src'), file).startsWith('app'))
+      .flatMap((file) =>
+        importsOf(readFileSync(file, 'utf8'))
+          .filter((specifier) => !specifier.startsWith('.') && !isBuiltin(specifier))
+          .filter((specifier) => !declared.has(packageOf(specifier)))
+          .map((specifier) => `${relative(root, file)}: ${specifier}`),
+      );
+    expect(undeclared).toEqual([]);
+  });
+
+  it('takes Nest and ws from the app as peers, so there is one copy of each', () => {
+    for (const name of SHARED_WITH_APP) {
+      expect(manifest.peerDependencies, name).toHaveProperty([name]);
+      expect(manifest.dependencies ?? {}, name).not.toHaveProperty([name]);
+    }
+    // Any other @nestjs/* package it depends on (e.g. @nestjs/jwt) must itself take Nest as a peer.
+    const nestDependencies = Object.keys(manifest.dependencies ?? {}).filter((name) =>
+      name.startsWith('@nestjs/'),
+    );
+    for (const name of nestDependencies) {
+      const own = JSON.parse(
+        readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as { peerDependencies?: Record<string, string> };
+      expect(own.peerDependencies, name).toHaveProperty(['@nestjs/common']);
+    }
+  });
+
+  it('builds a browser-safe client: its whole import graph is relative files, no Node, no packages', () => {
+    const seen = new Set<string>();
+    const outside: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+        else outside.push(`${relative(outDir, file)}: ${specifier}`);
+      }
+    };
+    visit(built('./dist/client/index.js'));
+    expect(outside).toEqual([]);
+    expect([...seen].map((file) => relative(outDir, file)).sort()).toContain(
+      'errors/error-codes.js',
+    );
+  });
+});
