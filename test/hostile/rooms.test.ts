@@ -99,21 +99,28 @@ describe('rooms on the reference app under hostile input', () => {
     await ref.alive();
   });
 
-  it('forgets 2,000 rooms joined by one connection once it drops, and memory comes back', async () => {
+  it('caps rooms per connection, forgets 2,000 rooms once their connections drop, and memory comes back', async () => {
     const warm = await connect('warm');
     await warm.request('room.join', { room: 'warm-up' });
     warm.terminate();
     await eventually(() => rooms.localRoomCount() === 0, 2000, 'Warm-up room gone');
     const before = await settledHeap();
-    const hoarder = await connect('hoarder');
+    const hoarders = [];
     for (let batch = 0; batch < 20; batch += 1) {
+      const hoarder = await connect(`hoarder-${batch}`);
+      hoarders.push(hoarder);
       const ids = Array.from({ length: 100 }, (_, i) =>
         hoarder.emit('room.join', { room: `r-${batch}-${i}` }),
       );
       for (const _id of ids) expect((await hoarder.next()).event).toBe('room.joined');
     }
     expect(rooms.localRoomCount()).toBe(2000);
-    hoarder.terminate();
+    const [first] = hoarders;
+    expect(await first?.request('room.join', { room: 'one-too-many' })).toMatchObject({
+      event: 'error',
+      data: { code: 'BAD_REQUEST', message: 'A connection may be in at most 100 rooms' },
+    });
+    for (const hoarder of hoarders) hoarder.terminate();
     await eventually(
       () => rooms.localRoomCount() === 0,
       3000,
