@@ -28,6 +28,9 @@ import {
 } from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
 
+const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
+const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
+
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 function normalizePath(path: string | undefined): string {
@@ -144,6 +147,9 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       server = tls
         ? (createTlsServer({ key: tls.key, cert: tls.cert }, upgradeRequired) as unknown as Server)
         : createServer(upgradeRequired);
+      // Slow-header (Slowloris) clients are cut; upgraded sockets are not affected.
+      server.headersTimeout = LISTENER_HEADERS_TIMEOUT_MS;
+      server.requestTimeout = LISTENER_REQUEST_TIMEOUT_MS;
       server.on('error', (error) => this.logger.error({ err: error, port }, 'Listener failed'));
       server.listen(port, host);
       this.ownServers.set(key, server);

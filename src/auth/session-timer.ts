@@ -17,6 +17,8 @@ export class SessionTimer {
   constructor(
     private readonly connection: Connection,
     private readonly expiringNoticeMs: number,
+    /** The clock tolerance: a token the verifier admitted within it is not closed before it ends. */
+    private readonly graceMs = 0,
   ) {}
 
   arm(expiresAt: number | undefined): void {
@@ -25,7 +27,7 @@ export class SessionTimer {
     const now = Date.now();
     const noticeAt = expiresAt - this.expiringNoticeMs;
     const noticeDue = this.noticeSentFor !== expiresAt && noticeAt > now;
-    const at = noticeDue ? noticeAt : expiresAt;
+    const at = noticeDue ? noticeAt : expiresAt + this.graceMs;
     this.timer = setTimeout(
       () => this.fire(expiresAt, at),
       Math.min(Math.max(at - now, 0), MAX_DELAY_MS),
@@ -42,7 +44,7 @@ export class SessionTimer {
     this.timer = undefined;
     if (Date.now() < at) {
       this.arm(expiresAt);
-    } else if (at < expiresAt) {
+    } else if (at < expiresAt + this.graceMs) {
       this.noticeSentFor = expiresAt;
       this.connection.push('session.expiring', { expiresAt });
       this.arm(expiresAt);

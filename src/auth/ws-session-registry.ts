@@ -156,7 +156,11 @@ export class WsSessionRegistry implements OnModuleDestroy {
     if (session.tokenId !== undefined) addTo(this.byToken, session.tokenId, connection);
     let timer = this.timers.get(connection);
     if (!timer) {
-      timer = new SessionTimer(connection, this.options.auth?.expiringNoticeMs ?? 60_000);
+      timer = new SessionTimer(
+        connection,
+        this.options.auth?.expiringNoticeMs ?? 60_000,
+        (this.options.auth?.clockToleranceSec ?? 0) * 1000,
+      );
       this.timers.set(connection, timer);
     }
     timer.arm(session.expiresAt);

@@ -16,6 +16,7 @@ export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 
   maxBufferedBytes: 4 * 1024 * 1024,
   drainTimeoutMs: 10_000,
   maxClientErrorLogsPerMinute: 10,
+  maxRoomsPerConnection: 100,
   validateAllGateways: true,
   listeners: [],
 };
@@ -41,6 +42,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     'maxBufferedBytes',
     'drainTimeoutMs',
     'maxClientErrorLogsPerMinute',
+    'maxRoomsPerConnection',
   ] as const) {
     positiveInteger(name, options[name]);
   }

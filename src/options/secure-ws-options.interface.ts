@@ -81,6 +81,12 @@ export interface SecureWsModuleOptions {
    * @default 10
    */
   maxClientErrorLogsPerMinute?: number;
+  /**
+   * Rooms one connection may be in at once; a join beyond it is answered
+   * BAD_REQUEST.
+   * @default 100
+   */
+  maxRoomsPerConnection?: number;
   /** Apply `SecureValidationPipe` to every gateway's handlers. @default true */
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */

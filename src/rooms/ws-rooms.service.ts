@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
 import { type Connection } from '../connection/connection.js';
+import { WsErrorCode } from '../errors/error-codes.js';
+import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageFrame } from '../frames/frame-writer.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
 
@@ -31,7 +35,10 @@ export class WsRooms {
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly memberships = new WeakMap<Connection, Membership>();
 
-  constructor(@Inject(WsBus) private readonly bus: WsBus) {}
+  constructor(
+    @Inject(WsBus) private readonly bus: WsBus,
+    @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
+  ) {}
 
   /**
    * Adds the connection to the room; resolves once messages sent to the room
@@ -40,6 +47,14 @@ export class WsRooms {
   async join(connection: Connection, room: string): Promise<void> {
     assertRoomName(room);
     if (connection.state === 'closed') return;
+    const limit = this.options.maxRoomsPerConnection;
+    const joined = this.memberships.get(connection)?.rooms;
+    if (joined && joined.size >= limit && !joined.has(room)) {
+      throw new SecureWsException(
+        WsErrorCode.BAD_REQUEST,
+        `A connection may be in at most ${limit} rooms`,
+      );
+    }
     let local = this.rooms.get(room);
     if (!local) {
       const members = new Set<Connection>();

@@ -166,3 +166,41 @@ describe('rooms in one process', () => {
     expect(other.socket.readyState).toBe(other.socket.OPEN);
   });
 });
+
+describe('the rooms limit per connection', () => {
+  it('answers a join beyond maxRoomsPerConnection with BAD_REQUEST, and allows re-joining', async () => {
+    const t = await createTestApp({
+      providers: [ChatGateway, RoomsGateway, SessionFromQueryGateway],
+      module: { heartbeat: false, maxRoomsPerConnection: 2 },
+    });
+    try {
+      const alice = await t.connect('/ws?user=alice');
+      expect(await alice.request('room.join', { room: 'a' })).toMatchObject({
+        event: 'room.joined',
+      });
+      expect(await alice.request('room.join', { room: 'b' })).toMatchObject({
+        event: 'room.joined',
+      });
+      expect(await alice.request('room.join', { room: 'a' })).toMatchObject({
+        event: 'room.joined',
+      });
+      expect(await alice.request('room.join', { room: 'c' })).toEqual({
+        event: 'error',
+        data: {
+          code: 'BAD_REQUEST',
+          message: 'A connection may be in at most 2 rooms',
+          event: 'room.join',
+        },
+        id: '4',
+      });
+      expect(await alice.request('room.leave', { room: 'b' })).toMatchObject({
+        event: 'room.left',
+      });
+      expect(await alice.request('room.join', { room: 'c' })).toMatchObject({
+        event: 'room.joined',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

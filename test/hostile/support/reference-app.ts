@@ -1,0 +1,53 @@
+import { type AddressInfo } from 'node:net';
+import { type INestApplication } from '@nestjs/common';
+import { loadConfig } from '../../../src/app/config.js';
+import { createReferenceApp, type HttpTimeouts } from '../../../src/app/create-app.js';
+import { ConnectionRegistry } from '../../../src/connection/connection-registry.js';
+import { captureLogs, type LogCapture } from '../../../src/testing/log-capture.js';
+import { type AliveTarget, expectAlive } from './alive.js';
+
+export interface ReferenceApp {
+  readonly app: INestApplication;
+  readonly port: number;
+  readonly logs: LogCapture;
+  readonly registry: ConnectionRegistry;
+  /** The liveness check on the seed echo gateway (no authentication needed). */
+  alive(baseline?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The reference app on loopback port 0, logs captured, with the given env overrides. */
+export async function startReferenceApp(
+  env: Record<string, string> = {},
+  httpTimeouts?: HttpTimeouts,
+): Promise<ReferenceApp> {
+  const logs = captureLogs();
+  const config = loadConfig({
+    PORT: '0',
+    // All attackers share 127.0.0.1: caps and rates high enough for the floods.
+    MAX_CONNECTIONS: '20000',
+    MAX_CONNECTIONS_PER_IP: '20000',
+    HANDSHAKES_PER_MINUTE: '1000000',
+    ...env,
+    SEED_ECHO_PORT: '0',
+    SEED_SECURE_PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  const app = await createReferenceApp(config, logs.logger, httpTimeouts);
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const registry = app.get(ConnectionRegistry);
+  const target: AliveTarget = {
+    port,
+    path: '/seed/echo',
+    registry,
+    probe: { send: 'alive?', expect: 'Server received: alive?' },
+  };
+  return {
+    app,
+    port,
+    logs,
+    registry,
+    alive: (baseline = 0) => expectAlive(target, baseline),
+    close: () => app.close(),
+  };
+}
