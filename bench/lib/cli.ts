@@ -58,8 +58,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --handshake-client <lean|ws>  client of the handshake scenario (default lean)
   --rounds <n>          measured broadcast rounds (default 10)
   --no-pin              do not pin server and generator to separate cores
-  --profile             write a V8 CPU profile per server process to
-                        build/bench/profiles/<scenario>/<server>/
+  --profile             write a V8 CPU profile per server process (and heap snapshots
+                        in the memory scenario) to build/bench/profiles/<scenario>/<server>/;
+                        slows the servers and inflates RSS: not for the table
   --json <file>         also write the results as JSON
   --help                this text
 `;

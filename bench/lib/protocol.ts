@@ -54,6 +54,7 @@ export type ParentMessage =
   | { type: 'memory'; seq: number; gc: boolean }
   | { type: 'cpu'; seq: number }
   | { type: 'stats'; seq: number }
+  | { type: 'heap-snapshot'; seq: number; path: string }
   | { type: 'stop'; seq: number };
 
 export type ChildMessage =

@@ -110,7 +110,10 @@ export class ServerProcess {
     });
   }
 
-  private request<T>(type: 'memory' | 'cpu' | 'stats' | 'stop', extra: object = {}): Promise<T> {
+  private request<T>(
+    type: 'memory' | 'cpu' | 'stats' | 'stop' | 'heap-snapshot',
+    extra: object = {},
+  ): Promise<T> {
     if (this.exited) return Promise.reject(new Error(`${this.kind} server has exited`));
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
@@ -125,6 +128,11 @@ export class ServerProcess {
 
   cpu(): Promise<CpuSample> {
     return this.request('cpu');
+  }
+
+  /** Writes a V8 heap snapshot (after GCs) to `path`; resolves with the path. */
+  heapSnapshot(path: string): Promise<string> {
+    return this.request('heap-snapshot', { path });
   }
 
   /** Null when the server cannot see its own sockets. */

@@ -5,8 +5,11 @@
  *
  * Before the baseline, a few hundred connections are opened and closed once,
  * so that code loaded and compiled on first use is not charged to the
- * connections.
+ * connections. With --profile, heap snapshots before and after are written
+ * next to the CPU profiles (`node build/bench/heap-diff.js before after`).
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { closeAll, openMany } from '../lib/client.js';
 import { formatBytes } from '../lib/format.js';
 import type { MemorySample, ServerKind } from '../lib/protocol.js';
@@ -33,12 +36,19 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
   return withServer(ctx, kind, { auth: false }, async (server) => {
     closeAll(await openMany(server.url, WARM_UP_CONNECTIONS));
     await sleep(500);
+    if (ctx.config.profile) mkdirSync(join(ctx.profileDir, kind), { recursive: true });
+    const snapshot = (name: string) =>
+      ctx.config.profile
+        ? server.heapSnapshot(join(ctx.profileDir, kind, `${name}.heapsnapshot`))
+        : Promise.resolve();
+    await snapshot('before');
     const before = await server.memory(true);
     const sockets = await openMany(server.url, n, { concurrency: 64 });
     try {
       await sleep(1000);
       const stats = await server.stats();
       const after = await server.memory(true);
+      await snapshot('after');
       const per = perConnection(before, after, n);
       const warnings: string[] = [];
       if (stats && stats.clients !== n) warnings.push(`server sees ${stats.clients} of ${n}`);

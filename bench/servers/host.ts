@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import type {
   ChildMessage,
   CpuSample,
@@ -76,6 +77,12 @@ export function host(start: StartServer): void {
             break;
           case 'cpu':
             reply(cpu());
+            break;
+          case 'heap-snapshot':
+            collectGarbage().then(
+              () => reply(writeHeapSnapshot(message.path)),
+              (err: unknown) => reply({ error: String(err) }),
+            );
             break;
           case 'stats':
             reply(server.stats ? server.stats() : null);
