@@ -33,6 +33,15 @@ const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
+/**
+ * A socket error during or after the upgrade must not crash the process. The
+ * listener lives as long as the socket, so it is made here, where its closure
+ * can hold nothing else (in `handleUpgrade` it would keep the request alive).
+ */
+function destroyOnError(socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+}
+
 function normalizePath(path: string | undefined): string {
   if (!path) return '/';
   const withSlash = path.startsWith('/') ? path : `/${path}`;
@@ -186,7 +195,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     socket: Duplex,
     head: Buffer,
   ): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    destroyOnError(socket);
     const refusal = this.registry.shuttingDown
       ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
       : (this.firstPluginRefusal(request) ??
@@ -219,7 +228,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       connection.awaitingPong = false;
     });
     client.on('error', (error: Error & { code?: string }) =>
-      connection.logger.debug({ code: error.code, reason: error.message }, 'Protocol error'),
+      connection.debug({ code: error.code, reason: error.message }, 'Protocol error'),
     );
     client.once('close', (code: number) => {
       server.connections.delete(connection);

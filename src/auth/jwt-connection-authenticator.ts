@@ -81,7 +81,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     if (presented)
       return this.start(connection, this.verifier.verify(presented.token), presented.source);
     if (!this.acceptsFirstMessage(connection.server)) {
-      connection.logger.debug({ reason: 'no token' }, 'Authentication refused');
+      connection.debug({ reason: 'no token' }, 'Authentication refused');
       connection.closeWith(replyOf(WsErrorCode.UNAUTHENTICATED));
       return false;
     }
@@ -106,7 +106,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       connection.closeWith(refusal, id === undefined ? undefined : AUTH_EVENT, id);
       return false;
     }
-    connection.logger.debug({ source }, 'Authenticated');
+    connection.debug({ source }, 'Authenticated');
     connection.handlers.set(AUTH_EVENT, (data) => this.refresh(connection, data));
     return true;
   }
@@ -151,7 +151,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     }
     const refusal = this.sessions.refresh(connection, check.session);
     if (refusal) throw new SecureWsException(refusal.code, refusal.message);
-    connection.logger.debug('Session refreshed');
+    connection.debug('Session refreshed');
     return authReply(check.session);
   }
 
@@ -163,7 +163,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
   ): void {
     const reason = check.ok ? code : check.reason;
     if ('logger' in target) {
-      target.logger.debug({ code, reason, source }, 'Authentication refused');
+      target.debug({ code, reason, source }, 'Authentication refused');
     } else {
       this.rootLogger().debug(
         { code, reason, source, remote: target.socket.remoteAddress },

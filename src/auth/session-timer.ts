@@ -49,7 +49,7 @@ export class SessionTimer {
       this.connection.push('session.expiring', { expiresAt });
       this.arm(expiresAt);
     } else {
-      this.connection.logger.debug('Session expired');
+      this.connection.debug('Session expired');
       this.connection.closeWith(replyOf(WsErrorCode.TOKEN_EXPIRED));
     }
   }

@@ -64,6 +64,7 @@ function isOutboundMessage(value: unknown): value is OutboundMessage {
 export class Connection {
   readonly id = randomUUID();
   readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
@@ -83,15 +84,39 @@ export class Connection {
   private badFrameWindowStart = 0;
   private clientErrorLog: ClientErrorLog | undefined;
   private cachedLogger: Logger | undefined;
+  private upgradeRequest: IncomingMessage | undefined;
 
   constructor(
     readonly socket: WebSocket,
-    readonly request: IncomingMessage,
+    request: IncomingMessage,
     readonly server: GatewayServer,
     private readonly runtime: ConnectionRuntime,
   ) {
+    this.upgradeRequest = request;
     this.remoteAddress = request.socket.remoteAddress;
+    this.remotePort = request.socket.remotePort;
     (socket as unknown as { [CONNECTION]: Connection })[CONNECTION] = this;
+  }
+
+  /**
+   * The upgrade request, while the connection is being admitted. It is let
+   * go once the gateways' `handleConnection` hooks have it (it is the larger
+   * part of an idle connection's memory); read what you need there.
+   */
+  get request(): IncomingMessage {
+    if (!this.upgradeRequest) {
+      throw new Error(
+        'Connection.request is released once the connection opens; read it in handleConnection.',
+      );
+    }
+    return this.upgradeRequest;
+  }
+
+  /** Logs at debug, without making the child logger when debug is off. */
+  debug(bindingsOrMessage: object | string, message?: string): void {
+    if (!this.runtime.logger.isLevelEnabled('debug')) return;
+    if (typeof bindingsOrMessage === 'string') this.logger.debug(bindingsOrMessage);
+    else this.logger.debug(bindingsOrMessage, message);
   }
 
   /** This connection's child logger: connection id, address, user once known. */
@@ -136,9 +161,11 @@ export class Connection {
   async open(): Promise<void> {
     if (this.state !== 'admitting') return;
     this.admissionFrameHandler = undefined;
+    const request = this.request;
+    this.upgradeRequest = undefined;
     for (const callback of this.server.connectCallbacks) {
       try {
-        callback(this.socket, this.request);
+        callback(this.socket, request);
       } catch (error) {
         this.connectHookFailed(error);
         return;
@@ -351,7 +378,7 @@ export class Connection {
    * connection when the code says so.
    */
   fail(reply: WsErrorReply, event?: string, id?: string | number): void {
-    if (!reply.unexpected) {
+    if (!reply.unexpected && this.runtime.logger.isLevelEnabled('debug')) {
       this.clientErrorLog ??= new ClientErrorLog(this.runtime.options.maxClientErrorLogsPerMinute);
       this.clientErrorLog.write(this.logger, reply.code, event);
     }
@@ -409,6 +436,7 @@ export class Connection {
     this.state = 'closed';
     this.pending = undefined;
     this.admissionFrameHandler = undefined;
+    this.upgradeRequest = undefined;
     for (const plugin of this.runtime.plugins) plugin.onClose?.(this, code);
     // Nest registers these only for connections whose handleConnection ran.
     for (const callback of this.disconnectCallbacks) {

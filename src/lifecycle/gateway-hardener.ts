@@ -1,6 +1,7 @@
 import { Logger, type PipeTransform, type Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
 import { connectionOf } from '../connection/connection.js';
+import { dtoHandlerNames } from './dto-handlers.js';
 import { EscalateToFunnelFilter } from './escalate-to-funnel.filter.js';
 
 const HARDENED = Symbol('secure-ws.hardened');
@@ -39,7 +40,8 @@ function wrapHook(
  *   reject without taking the process down; the connection waits for
  *   `handleConnection` before its frames are handled;
  * - the funnel's filter goes last in its class filters;
- * - with `validationPipe`, that pipe goes first in its class pipes.
+ * - with `validationPipe`, that pipe goes first in the pipes of every
+ *   handler whose payload is a DTO class.
  */
 export function hardenGateway(gateway: Type, validationPipe: PipeTransform | undefined): void {
   const target = gateway as Type & { [HARDENED]?: boolean };
@@ -60,8 +62,11 @@ export function hardenGateway(gateway: Type, validationPipe: PipeTransform | und
 
   const filters: unknown[] = Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, gateway) ?? [];
   Reflect.defineMetadata(EXCEPTION_FILTERS_METADATA, [FUNNEL_FILTER, ...filters], gateway);
-  if (validationPipe) {
-    const pipes: unknown[] = Reflect.getMetadata(PIPES_METADATA, gateway) ?? [];
-    Reflect.defineMetadata(PIPES_METADATA, [validationPipe, ...pipes], gateway);
+  // Only where a payload is a DTO: any pipe makes Nest run its async pipe
+  // chain on every message of that handler.
+  for (const name of validationPipe ? dtoHandlerNames(gateway) : []) {
+    const handler = prototype[name] as object;
+    const pipes: unknown[] = Reflect.getMetadata(PIPES_METADATA, handler) ?? [];
+    Reflect.defineMetadata(PIPES_METADATA, [validationPipe, ...pipes], handler);
   }
 }

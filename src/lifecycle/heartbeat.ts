@@ -34,7 +34,7 @@ export class Heartbeat implements OnApplicationBootstrap, OnModuleDestroy {
   private beat(): void {
     for (const connection of this.registry.all()) {
       if (connection.awaitingPong) {
-        connection.logger.debug('Peer did not answer the ping, cut');
+        connection.debug('Peer did not answer the ping, cut');
         connection.socket.terminate();
       } else {
         connection.awaitingPong = true;

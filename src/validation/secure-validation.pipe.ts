@@ -13,6 +13,11 @@ import { validationDetails } from './validation-details.js';
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, Date]);
 
+/** True for a class the pipe validates: not a primitive's wrapper, not `Object`. */
+export function isDtoClass(metatype: unknown): metatype is Type {
+  return typeof metatype === 'function' && !PRIMITIVES.has(metatype);
+}
+
 /**
  * Thrown on invalid input. Over HTTP it is a plain 400; on a gateway it is
  * answered VALIDATION_FAILED with `details: [{ path, constraints }]`.
@@ -49,7 +54,7 @@ export class SecureValidationPipe implements PipeTransform {
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as Type | undefined;
-    if (metadata.type !== 'body' || !metatype || PRIMITIVES.has(metatype)) return value;
+    if (metadata.type !== 'body' || !isDtoClass(metatype)) return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ValidationFailedException([{ path: '', constraints: ['data must be an object'] }]);
     }

@@ -32,8 +32,7 @@ describe('load and liveness', () => {
     await eventually(() => app.registry.size === 4, 1000, 'Four connections');
     const slowConnection = [...app.registry.all()].find(
       (connection) =>
-        connection.remoteAddress !== undefined &&
-        connection.request.socket.remotePort === slow.socket.localPort,
+        connection.remoteAddress !== undefined && connection.remotePort === slow.socket.localPort,
     ) as Connection;
     expect(slowConnection).toBeDefined();
     slow.socket.pause();

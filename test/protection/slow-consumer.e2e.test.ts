@@ -20,7 +20,7 @@ function tcpOf(client: WsTestClient): Socket {
 function serverSideOf(t: TestApp, client: WsTestClient): Connection {
   const port = tcpOf(client).localPort;
   const found = [...t.app.get(ConnectionRegistry).all()].find(
-    (connection) => connection.request.socket.remotePort === port,
+    (connection) => connection.remotePort === port,
   );
   if (!found) throw new Error('No server-side connection for this client');
   return found;

@@ -1,3 +1,4 @@
+import { type IncomingMessage } from 'node:http';
 import {
   ConnectedSocket,
   MessageBody,
@@ -43,13 +44,17 @@ export class ClientProbeGateway {
     return 'ok';
   }
 
+  private readonly authorizationOf = new WeakMap<WebSocket, string | null>();
+
+  /** The upgrade request is the gateway's to read here; the module lets it go afterwards. */
+  handleConnection(client: WebSocket, request: IncomingMessage): void {
+    this.authorizationOf.set(client, request.headers.authorization ?? null);
+  }
+
   /** How the token arrived: the Authorization header and the selected subprotocol. */
   @SubscribeMessage('handshake')
   handshake(@ConnectedSocket() client: WebSocket) {
-    return {
-      authorization: connectionOf(client)?.request.headers.authorization ?? null,
-      protocol: client.protocol,
-    };
+    return { authorization: this.authorizationOf.get(client) ?? null, protocol: client.protocol };
   }
 
   @SubscribeMessage('revoke.me')
