@@ -1,4 +1,5 @@
 import { type Logger } from 'pino';
+import { RevocationList } from '../auth/revocation-list.js';
 import { type Revocation, type RevocationStore } from '../auth/revocation-store.interface.js';
 import { type BusSubscription, type ExpiringEntry, type WsBus } from './ws-bus.interface.js';
 
@@ -14,9 +15,7 @@ const REVOKED_TOKENS = 'auth.revoked-tokens';
  * Redis outage, loads it. `isRevoked` answers from this node's copy.
  */
 export class BusRevocationStore implements RevocationStore {
-  private readonly users = new Map<string, number>();
-  private readonly tokens = new Map<string, number>();
-  private readonly listeners = new Set<(revocation: Revocation) => void>();
+  private readonly list = new RevocationList();
   /** Revocations made here while the bus was degraded: published again when it is back. */
   private unsent: Revocation[] = [];
   private readonly subscription: BusSubscription;
@@ -60,15 +59,11 @@ export class BusRevocationStore implements RevocationStore {
   }
 
   isRevoked(userId: string, tokenId: string | undefined): boolean {
-    return (
-      this.active(this.users, userId) ||
-      (tokenId !== undefined && this.active(this.tokens, tokenId))
-    );
+    return this.list.isRevoked(userId, tokenId);
   }
 
   subscribe(listener: (revocation: Revocation) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.list.subscribe(listener);
   }
 
   /** Stops listening to the bus. */
@@ -79,20 +74,10 @@ export class BusRevocationStore implements RevocationStore {
 
   /** Records a revocation this node did not know (or knew for a shorter time) and tells the listeners. */
   private apply(revocation: Revocation): void {
-    const [entries, key] =
-      revocation.kind === 'user'
-        ? [this.users, revocation.userId]
-        : [this.tokens, revocation.tokenId];
-    if ((entries.get(key) ?? 0) >= revocation.untilMs || revocation.untilMs <= Date.now()) return;
-    entries.set(key, revocation.untilMs);
-    this.prune();
-    for (const listener of this.listeners) {
-      try {
-        listener(revocation);
-      } catch (error) {
-        this.logger.error({ err: error }, 'Revocation listener failed');
-      }
-    }
+    if (!this.list.record(revocation)) return;
+    this.list.notify(revocation, (error) =>
+      this.logger.error({ err: error }, 'Revocation listener failed'),
+    );
   }
 
   /** Loads the revocations kept on the bus: at start, and after an outage. */
@@ -117,22 +102,6 @@ export class BusRevocationStore implements RevocationStore {
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'Loading revocations failed');
-    }
-  }
-
-  private active(entries: Map<string, number>, key: string): boolean {
-    const until = entries.get(key);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    entries.delete(key);
-    return false;
-  }
-
-  /** Drops lapsed entries, so that revoking many ids does not grow memory for ever. */
-  private prune(): void {
-    const now = Date.now();
-    for (const entries of [this.users, this.tokens]) {
-      for (const [key, until] of entries) if (until <= now) entries.delete(key);
     }
   }
 }

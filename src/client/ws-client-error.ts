@@ -1,4 +1,7 @@
 import { type WsErrorCode } from '../errors/error-codes.js';
+import { type ErrorFrameData } from '../frames/frame.js';
+
+export type { ErrorFrameData };
 
 /** Codes the client makes itself; the server never sends them. */
 export const ClientErrorCode = {
@@ -16,15 +19,6 @@ export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorC
 
 /** Any code a `WsClientError` can hold: the contract's, the client's, or an app's own. */
 export type WsClientErrorCode = WsErrorCode | ClientErrorCode | (string & Record<never, never>);
-
-/** The data of an error frame, as the contract writes it. */
-export interface ErrorFrameData {
-  code: string;
-  message: string;
-  event?: string;
-  details?: unknown;
-  retryAfterMs?: number;
-}
 
 /** A failed request or a server error frame, with the contract's fields. */
 export class WsClientError extends Error {

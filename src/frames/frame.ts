@@ -10,3 +10,12 @@ export interface OutboundMessage<T = unknown> {
   event: string;
   data: T;
 }
+
+/** The `data` of an error frame, as the contract writes it. */
+export interface ErrorFrameData {
+  code: string;
+  message: string;
+  event?: string;
+  details?: unknown;
+  retryAfterMs?: number;
+}

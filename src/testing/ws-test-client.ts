@@ -1,12 +1,7 @@
 import { type ClientOptions, type RawData, WebSocket } from 'ws';
+import { type ErrorFrameData } from '../frames/frame.js';
 
-export interface ErrorFrameData {
-  code: string;
-  message: string;
-  event?: string;
-  details?: unknown;
-  retryAfterMs?: number;
-}
+export type { ErrorFrameData };
 
 export interface ClosedEvent {
   code: number;
