@@ -45,7 +45,7 @@ export type { WsSession } from './connection/session.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';
 export { SecureWsException, type SecureWsExceptionOptions } from './errors/secure-ws.exception.js';
-export type { InboundFrame, OutboundMessage } from './frames/frame.js';
+export type { ErrorFrameData, InboundFrame, OutboundMessage } from './frames/frame.js';
 export { HealthController } from './health/health.controller.js';
 export type {
   HealthIndicator,
