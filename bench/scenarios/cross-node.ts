@@ -177,6 +177,7 @@ async function runOnce(
     let cpu0: CpuSnapshot | undefined;
     let cpu1: CpuSnapshot | undefined;
     let lateTicks = 0;
+    let longestGap = 0;
     const start = performance.now();
     // Cold nodes (JIT, first Redis round trips) fall behind a full-rate
     // start and need seconds to drain the queue: ramp up, then hold.
@@ -189,6 +190,7 @@ async function runOnce(
       const tick = () => {
         const now = performance.now();
         if (now - last > TICK_MS + 5) lateTicks++;
+        if (now >= measureAt && now - last > longestGap) longestGap = now - last;
         last = now;
         const elapsed = now - start;
         const due = Math.floor(
@@ -265,7 +267,11 @@ async function runOnce(
       }
       notes.push(parts.join(' '));
     }
-    if (lateTicks > 0) notes.push(`${lateTicks} timer ticks > ${TICK_MS + 5} ms late`);
+    if (lateTicks > 0) {
+      notes.push(
+        `timer ticks > ${TICK_MS + 5} ms late: ${lateTicks}, longest gap ${formatMs(longestGap)}`,
+      );
+    }
     return {
       value: received / RECEIVERS / seconds,
       p50Ms: hist.percentileMs(50),
