@@ -27,6 +27,7 @@ function describe(config: BenchConfig): string {
     `${config.members} members`,
     `${config.handshakeConcurrency} handshake loops`,
     `${config.rounds} broadcast rounds`,
+    `cross-node at ${config.rate} msg/s`,
   ].join(', ');
 }
 
@@ -97,7 +98,10 @@ async function main(): Promise<number> {
   const rows: ResultRow[] = [];
   const started = performance.now();
   for (const scenario of scenarios) {
-    const runnable = config.servers.filter((kind) => serverAvailable(kind));
+    const runnable = config.servers.filter(
+      (kind) =>
+        serverAvailable(kind) && (!scenario.onlyFor || scenario.onlyFor.kinds.includes(kind)),
+    );
     ctx.profileDir = join(profiles, scenario.id);
     const outcomes = new Map<ServerKind, Outcome>();
     const t0 = performance.now();
@@ -126,7 +130,10 @@ async function main(): Promise<number> {
     for (const kind of config.servers) {
       const outcome: Outcome = outcomes.get(kind) ?? {
         status: 'n/a',
-        reason: 'module gateway not available yet',
+        reason:
+          scenario.onlyFor && !scenario.onlyFor.kinds.includes(kind)
+            ? scenario.onlyFor.reason
+            : 'module gateway not available yet',
       };
       rows.push({ scenario, kind, outcome });
       if (outcome.status === 'ok') {

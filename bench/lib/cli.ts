@@ -18,6 +18,8 @@ export interface BenchConfig {
   handshakeClient: 'lean' | 'ws';
   /** Measured broadcast rounds (after 2 warm-up rounds). */
   rounds: number;
+  /** Messages per second the cross-node scenario sends (all sender connections together). */
+  rate: number;
   /** Pin the servers to one core and the generator to the other. */
   pin: boolean;
   /** Run the servers with --cpu-prof (profiles under build/bench/profiles/<scenario>/<server>/). */
@@ -38,6 +40,7 @@ export const DEFAULTS: BenchConfig = {
   handshakeConcurrency: 16,
   handshakeClient: 'lean',
   rounds: 10,
+  rate: 10_000,
   pin: true,
   profile: false,
   json: undefined,
@@ -57,6 +60,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --handshake-concurrency <n>  parallel open+close loops (default 16)
   --handshake-client <lean|ws>  client of the handshake scenario (default lean)
   --rounds <n>          measured broadcast rounds (default 10)
+  --rate <n>            messages per second sent in the cross-node scenario (default 10000)
   --no-pin              do not pin server and generator to separate cores
   --profile             write a V8 CPU profile per server process (and heap snapshots
                         in the memory scenario) to build/bench/profiles/<scenario>/<server>/;
@@ -133,6 +137,9 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
         break;
       case 'rounds':
         config.rounds = positive(name, value, true);
+        break;
+      case 'rate':
+        config.rate = positive(name, value, true);
         break;
       case 'json':
         if (!value) throw new Error('--json needs a file name');

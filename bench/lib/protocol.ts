@@ -25,6 +25,8 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
 export interface ServerOptions {
   /** Verify an HS256 JWT from `Authorization: Bearer` at connect. */
   auth: boolean;
+  /** Module server only: share rooms across nodes through this Redis (`redis: { url }`). */
+  redisUrl?: string;
 }
 
 /** What a server tells the parent about its own connections (when it can see them). */

@@ -16,6 +16,11 @@ export interface Measurement {
   secondary?: { label: string; value: number; format: (value: number) => string };
   /** Numbers a target needs besides the headline one (e.g. bytes pushed). */
   facts?: Record<string, number>;
+  /**
+   * More rows of the same server under the scenario's row (e.g. a baseline
+   * run of the same server), shown without a target.
+   */
+  extraRows?: { label: string; measurement: Measurement }[];
   /** Set when the numbers must not be trusted (errors, lost replies ...). */
   warnings: string[];
 }
@@ -62,6 +67,11 @@ export interface Scenario {
     ctx: ScenarioContext,
     kinds: ServerKind[],
   ) => Promise<Map<ServerKind, Measurement | Error>>;
+  /**
+   * Scenarios only some servers can run (e.g. cross-node: only the module
+   * has rooms across nodes); the others are shown as n/a with `reason`.
+   */
+  onlyFor?: { kinds: ServerKind[]; reason: string };
   /** Set for scenarios that are stubs: printed instead of running anything. */
   notMeasured?: string;
   run?: (ctx: ScenarioContext, kind: ServerKind) => Promise<Measurement>;
@@ -147,7 +157,7 @@ export function ratioAtMost(max: number): Target {
 export function startServer(
   ctx: ScenarioContext,
   kind: ServerKind,
-  options: { auth: boolean },
+  options: { auth: boolean; redisUrl?: string },
 ): Promise<ServerProcess> {
   return ServerProcess.start(kind, {
     ...options,

@@ -68,6 +68,7 @@ export class ServerProcess {
 
   static start(kind: ServerKind, options: StartOptions): Promise<ServerProcess> {
     const serverOptions: ServerOptions = { auth: options.auth };
+    if (options.redisUrl !== undefined) serverOptions.redisUrl = options.redisUrl;
     const pinned = options.cpu !== undefined;
     // fork() runs `execPath ...execArgv entry args`; with taskset as execPath the
     // server is still a Node child with an IPC channel, just pinned to a core.

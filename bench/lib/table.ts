@@ -61,9 +61,9 @@ function secondaryNote(
   return `${s.label} ${s.format(s.value)}${r}`;
 }
 
-function cells(row: ResultRow, raw: Measurement | undefined): string[] {
+function cells(row: ResultRow, raw: Measurement | undefined, label?: string): string[] {
   const { scenario, kind, outcome } = row;
-  const head = [String(scenario.number), scenario.title, SERVER_LABELS[kind]];
+  const head = [String(scenario.number), scenario.title, label ?? SERVER_LABELS[kind]];
   if (outcome.status !== 'ok') {
     return [...head, outcome.status, '', '', '', '', '', targetCell(row, raw), outcome.reason];
   }
@@ -79,7 +79,7 @@ function cells(row: ResultRow, raw: Measurement | undefined): string[] {
     isRaw ? '' : formatRatio(latencyRatio(m.p50Ms, raw?.p50Ms)),
     formatMs(m.p99Ms),
     isRaw ? '' : formatRatio(latencyRatio(m.p99Ms, raw?.p99Ms)),
-    targetCell(row, raw),
+    label === undefined ? targetCell(row, raw) : '',
     notes,
   ];
 }
@@ -89,10 +89,20 @@ function escapePipes(cell: string): string {
 }
 
 export function renderTable(rows: ResultRow[]): string {
-  const body = rows.map((row) => {
+  const body = rows.flatMap((row) => {
     const rawRow = rows.find((r) => r.scenario === row.scenario && r.kind === 'raw');
     const raw = rawRow?.outcome.status === 'ok' ? rawRow.outcome.measurement : undefined;
-    return cells(row, raw).map(escapePipes);
+    const extras = row.outcome.status === 'ok' ? (row.outcome.measurement.extraRows ?? []) : [];
+    return [
+      cells(row, raw),
+      ...extras.map((extra) =>
+        cells(
+          { ...row, outcome: { status: 'ok', measurement: extra.measurement } },
+          raw,
+          extra.label,
+        ),
+      ),
+    ].map((r) => r.map(escapePipes));
   });
   const all = [HEADER, ...body];
   const widths = HEADER.map((_, i) => Math.max(3, ...all.map((r) => (r[i] ?? '').length)));

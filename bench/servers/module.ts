@@ -8,6 +8,12 @@
  * bus with the module's slow-consumer check). Everything else is the
  * module's defaults (metrics, heartbeat, JSON limits), except protection
  * limits raised out of the bench's way (see below).
+ *
+ * Cross-node scenario (6): started with `redisUrl`, the module gets
+ * `redis: { url }` (rooms on every node through RedisBus), and `room.send`
+ * does what the reference app's does (src/app/gateways/rooms.gateway.ts):
+ * RoomMessageDto validated, membership checked, `room.message
+ * { room, from, text, at }` sent to every member on every node.
  */
 import 'reflect-metadata';
 import { Inject, Module, UseGuards } from '@nestjs/common';
@@ -20,13 +26,16 @@ import {
 } from '@nestjs/websockets';
 import { pino } from 'pino';
 import type { WebSocket } from 'ws';
+import { RoomMessageDto } from '../../src/app/dto/room.dto.js';
 import {
   ConnectionRegistry,
   connectionOf,
   RequireScopes,
   SecureWsAdapter,
+  SecureWsException,
   SecureWsModule,
   WsAuthGuard,
+  WsErrorCode,
   WsRooms,
 } from '../../src/index.js';
 import { JWT_SECRET, PROFILE_SCOPE, type ServerStats, WS_PATH } from '../lib/protocol.js';
@@ -58,6 +67,23 @@ class BenchGateway {
     return { event: 'room.joined', data: { room } };
   }
 
+  @SubscribeMessage('room.send')
+  roomSend(
+    @ConnectedSocket() client: WebSocket,
+    @MessageBody() { room, text }: RoomMessageDto,
+  ): void {
+    const connection = connectionOf(client);
+    if (!connection || !this.rooms.isMember(connection, room)) {
+      throw new SecureWsException(WsErrorCode.FORBIDDEN, 'Join the room before sending to it');
+    }
+    this.rooms.send(room, 'room.message', {
+      room,
+      from: connection.session?.userId ?? connection.id,
+      text,
+      at: Date.now(),
+    });
+  }
+
   @SubscribeMessage('broadcast')
   broadcast(@MessageBody() data: { room: string }): void {
     this.rooms.send(data.room, 'broadcast', data);
@@ -71,6 +97,7 @@ host(async (options) => {
         // Nothing on the hot paths logs below warn; keep the bench output clean.
         logger: pino({ level: 'warn' }),
         auth: options.auth ? { secret: JWT_SECRET } : undefined,
+        redis: options.redisUrl ? { url: options.redisUrl } : undefined,
         // Protection stays on (its checks run on every handshake and message),
         // with limits the bench's load never reaches: 10k connections from a
         // few loopback addresses, thousands of messages per second per
