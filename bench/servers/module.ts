@@ -26,6 +26,7 @@ import {
 } from '@nestjs/websockets';
 import { pino } from 'pino';
 import type { WebSocket } from 'ws';
+import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
 import { RoomMessageDto } from '../../src/app/dto/room.dto.js';
 import {
   ConnectionRegistry,
@@ -40,7 +41,6 @@ import {
 } from '../../src/index.js';
 import { JWT_SECRET, PROFILE_SCOPE, type ServerStats, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
-import { UpdateProfileDto } from './profile.dto.js';
 
 const UNREACHABLE = 1_000_000_000;
 

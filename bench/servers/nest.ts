@@ -29,9 +29,9 @@ import {
   WsException,
 } from '@nestjs/websockets';
 import { WebSocket, type WebSocketServer as WsServer } from 'ws';
+import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
 import { PROFILE_SCOPE, type ServerOptions, type ServerStats, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
-import { UpdateProfileDto } from './profile.dto.js';
 import { anonymousSession, JWT_KEY, type Session, sessionFromRequest } from './session.js';
 
 const BENCH_OPTIONS = Symbol('BENCH_OPTIONS');

@@ -6,9 +6,9 @@ import { createServer } from 'node:http';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
 import { PROFILE_SCOPE, type ServerStats, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
-import { UpdateProfileDto } from './profile.dto.js';
 import { anonymousSession, benchJwt, type Session, sessionFromRequest } from './session.js';
 
 interface Envelope {
