@@ -149,8 +149,10 @@ describe('JWT and session attacks', () => {
   it('answers a 100 KiB token in the Authorization header with HTTP 431, and as a first message with UNAUTHENTICATED', async () => {
     const huge = hs('m', { pad: 'x'.repeat(100 * 1024) });
     const refused = await t.connect('/hostile', bearer(huge)).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(UpgradeRefused);
-    expect((refused as UpgradeRefused).status).toBe(431);
+    // Node 20 lets the client read the 431; Node 24 may reset the socket
+    // while the client is still writing the header. Either way: refused.
+    if (refused instanceof UpgradeRefused) expect(refused.status).toBe(431);
+    else expect(refused).toMatchObject({ code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/) });
     const client = await t.connect('/hostile');
     const started = performance.now();
     client.send({ event: 'auth', data: { token: huge } });

@@ -75,8 +75,13 @@ describe('handshake: malformed and abusive upgrades against the reference app', 
       'GET /seed/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
       `${junk}\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
     const answer = await rawHttp(ref.port, request);
-    expect(answer.status).toBe(400);
-    expect(answer.body).toBe('Missing or invalid Sec-WebSocket-Key header');
+    // Node 20 drops headers past maxHeadersCount and ws refuses the missing
+    // key; Node 24 refuses the header count itself with 431.
+    if (answer.status === 400) {
+      expect(answer.body).toBe('Missing or invalid Sec-WebSocket-Key header');
+    } else {
+      expect(answer.status).toBe(431);
+    }
     expect(answer.closedByServer).toBe(true);
     await ref.alive();
   });
