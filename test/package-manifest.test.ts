@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPackage, type PackageBuild } from './support/package-build.js';
 
 const root = resolve(import.meta.dirname, '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -21,8 +20,7 @@ const SHARED_WITH_APP = [
   'rxjs',
   'reflect-metadata',
 ];
-/** The build goes to its own folder, so it never races another test or `npm run build`. */
-const outDir = join(root, 'build', `manifest-test-${process.pid}`);
+let build: PackageBuild;
 
 const IMPORT =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(?\s*['"]([^'"]+)['"]/g;
@@ -49,25 +47,15 @@ function filesUnder(dir: string, extension: string): string[] {
 /** Where an `exports` target (`./dist/...`) lands in this test's build. */
 function built(target: string): string {
   return target.startsWith('./dist/')
-    ? join(outDir, target.slice('./dist/'.length))
+    ? join(build.outDir, target.slice('./dist/'.length))
     : join(root, target);
 }
 
 describe('the package manifest', () => {
   beforeAll(async () => {
-    await promisify(execFile)(
-      process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        outDir,
-      ],
-      { cwd: root },
-    );
+    build = await buildPackage('manifest-test');
   }, 120_000);
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+  afterAll(() => build.remove());
 
   it('has a built file for every target of the exports map', () => {
     const targets = Object.entries(manifest.exports).flatMap(([entry, target]) =>
@@ -123,12 +111,12 @@ describe('the package manifest', () => {
       seen.add(file);
       for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
         if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
-        else outside.push(`${relative(outDir, file)}: ${specifier}`);
+        else outside.push(`${relative(build.outDir, file)}: ${specifier}`);
       }
     };
     visit(built('./dist/client/index.js'));
     expect(outside).toEqual([]);
-    expect([...seen].map((file) => relative(outDir, file)).sort()).toContain(
+    expect([...seen].map((file) => relative(build.outDir, file)).sort()).toContain(
       'errors/error-codes.js',
     );
   });

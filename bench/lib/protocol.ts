@@ -37,6 +37,19 @@ export interface ServerStats {
   totalBufferedAmount: number;
 }
 
+/** The stats of a set of sockets: how many, and what waits in their send buffers. */
+export function statsOf(sockets: Iterable<{ bufferedAmount: number }>): ServerStats {
+  let clients = 0;
+  let max = 0;
+  let total = 0;
+  for (const { bufferedAmount } of sockets) {
+    clients += 1;
+    max = Math.max(max, bufferedAmount);
+    total += bufferedAmount;
+  }
+  return { clients, maxBufferedAmount: max, totalBufferedAmount: total };
+}
+
 export interface MemorySample {
   rss: number;
   heapUsed: number;

@@ -28,7 +28,7 @@ import type { WebSocket } from 'ws';
 import { closeAll, connect, sourceAddress } from '../lib/client.js';
 import { formatMs, formatPercent, formatRate } from '../lib/format.js';
 import type { CpuSample, ServerKind } from '../lib/protocol.js';
-import { BenchRedis } from '../lib/redis-server.js';
+import { processCpuMicros, RedisServer } from '../lib/redis-server.js';
 import type { Measurement, Scenario, ScenarioContext } from '../lib/scenario.js';
 import { startServer } from '../lib/scenario.js';
 import { cpuFraction, type ServerProcess } from '../lib/server-process.js';
@@ -86,7 +86,7 @@ function join(ws: WebSocket, id: number): Promise<void> {
 interface Nodes {
   a: ServerProcess;
   b: ServerProcess;
-  redis: BenchRedis;
+  redis: RedisServer;
 }
 
 interface CpuSnapshot {
@@ -102,7 +102,7 @@ async function cpuSnapshot(nodes: Nodes): Promise<CpuSnapshot> {
   return {
     a,
     b,
-    redisMicros: nodes.redis.cpuMicros(),
+    redisMicros: processCpuMicros(nodes.redis.pid),
     machineTasksMs: machineCpu()?.tasksMs,
     at: performance.now(),
   };
@@ -296,11 +296,11 @@ async function runAll(
 ): Promise<Map<ServerKind, Measurement | Error>> {
   const results = new Map<ServerKind, Measurement | Error>();
   if (!kinds.includes('module')) return results;
-  let redis: BenchRedis | undefined;
+  let redis: RedisServer | undefined;
   const servers: ServerProcess[] = [];
   try {
     // Redis is server-side work: it shares the servers' core.
-    redis = await BenchRedis.start(ctx.serverCpu);
+    redis = await RedisServer.start({ cpu: ctx.serverCpu });
     const options = { auth: false, redisUrl: redis.url };
     // One at a time, so that a failed start leaves nothing behind.
     for (let i = 0; i < 2; i++) servers.push(await startServer(ctx, 'module', options));

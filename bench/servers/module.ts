@@ -39,7 +39,7 @@ import {
   WsErrorCode,
   WsRooms,
 } from '../../src/index.js';
-import { JWT_SECRET, PROFILE_SCOPE, type ServerStats, WS_PATH } from '../lib/protocol.js';
+import { JWT_SECRET, PROFILE_SCOPE, statsOf, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
 
 const UNREACHABLE = 1_000_000_000;
@@ -124,15 +124,7 @@ host(async (options) => {
   return {
     port: address.port,
     features: { auth: true, stats: true },
-    stats: (): ServerStats => {
-      let max = 0;
-      let total = 0;
-      for (const connection of registry.all()) {
-        max = Math.max(max, connection.socket.bufferedAmount);
-        total += connection.socket.bufferedAmount;
-      }
-      return { clients: registry.size, maxBufferedAmount: max, totalBufferedAmount: total };
-    },
+    stats: () => statsOf([...registry.all()].map((connection) => connection.socket)),
     close: () => app.close(),
   };
 });

@@ -30,7 +30,7 @@ import {
 } from '@nestjs/websockets';
 import { WebSocket, type WebSocketServer as WsServer } from 'ws';
 import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
-import { PROFILE_SCOPE, type ServerOptions, type ServerStats, WS_PATH } from '../lib/protocol.js';
+import { PROFILE_SCOPE, type ServerOptions, statsOf, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
 import { anonymousSession, JWT_KEY, type Session, sessionFromRequest } from './session.js';
 
@@ -132,16 +132,7 @@ host(async (options) => {
   return {
     port: address.port,
     features: { auth: true, stats: true },
-    stats: (): ServerStats => {
-      let max = 0;
-      let total = 0;
-      const clients = gatewayRef?.server.clients ?? new Set<WebSocket>();
-      for (const client of clients) {
-        max = Math.max(max, client.bufferedAmount);
-        total += client.bufferedAmount;
-      }
-      return { clients: clients.size, maxBufferedAmount: max, totalBufferedAmount: total };
-    },
+    stats: () => statsOf(gatewayRef?.server.clients ?? []),
     close: () => app.close(),
   };
 });

@@ -7,7 +7,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
-import { PROFILE_SCOPE, type ServerStats, WS_PATH } from '../lib/protocol.js';
+import { PROFILE_SCOPE, statsOf, WS_PATH } from '../lib/protocol.js';
 import { host } from './host.js';
 import { anonymousSession, benchJwt, type Session, sessionFromRequest } from './session.js';
 
@@ -134,15 +134,7 @@ host(async (options) => {
   return {
     port: address.port,
     features: { auth: true, stats: true },
-    stats: (): ServerStats => {
-      let max = 0;
-      let total = 0;
-      for (const client of wss.clients) {
-        max = Math.max(max, client.bufferedAmount);
-        total += client.bufferedAmount;
-      }
-      return { clients: wss.clients.size, maxBufferedAmount: max, totalBufferedAmount: total };
-    },
+    stats: () => statsOf(wss.clients),
     close: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -1,11 +1,12 @@
 import { get } from 'node:https';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { loadConfig } from '../../src/app/config.js';
 import { createReferenceApp } from '../../src/app/create-app.js';
+import { freePort } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { parsePrometheus } from './support/prometheus.js';
 import { type SelfSigned, selfSignedCertificate } from './support/self-signed.js';
@@ -20,18 +21,6 @@ function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: stri
       });
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
     }).on('error', reject);
-  });
-}
-
-/** A port free right now: the app's own origin names its port, so PORT cannot be 0 here. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BusHealth, WsBus } from '../../src/bus/ws-bus.interface.js';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
+import { RedisServer } from '../../src/testing/redis-server.js';
 import { type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { RedisServer } from '../support/redis-server.js';
 import { healthOf, metricOf, type RoomMessage, startNode } from './two-nodes.js';
 
 describe('Redis goes away and comes back', () => {

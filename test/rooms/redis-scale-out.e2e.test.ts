@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { WsBus } from '../../src/bus/ws-bus.interface.js';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { WsUsers } from '../../src/rooms/ws-users.service.js';
+import { RedisServer } from '../../src/testing/redis-server.js';
 import { type TestApp } from '../../src/testing/test-app.js';
-import { RedisServer } from '../support/redis-server.js';
 import { type RoomMessage, startNode } from './two-nodes.js';
 
 describe('two nodes on one Redis', () => {

@@ -7,8 +7,8 @@ import { signToken } from '../../src/app/token.js';
 import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
 import { WsBus } from '../../src/bus/ws-bus.interface.js';
 import { captureLogs } from '../../src/testing/log-capture.js';
+import { RedisServer } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
-import { RedisServer } from '../support/redis-server.js';
 import { type RoomMessage } from './two-nodes.js';
 
 const JWT_SECRET = 'rooms-reference-app-test-secret-0123456789';

@@ -3,8 +3,8 @@ import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { signToken } from '../../src/app/token.js';
 import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
 import { WsBus } from '../../src/bus/ws-bus.interface.js';
+import { RedisServer } from '../../src/testing/redis-server.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
-import { RedisServer } from '../support/redis-server.js';
 
 const SECRET = 'revocation-outage-test-secret-0123456789';
 

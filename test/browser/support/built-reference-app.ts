@@ -1,47 +1,16 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
+import { freePort } from '../../../src/testing/redis-server.js';
+import { buildPackage, type PackageBuild } from '../../support/package-build.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 
 /** The reference app compiled by tsc into a folder of its own (never `dist`, which others build). */
-export interface ReferenceAppBuild {
-  readonly outDir: string;
-  remove(): void;
-}
+export type ReferenceAppBuild = PackageBuild;
 
-export async function buildReferenceApp(): Promise<ReferenceAppBuild> {
-  const outDir = join(root, 'build', `browser-test-${process.pid}`);
-  await promisify(execFile)(
-    process.execPath,
-    [
-      join(root, 'node_modules/typescript/bin/tsc'),
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      outDir,
-    ],
-    { cwd: root },
-  );
-  return { outDir, remove: () => rmSync(outDir, { recursive: true, force: true }) };
-}
-
-/**
- * A port that was free a moment ago. The app's allowed origins are built from
- * PORT, so it cannot listen on port 0 and still accept its own page.
- */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+export function buildReferenceApp(): Promise<ReferenceAppBuild> {
+  return buildPackage('browser-test');
 }
 
 /** `npm start`, as a child process on free loopback ports, its JSON log lines kept. */

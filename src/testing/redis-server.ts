@@ -20,7 +20,7 @@ function assertInstalled(): void {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
   } catch {
     throw new Error(
-      'redis-server is not installed: these tests need a real Redis (Debian: apt-get install redis-server).',
+      'redis-server is not installed: a real Redis is needed here (Debian: apt-get install redis-server).',
     );
   }
 }
@@ -40,24 +40,37 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
+export interface RedisServerOptions {
+  /** Pin the server to this CPU (`taskset -c`), as benchmarks do. */
+  cpu?: number;
+}
+
 /**
  * A real `redis-server` on a free loopback port, without persistence, for
- * one test file. `stop()` and `start()` again keep the same port, to test an
- * outage.
+ * tests and benchmarks. `stop()` and `start()` again keep the same port, to
+ * test an outage.
  */
 export class RedisServer {
   private process: ChildProcess | undefined;
   private output = '';
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: RedisServerOptions,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  /** The running server's process id. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     assertInstalled();
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(await freePort(), options);
     await server.start();
     return server;
   }
@@ -66,11 +79,23 @@ export class RedisServer {
   async start(): Promise<void> {
     if (this.process) return;
     this.output = '';
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
+    const { cpu } = this.options;
+    const child =
+      cpu === undefined
+        ? spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('taskset', ['-c', String(cpu), 'redis-server', ...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
     child.stdout.on('data', (chunk: Buffer) => {
       this.output += chunk.toString();
     });
