@@ -240,7 +240,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       .then((admitted) => (admitted ? connection.open() : undefined))
       .catch((error: unknown) => {
         connection.logger.error({ err: error }, 'Admission failed');
-        client.terminate();
+        connection.cut();
       });
   }
 
@@ -265,7 +265,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   override async close(wss: WebSocketServer): Promise<void> {
     const server = this.servers.get(wss);
     if (!server) return;
-    for (const connection of server.connections) connection.socket.terminate();
+    for (const connection of server.connections) connection.cut();
     this.servers.delete(wss);
     await new Promise((resolve) => wss.close(resolve));
   }

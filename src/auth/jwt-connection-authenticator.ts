@@ -49,6 +49,8 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     private readonly sessions: WsSessionRegistry,
     /** The module's root logger, resolved on first use. */
     private readonly rootLogger: () => Logger,
+    /** Frames other than `auth` answered before authentication; the next one closes 4401. */
+    private readonly maxUnauthenticatedFrames = 8,
   ) {}
 
   selectProtocol(protocols: Set<string>): string | false {
@@ -123,9 +125,17 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     );
     deadline.unref();
     connection.socket.once('close', () => clearTimeout(deadline));
+    let unauthenticatedFrames = 0;
     connection.admissionFrameHandler = (frame: InboundFrame) => {
       if (frame.event !== AUTH_EVENT) {
-        connection.fail(authenticateFirst(), frame.event, frame.id);
+        unauthenticatedFrames += 1;
+        connection.refuse(
+          unauthenticatedFrames > this.maxUnauthenticatedFrames
+            ? replyOf(WsErrorCode.UNAUTHENTICATED)
+            : authenticateFirst(),
+          frame.event,
+          frame.id,
+        );
         return;
       }
       clearTimeout(deadline);

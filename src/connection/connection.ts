@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
+import { type Duplex } from 'node:stream';
 import { type Logger } from 'pino';
 import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
@@ -11,7 +12,9 @@ import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { cutSocket } from './cut-socket.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
+import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
 
 /** What every connection of one app shares. */
@@ -38,6 +41,8 @@ export type AdmissionFrameHandler = (frame: InboundFrame) => void;
 
 const CONNECTION = Symbol('secure-ws.connection');
 const FORCE_CLOSE_AFTER_MS = 2000;
+/** Frames a peer may still send after the server's close frame before it is cut (a peer in flight sends a few). */
+const FRAMES_AFTER_CLOSE = 64;
 
 /** The module's state of a client socket, or `undefined` for a socket it does not serve. */
 export function connectionOf(client: unknown): Connection | undefined {
@@ -65,6 +70,8 @@ export class Connection {
   readonly id = randomUUID();
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
+  /** The TCP (or TLS) socket under the WebSocket. */
+  readonly transport: Duplex;
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
@@ -73,6 +80,8 @@ export class Connection {
   readonly handlers = new Map<string, BoundHandler>();
   readonly disconnectCallbacks: Array<(reason?: unknown) => void> = [];
   admissionFrameHandler: AdmissionFrameHandler | undefined;
+  /** `performance.now()` when the last message arrived (or the connection opened). */
+  lastMessageAt = performance.now();
   /** Settles when the connection's disconnect hooks have run. */
   disconnected: Promise<unknown> = Promise.resolve();
 
@@ -85,6 +94,9 @@ export class Connection {
   private clientErrorLog: ClientErrorLog | undefined;
   private cachedLogger: Logger | undefined;
   private upgradeRequest: IncomingMessage | undefined;
+  /** Until a gateway that authenticates binds a session, the `preAuth` budgets apply. */
+  private preAuth: boolean;
+  private framesAfterClose = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -95,6 +107,11 @@ export class Connection {
     this.upgradeRequest = request;
     this.remoteAddress = request.socket.remoteAddress;
     this.remotePort = request.socket.remotePort;
+    this.transport = request.socket;
+    this.preAuth = runtime.options.auth !== undefined && server.auth;
+    if (this.preAuth) {
+      setReceiverLimits(socket, { ...runtime.options.preAuth, allowSynchronousEvents: false });
+    }
     (socket as unknown as { [CONNECTION]: Connection })[CONNECTION] = this;
   }
 
@@ -134,6 +151,10 @@ export class Connection {
   setSession(session: WsSession): void {
     this.session = session;
     this.cachedLogger = undefined;
+    if (this.preAuth) {
+      this.preAuth = false;
+      setReceiverLimits(this.socket, serverReceiverLimits(this.server.wss));
+    }
   }
 
   get inflightCount(): number {
@@ -202,8 +223,14 @@ export class Connection {
 
   /** Every frame the socket receives comes here first. */
   onFrame(data: RawData, isBinary: boolean): void {
-    // Once the server has started closing (4429, 1008, 1013...), later frames run nothing.
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    // Once the server has started closing (4429, 1008, 1013...), later frames run nothing,
+    // and a peer that keeps sending instead of closing is cut rather than parsed for long.
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      this.framesAfterClose += 1;
+      if (this.framesAfterClose === FRAMES_AFTER_CLOSE) this.cut();
+      return;
+    }
+    this.lastMessageAt = performance.now();
     switch (this.state) {
       case 'open':
         this.dispatch(data, isBinary);
@@ -227,7 +254,7 @@ export class Connection {
     }
     this.pending ??= [];
     if (this.pending.length >= this.runtime.options.maxPendingFrames) {
-      this.fail(replyOf(WsErrorCode.RATE_LIMITED, { retryAfterMs: 100 }));
+      this.refuse(replyOf(WsErrorCode.RATE_LIMITED, { retryAfterMs: 100 }));
       return;
     }
     this.pending.push([data, isBinary]);
@@ -266,7 +293,7 @@ export class Connection {
     if (!frame) return;
     const handler = this.handlers.get(frame.event);
     if (!handler) {
-      this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
+      this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
     }
     for (const plugin of this.runtime.plugins) {
@@ -347,7 +374,8 @@ export class Connection {
   send(payload: string): boolean {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
-    if (socket.bufferedAmount > this.runtime.options.maxBufferedBytes) {
+    const { preAuth, maxBufferedBytes } = this.runtime.options;
+    if (socket.bufferedAmount > (this.preAuth ? preAuth.maxBufferedBytes : maxBufferedBytes)) {
       this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
       return false;
     }
@@ -390,6 +418,22 @@ export class Connection {
     }
   }
 
+  /**
+   * Answers a frame that reaches no handler. It still draws from the
+   * connection's budgets: a plugin (the rate limiter) may answer it instead,
+   * and close the connection when the abuse persists.
+   */
+  refuse(reply: WsErrorReply, event?: string, id?: string | number): void {
+    for (const plugin of this.runtime.plugins) {
+      const refusal = plugin.onRefusedFrame?.(this);
+      if (refusal) {
+        this.fail(reply.closeCode === undefined ? refusal : reply, event, id);
+        return;
+      }
+    }
+    this.fail(reply, event, id);
+  }
+
   private badFrame(reply: WsErrorReply, event?: string, id?: string | number): void {
     const { maxBadFrames, badFrameWindowMs } = this.runtime.options;
     const now = Date.now();
@@ -398,7 +442,7 @@ export class Connection {
       this.badFrames = 0;
     }
     this.badFrames += 1;
-    this.fail(
+    this.refuse(
       this.badFrames > maxBadFrames ? { ...reply, closeCode: WsCloseCode.POLICY_VIOLATION } : reply,
       event,
       id,
@@ -415,7 +459,12 @@ export class Connection {
     if (socket.readyState !== WebSocket.OPEN) return;
     socket.send(errorFrame(reply, event, id));
     socket.close(reply.closeCode ?? WsCloseCode.NORMAL, reply.code);
-    setTimeout(() => socket.terminate(), FORCE_CLOSE_AFTER_MS).unref();
+    setTimeout(() => this.cut(), FORCE_CLOSE_AFTER_MS).unref();
+  }
+
+  /** Ends the connection now, without a close handshake, whatever is queued (see `cutSocket`). */
+  cut(): void {
+    cutSocket(this.socket, this.transport);
   }
 
   /**

@@ -26,6 +26,12 @@ export interface SecureWsPlugin {
   onClose?(connection: Connection, code: number): void;
   /** Before a frame reaches its handler: an error answers it instead. */
   beforeMessage?(connection: Connection, frame: InboundFrame): WsErrorReply | undefined;
+  /**
+   * A frame that reaches no handler (bad, unknown event, sent before
+   * authentication, refused): it draws from the same budgets as handled
+   * ones. A reply answers it instead of its own error.
+   */
+  onRefusedFrame?(connection: Connection): WsErrorReply | undefined;
   /** A handler finished; `outcome` is `ok` or the error code. */
   afterMessage?(connection: Connection, event: string, outcome: string, durationMs: number): void;
   /** An error frame was sent. */

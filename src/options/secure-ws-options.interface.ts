@@ -1,6 +1,7 @@
 import { type Logger } from 'pino';
 import { type MetricsOptions } from '../metrics/metrics-options.interface.js';
 import { type ProtectionOptions } from '../protection/protection-options.interface.js';
+import { type PreAuthOptions, type ResolvedPreAuthOptions } from './pre-auth-options.js';
 
 /** A key and certificate (PEM) that turn a listener into `wss://`. */
 export interface TlsOptions {
@@ -91,6 +92,11 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /**
+   * Budgets of a connection before it authenticates: frame size, buffered
+   * chunks and fragments, send buffer, idle deadline (see `PreAuthOptions`).
+   */
+  preAuth?: PreAuthOptions;
   /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
   protection?: ProtectionOptions;
   /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
@@ -110,7 +116,7 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis'
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'preAuth'
     >
   > {
   logger: Logger | undefined;
@@ -120,4 +126,5 @@ export interface ResolvedSecureWsOptions
   metrics?: MetricsOptions;
   redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
+  preAuth: ResolvedPreAuthOptions;
 }

@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 const NEEDED = [
   { program: 'redis-server', pkg: 'redis-server' },
   { program: 'chromium', pkg: 'chromium' },
+  // Peers with a tiny TCP receive buffer (test/hostile/support/non-reader.py).
+  { program: 'python3', pkg: 'python3' },
 ];
 
 function installed(program: string): boolean {
