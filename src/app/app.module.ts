@@ -36,6 +36,7 @@ export class AppModule {
           ],
           auth: { secret: config.jwtSecret },
           protection: config.protection,
+          preAuth: config.preAuth,
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
         }),

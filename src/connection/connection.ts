@@ -41,7 +41,10 @@ export type AdmissionFrameHandler = (frame: InboundFrame) => void;
 
 const CONNECTION = Symbol('secure-ws.connection');
 const FORCE_CLOSE_AFTER_MS = 2000;
-/** Frames a peer may still send after the server's close frame before it is cut (a peer in flight sends a few). */
+/**
+ * Frames a peer may still send after the server's close frame (a few were
+ * in flight); beyond them its socket is no longer read, until the force-close.
+ */
 const FRAMES_AFTER_CLOSE = 64;
 
 /** The module's state of a client socket, or `undefined` for a socket it does not serve. */
@@ -224,10 +227,11 @@ export class Connection {
   /** Every frame the socket receives comes here first. */
   onFrame(data: RawData, isBinary: boolean): void {
     // Once the server has started closing (4429, 1008, 1013...), later frames run nothing,
-    // and a peer that keeps sending instead of closing is cut rather than parsed for long.
+    // and a peer that keeps sending instead of closing is no longer read (it costs no more
+    // CPU, and still gets the close frame, which a cut now could lose to a TCP reset).
     if (this.socket.readyState !== WebSocket.OPEN) {
       this.framesAfterClose += 1;
-      if (this.framesAfterClose === FRAMES_AFTER_CLOSE) this.cut();
+      if (this.framesAfterClose === FRAMES_AFTER_CLOSE) this.transport.pause();
       return;
     }
     this.lastMessageAt = performance.now();

@@ -109,6 +109,16 @@ describe('cutting peers that stopped reading does not stall the server', () => {
     stall.start();
     const probing = probe(bystander);
 
+    // Room traffic the members never read, until the heartbeat cuts them (they never pong).
+    const rooms = t.app.get(WsRooms);
+    let roomFrames = 0;
+    const traffic = (async () => {
+      while ([...t.registry.all()].some(isMember)) {
+        rooms.sendFrame('stall', TINY_FRAME);
+        roomFrames += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
     // Anonymous peers send frames, are answered UNAUTHENTICATED until closed 4401, and never read.
     const anonymous = await NonReaders.start({
       port: t.port,
@@ -120,14 +130,7 @@ describe('cutting peers that stopped reading does not stall the server', () => {
     stop.push(() => anonymous.stop());
     expect(anonymous.upgraded).toBe(ANONYMOUS);
     const anonymousSentAt = stall.now();
-    // Room traffic the members never read, until the heartbeat cuts them (they never pong).
-    const rooms = t.app.get(WsRooms);
-    let roomFrames = 0;
-    while ([...t.registry.all()].some(isMember)) {
-      rooms.sendFrame('stall', TINY_FRAME);
-      roomFrames += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await traffic;
     const membersCutAt = stall.now();
     await eventually(
       () => t.registry.size === 1,
