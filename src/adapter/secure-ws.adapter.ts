@@ -27,6 +27,7 @@ import {
   type SecureGatewayOptions,
 } from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
+import { upgradeHasBody } from './upgrade-body.js';
 
 const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
 const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
@@ -198,8 +199,10 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     destroyOnError(socket);
     const refusal = this.registry.shuttingDown
       ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
-      : (this.firstPluginRefusal(request) ??
-        (await this.authenticator.checkUpgrade?.(request, server)));
+      : upgradeHasBody(request)
+        ? { status: 400, code: 'BAD_REQUEST' }
+        : (this.firstPluginRefusal(request) ??
+          (await this.authenticator.checkUpgrade?.(request, server)));
     if (refusal) {
       for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code);
       refuseUpgrade(socket, refusal);
@@ -271,7 +274,16 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   }
 
   override async dispose(): Promise<void> {
-    for (const [httpServer, listener] of this.upgradeListeners) httpServer.off('upgrade', listener);
+    // Until the server stops listening, an upgrade is told 503, not the framework's 404.
+    const refuse: UpgradeListener = (_request, socket) => {
+      destroyOnError(socket);
+      refuseUpgrade(socket, { status: 503, code: WsErrorCode.SHUTTING_DOWN });
+    };
+    for (const [httpServer, listener] of this.upgradeListeners) {
+      httpServer.off('upgrade', listener);
+      httpServer.on('upgrade', refuse);
+      httpServer.once('close', () => httpServer.off('upgrade', refuse));
+    }
     this.upgradeListeners.clear();
     this.routes.clear();
     await Promise.all(

@@ -51,7 +51,12 @@ export class AppModule {
         {
           provide: SEED_JWT_VERIFIER,
           useValue: new JwtVerifier(
-            resolveAuthOptions({ secret: config.jwtSecret, subjectClaim: 'user_id' }),
+            resolveAuthOptions({
+              secret: config.jwtSecret,
+              subjectClaim: 'user_id',
+              // The seed guide's tokens may carry a numeric user id.
+              numericSubject: true,
+            }),
           ),
         },
         ChatGateway,

@@ -2,6 +2,7 @@ import { type IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Connection } from '../connection/connection.js';
 import { type HandshakeRefusal, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { addressGroup } from './address-group.js';
 import { AnonymousSlots } from './anonymous-slots.js';
 import { BoundedMap } from './bounded-map.js';
 import { clientAddressOf } from './client-address.js';
@@ -70,10 +71,11 @@ export class HandshakeGuard implements SecureWsPlugin {
       return { status: 403, code: HandshakeRefusalCode.ORIGIN_NOT_ALLOWED };
     }
     const { handshakeRate, maxConnections, maxConnectionsPerAddress } = this.options;
+    const group = addressGroup(address, this.options.ipv6PrefixLength);
     const listener = request.socket.localPort ?? 0;
     if (handshakeRate) {
       const waitMs = this.handshakeBuckets
-        .getOrCreate(address, () => new TokenBucket(handshakeRate))
+        .getOrCreate(group, () => new TokenBucket(handshakeRate))
         .take();
       if (waitMs > 0) {
         return {
@@ -94,11 +96,11 @@ export class HandshakeGuard implements SecureWsPlugin {
     if (anonymousCap !== false && this.anonymous.on(listener) >= anonymousCap) {
       return { status: 503, code: HandshakeRefusalCode.AT_CAPACITY };
     }
-    const ofAddress = this.openByAddress.get(address) ?? 0;
+    const ofAddress = this.openByAddress.get(group) ?? 0;
     if (maxConnectionsPerAddress !== false && ofAddress >= maxConnectionsPerAddress) {
       return { status: 429, code: HandshakeRefusalCode.TOO_MANY_CONNECTIONS };
     }
-    this.hold(address, request, listener);
+    this.hold(group, request, listener);
     return undefined;
   }
 

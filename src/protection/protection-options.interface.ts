@@ -51,6 +51,12 @@ export interface ProtectionOptions {
   /** Open connections of one client address; beyond it 429 TOO_MANY_CONNECTIONS. @default 64 */
   maxConnectionsPerAddress?: number | false;
   /**
+   * IPv6 clients are counted by this prefix for the per-address caps and the
+   * handshake rate (one subscriber holds a whole /64); 128 counts each address.
+   * @default 64
+   */
+  ipv6PrefixLength?: number;
+  /**
    * Handshakes of one client address; beyond it 429 TOO_MANY_CONNECTIONS.
    * @default { points: 30, durationMs: 10000 }
    */
@@ -86,6 +92,7 @@ export interface ResolvedProtectionOptions {
   maxConnections: number | false;
   maxUnauthenticatedConnections: number | false;
   maxConnectionsPerAddress: number | false;
+  ipv6PrefixLength: number;
   handshakeRate: RateLimitRule | false;
   messageRate: RateLimitRule | false;
   userMessageRate: RateLimitRule | false;

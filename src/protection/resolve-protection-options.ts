@@ -14,6 +14,7 @@ export const DEFAULT_PROTECTION_OPTIONS: ResolvedProtectionOptions = {
   maxConnections: 10_000,
   maxUnauthenticatedConnections: 1000,
   maxConnectionsPerAddress: 64,
+  ipv6PrefixLength: 64,
   handshakeRate: { points: 30, durationMs: 10_000 },
   messageRate: { points: 50, durationMs: 1000, burst: 100 },
   userMessageRate: { points: 200, durationMs: 1000, burst: 400 },
@@ -72,6 +73,12 @@ export function resolveProtectionOptions(
   ] as const) {
     if (options[key] !== undefined && options[key] !== false)
       positiveInteger(name(key), options[key]);
+  }
+  const prefix = options.ipv6PrefixLength;
+  if (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 1 && prefix <= 128)) {
+    throw new Error(
+      `SecureWsModule: "protection.ipv6PrefixLength" must be an integer from 1 to 128, got ${String(prefix)}.`,
+    );
   }
   if (options.maxTrackedKeys !== undefined)
     positiveInteger(name('maxTrackedKeys'), options.maxTrackedKeys);

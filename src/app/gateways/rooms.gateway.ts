@@ -22,6 +22,9 @@ function speakerOf(connection: Connection): string {
   return connection.session?.userId ?? connection.id;
 }
 
+/** Member names a `room.joined` reply lists at most. */
+const MAX_LISTED = 50;
+
 /** The reference app's room events, on `/ws` beside the chat gateway. */
 @WebSocketGateway({ path: '/ws' })
 export class RoomsGateway {
@@ -31,8 +34,12 @@ export class RoomsGateway {
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     await this.rooms.join(connectionFor(client), room);
     const members = await this.rooms.members(room);
-    const names = new Set(members.map((member) => member.userId ?? member.connectionId));
-    return { event: 'room.joined', data: { room, members: [...names].sort() } };
+    const names = [...new Set(members.map((member) => member.userId ?? member.connectionId))];
+    // A bounded answer: the count, and at most the first MAX_LISTED names.
+    return {
+      event: 'room.joined',
+      data: { room, memberCount: names.length, members: names.sort().slice(0, MAX_LISTED) },
+    };
   }
 
   @SubscribeMessage('room.leave')
