@@ -9,6 +9,7 @@ import { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { deferProtocolErrors } from '../connection/deferred-protocol-error.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
@@ -224,6 +225,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
 
   private accept(server: GatewayServer, client: WebSocket, request: IncomingMessage): void {
     const connection = new Connection(client, request, server, this.runtime);
+    deferProtocolErrors(client);
     server.connections.add(connection);
     this.registry.add(connection);
     client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
