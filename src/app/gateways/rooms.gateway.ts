@@ -33,13 +33,13 @@ export class RoomsGateway {
   @SubscribeMessage('room.join')
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     await this.rooms.join(connectionFor(client), room);
-    const members = await this.rooms.members(room);
-    const names = [...new Set(members.map((member) => member.userId ?? member.connectionId))];
-    // A bounded answer: the count, and at most the first MAX_LISTED names.
-    return {
-      event: 'room.joined',
-      data: { room, memberCount: names.length, members: names.sort().slice(0, MAX_LISTED) },
-    };
+    const all = await this.rooms.members(room);
+    const names = [...new Set(all.map((member) => member.userId ?? member.connectionId))];
+    // A bounded answer: at most MAX_LISTED names, and the count when the list is cut.
+    const members = names.sort().slice(0, MAX_LISTED);
+    const data =
+      names.length > MAX_LISTED ? { room, members, memberCount: names.length } : { room, members };
+    return { event: 'room.joined', data };
   }
 
   @SubscribeMessage('room.leave')
