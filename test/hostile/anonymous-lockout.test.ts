@@ -47,6 +47,8 @@ describe('anonymous sockets cannot lock authenticated users out', () => {
     ref = await startReferenceApp({
       JWT_SECRET,
       MAX_CONNECTIONS: '2000',
+      // The reference app's own default: half of MAX_CONNECTIONS.
+      MAX_UNAUTHENTICATED_CONNECTIONS: '1000',
       IDLE_TIMEOUT_MS: String(IDLE_MS),
     });
     const adapter = ref.app.get(SecureWsAdapter);
