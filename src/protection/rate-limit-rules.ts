@@ -1,10 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type ModulesContainer } from '@nestjs/core';
-import {
-  GATEWAY_METADATA,
-  GATEWAY_OPTIONS,
-  MESSAGE_METADATA,
-} from '@nestjs/websockets/constants.js';
+import { GATEWAY_METADATA, GATEWAY_OPTIONS, MESSAGE_METADATA } from '../nest/internals.js';
 import { RATE_LIMIT_METADATA } from './rate-limit.decorator.js';
 import { checkRateRule } from './resolve-protection-options.js';
 import { type RateLimitRule } from './token-bucket.js';
