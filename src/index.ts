@@ -40,7 +40,12 @@ export { WsBus } from './bus/ws-bus.interface.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
-export type { HandshakeRefusal, SecureWsPlugin } from './connection/plugin.interface.js';
+export type {
+  HandshakeRefusal,
+  SecureWsPlugin,
+  SecureWsPluginRef,
+  WsGatewayInfo,
+} from './connection/plugin.interface.js';
 export type { WsSession } from './connection/session.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';

@@ -9,7 +9,11 @@ import { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import {
+  type HandshakeRefusal,
+  SECURE_WS_PLUGINS,
+  type SecureWsPlugin,
+} from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
@@ -198,8 +202,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     destroyOnError(socket);
     const refusal = this.registry.shuttingDown
       ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
-      : (this.firstPluginRefusal(request) ??
-        (await this.authenticator.checkUpgrade?.(request, server)));
+      : await this.firstPluginRefusal(request, server);
     if (refusal) {
       for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code);
       refuseUpgrade(socket, refusal);
@@ -211,9 +214,14 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     );
   }
 
-  private firstPluginRefusal(request: IncomingMessage) {
+  /** The plugins' `checkHandshake` in order, awaiting only those that return a promise. */
+  private async firstPluginRefusal(
+    request: IncomingMessage,
+    server: GatewayServer,
+  ): Promise<HandshakeRefusal | undefined> {
     for (const plugin of this.plugins) {
-      const refusal = plugin.checkHandshake?.(request);
+      const check = plugin.checkHandshake?.(request, server);
+      const refusal = check instanceof Promise ? await check : check;
       if (refusal) return refusal;
     }
     return undefined;

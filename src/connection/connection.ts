@@ -222,7 +222,7 @@ export class Connection {
   private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
     if (this.admissionFrameHandler) {
       const frame = this.parse(data, isBinary);
-      if (frame) this.admissionFrameHandler(frame);
+      if (frame && !this.refusedByPlugins(frame)) this.admissionFrameHandler(frame);
       return;
     }
     this.pending ??= [];
@@ -231,6 +231,18 @@ export class Connection {
       return;
     }
     this.pending.push([data, isBinary]);
+  }
+
+  /** Runs the plugins' `beforeMessage`; a refusal answers the frame. */
+  private refusedByPlugins(frame: InboundFrame): boolean {
+    for (const plugin of this.runtime.plugins) {
+      const refusal = plugin.beforeMessage?.(this, frame);
+      if (refusal) {
+        this.fail(refusal, frame.event, frame.id);
+        return true;
+      }
+    }
+    return false;
   }
 
   private refuseWhileDraining(data: RawData, isBinary: boolean): void {
@@ -263,18 +275,11 @@ export class Connection {
 
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
-    if (!frame) return;
+    if (!frame || this.refusedByPlugins(frame)) return;
     const handler = this.handlers.get(frame.event);
     if (!handler) {
       this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
-    }
-    for (const plugin of this.runtime.plugins) {
-      const refusal = plugin.beforeMessage?.(this, frame);
-      if (refusal) {
-        this.fail(refusal, frame.event, frame.id);
-        return;
-      }
     }
     this.invoke(handler, frame);
   }

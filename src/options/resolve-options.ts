@@ -19,6 +19,7 @@ export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 
   maxRoomsPerConnection: 100,
   validateAllGateways: true,
   listeners: [],
+  plugins: [],
 };
 
 function positiveInteger(name: string, value: number | undefined): void {
@@ -57,6 +58,11 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
       throw new Error(
         `SecureWsModule: "listeners[${index}].path" must be a gateway path starting with "/".`,
       );
+    }
+  }
+  for (const [index, plugin] of (options.plugins ?? []).entries()) {
+    if (typeof plugin !== 'function' && (typeof plugin !== 'object' || plugin === null)) {
+      throw new Error(`SecureWsModule: "plugins[${index}]" must be a plugin class or instance.`);
     }
   }
   const defined = Object.fromEntries(

@@ -10,6 +10,7 @@ export interface TlsOptions {
 
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -91,6 +92,13 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /**
+   * Your plugins, run after the module's own (protection, authentication,
+   * metrics): classes created with dependency injection, or instances. See
+   * docs/extending.md.
+   * @default []
+   */
+  plugins?: SecureWsPluginRef[];
   /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
   protection?: ProtectionOptions;
   /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */

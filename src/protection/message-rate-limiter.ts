@@ -44,6 +44,9 @@ export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
   }
 
   beforeMessage(connection: Connection, frame: InboundFrame): WsErrorReply | undefined {
+    // Unknown events are not counted (answered UNKNOWN_EVENT); while a
+    // connection authenticates, no handler is bound yet and every frame counts.
+    if (connection.state === 'open' && !connection.handlers.has(frame.event)) return undefined;
     const rules = this.rules;
     const key = rules?.size ? handlerKey(connection.server.path, frame.event) : '';
     const rule = key ? rules?.get(key) : undefined;
