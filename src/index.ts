@@ -33,6 +33,7 @@ export type {
   BusSubscription,
   ExpiringEntry,
   PresenceEntry,
+  WsBusCapabilities,
   WsExpiringSets,
   WsPresence,
 } from './bus/ws-bus.interface.js';

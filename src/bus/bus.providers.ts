@@ -7,7 +7,10 @@ import { InMemoryBus } from './in-memory.bus.js';
 import { RedisBus } from './redis.bus.js';
 import { WsBus } from './ws-bus.interface.js';
 
-/** Closes the bus after the connections have drained (shutdown runs after every destroy hook). */
+/**
+ * Closes the bus after the connections have drained (shutdown runs after
+ * every destroy hook); a bus passed with the `bus` option is closed too.
+ */
 @Injectable()
 export class WsBusLifecycle implements OnApplicationShutdown {
   constructor(@Inject(WsBus) private readonly bus: WsBus) {}
@@ -17,12 +20,17 @@ export class WsBusLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** `WsBus`: Redis when the `redis` option is set, else in memory. */
+/** `WsBus`: the `bus` option's, else Redis when the `redis` option is set, else in memory. */
 export const busProviders: Provider[] = [
   {
     provide: WsBus,
     useFactory: (options: ResolvedSecureWsOptions): WsBus => {
-      const logger = resolveRootLogger(options.logger).child({ component: 'ws-bus' });
+      const root = resolveRootLogger(options.logger);
+      if (options.bus) {
+        options.bus.useLogger?.(root);
+        return options.bus;
+      }
+      const logger = root.child({ component: 'ws-bus' });
       return options.redis ? new RedisBus(options.redis, logger) : new InMemoryBus(logger);
     },
     inject: [SECURE_WS_OPTIONS],

@@ -1,11 +1,12 @@
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type WsBus } from '../bus/ws-bus.interface.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis'> = {
+export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis' | 'bus'> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -60,6 +61,17 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
       );
     }
   }
+  if (options.bus !== undefined) {
+    const bus = options.bus as Partial<WsBus> | null;
+    if (typeof bus?.publish !== 'function' || typeof bus.capabilities?.transport !== 'string') {
+      throw new Error(
+        'SecureWsModule: "bus" must be a WsBus (publish, subscribe, capabilities...).',
+      );
+    }
+    if (options.redis !== undefined) {
+      throw new Error('SecureWsModule: set "bus" or "redis", not both.');
+    }
+  }
   for (const [index, plugin] of (options.plugins ?? []).entries()) {
     if (typeof plugin !== 'function' && (typeof plugin !== 'object' || plugin === null)) {
       throw new Error(`SecureWsModule: "plugins[${index}]" must be a plugin class or instance.`);
@@ -74,6 +86,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     logger: options.logger,
     auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
     redis: resolveRedisBusOptions(options.redis),
+    bus: options.bus,
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };
