@@ -31,6 +31,7 @@ import {
   type SecureGatewayOptions,
 } from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
+import { protocolCloseCode } from './protocol-close-code.js';
 
 const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
 const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
@@ -235,9 +236,11 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     client.on('pong', () => {
       connection.awaitingPong = false;
     });
-    client.on('error', (error: Error & { code?: string }) =>
-      connection.debug({ code: error.code, reason: error.message }, 'Protocol error'),
-    );
+    client.on('error', (error: Error & { code?: string }) => {
+      const closeCode = protocolCloseCode(error.code);
+      if (closeCode !== undefined) connection.closeSent(closeCode);
+      connection.debug({ code: error.code, reason: error.message }, 'Protocol error');
+    });
     client.once('close', (code: number) => {
       server.connections.delete(connection);
       this.registry.remove(connection);

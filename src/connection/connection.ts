@@ -85,6 +85,7 @@ export class Connection {
   private clientErrorLog: ClientErrorLog | undefined;
   private cachedLogger: Logger | undefined;
   private upgradeRequest: IncomingMessage | undefined;
+  private sentCloseCode: number | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -387,12 +388,25 @@ export class Connection {
       this.clientErrorLog ??= new ClientErrorLog(this.runtime.options.maxClientErrorLogsPerMinute);
       this.clientErrorLog.write(this.logger, reply.code, event);
     }
-    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, reply.code);
     if (reply.closeCode !== undefined) {
       this.closeWith(reply, event, id);
-    } else {
-      this.send(errorFrame(reply, event, id));
+    } else if (this.send(errorFrame(reply, event, id))) {
+      this.errorFrameSent(reply.code);
     }
+  }
+
+  /** Every error frame that left, whatever path sent it, reaches the plugins once. */
+  private errorFrameSent(code: string): void {
+    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, code);
+  }
+
+  /**
+   * Records the close code this side sent (an error's close, or `ws`'s own
+   * on a protocol error such as 1009 for an oversize frame): the close is
+   * reported with it, not with the 1006 a peer that never answers leaves.
+   */
+  closeSent(code: number): void {
+    this.sentCloseCode ??= code;
   }
 
   private badFrame(reply: WsErrorReply, event?: string, id?: string | number): void {
@@ -419,7 +433,10 @@ export class Connection {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return;
     socket.send(errorFrame(reply, event, id));
-    socket.close(reply.closeCode ?? WsCloseCode.NORMAL, reply.code);
+    this.errorFrameSent(reply.code);
+    const closeCode = reply.closeCode ?? WsCloseCode.NORMAL;
+    this.closeSent(closeCode);
+    socket.close(closeCode, reply.code);
     setTimeout(() => socket.terminate(), FORCE_CLOSE_AFTER_MS).unref();
   }
 
@@ -442,7 +459,8 @@ export class Connection {
     this.pending = undefined;
     this.admissionFrameHandler = undefined;
     this.upgradeRequest = undefined;
-    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, code);
+    const closeCode = this.sentCloseCode ?? code;
+    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);
     // Nest registers these only for connections whose handleConnection ran.
     for (const callback of this.disconnectCallbacks) {
       try {
