@@ -83,6 +83,7 @@ export { RateLimit } from './protection/rate-limit.decorator.js';
 export type { RateLimitRule } from './protection/token-bucket.js';
 export type { RoomMember } from './rooms/room-member.js';
 export { ROOM_NAME_PATTERN } from './rooms/room-name.js';
+export { WsBroadcast } from './rooms/ws-broadcast.service.js';
 export { WsRooms } from './rooms/ws-rooms.service.js';
 export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';

@@ -17,6 +17,7 @@ import { type SecureWsModuleOptions } from './options/secure-ws-options.interfac
 import { UserPlugins } from './plugins/user-plugins.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
 import { roomsProviders } from './rooms/rooms.providers.js';
+import { WsBroadcast } from './rooms/ws-broadcast.service.js';
 import { WsRooms } from './rooms/ws-rooms.service.js';
 import { WsUsers } from './rooms/ws-users.service.js';
 import {
@@ -66,6 +67,7 @@ import {
     WsBus,
     WsRooms,
     WsUsers,
+    WsBroadcast,
   ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}
