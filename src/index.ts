@@ -1,7 +1,5 @@
 export type { ConnectionAuthenticator } from './adapter/connection-authenticator.js';
 export { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js';
-export type { GatewayFormat, SecureGatewayOptions } from './adapter/gateway-server.js';
-export { TEXT_EVENT } from './adapter/gateway-server.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 export type {
   AuthOptions,
@@ -41,6 +39,8 @@ export { WsBus } from './bus/ws-bus.interface.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
+export type { GatewayFormat, SecureGatewayOptions } from './connection/gateway-server.js';
+export { TEXT_EVENT } from './connection/gateway-server.js';
 export type {
   HandshakeRefusal,
   SecureWsPlugin,

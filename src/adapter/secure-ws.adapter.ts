@@ -10,6 +10,11 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import {
+  type ConnectCallback,
+  type GatewayServer,
+  type SecureGatewayOptions,
+} from '../connection/gateway-server.js';
+import {
   type HandshakeRefusal,
   SECURE_WS_PLUGINS,
   type SecureWsPlugin,
@@ -20,16 +25,11 @@ import {
   type ResolvedSecureWsOptions,
   type TlsOptions,
 } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import {
   CONNECTION_AUTHENTICATOR,
   type ConnectionAuthenticator,
 } from './connection-authenticator.js';
-import {
-  type ConnectCallback,
-  type GatewayServer,
-  type SecureGatewayOptions,
-} from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
 import { protocolCloseCode } from './protocol-close-code.js';
 

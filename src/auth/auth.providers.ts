@@ -4,7 +4,7 @@ import { CONNECTION_AUTHENTICATOR, OpenAdmission } from '../adapter/connection-a
 import { WsBus } from '../bus/ws-bus.interface.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { BusRevocationStore } from './bus-revocation-store.js';
 import { InMemoryRevocationStore } from './in-memory-revocation-store.js';
 import { JwtConnectionAuthenticator } from './jwt-connection-authenticator.js';

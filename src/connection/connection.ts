@@ -3,7 +3,6 @@ import { type IncomingMessage } from 'node:http';
 import { type Logger } from 'pino';
 import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
-import { type GatewayServer, TEXT_EVENT } from '../adapter/gateway-server.js';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { mapError, replyOf, type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame, type OutboundMessage } from '../frames/frame.js';
@@ -11,6 +10,7 @@ import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type WsSession } from './session.js';
 

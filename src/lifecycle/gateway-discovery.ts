@@ -2,7 +2,7 @@ import { Inject, Injectable, type Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { GATEWAY_METADATA } from '../nest/internals.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { SecureValidationPipe } from '../validation/secure-validation.pipe.js';
 import { hardenGateway } from './gateway-hardener.js';
 import { GatewayPayloadValidation } from './gateway-payload-validation.js';

@@ -5,7 +5,7 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { type SecureWsPlugin } from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 
 /** The label of an event no handler serves: labels stay bounded whatever clients send. */
 export const UNKNOWN_EVENT_LABEL = '(unknown)';

@@ -6,7 +6,7 @@ import {
   type SecureWsPluginRef,
 } from '../connection/plugin.interface.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 
 /**
  * Adds the `plugins` option's plugins after the module's own, once every

@@ -1,7 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { type WebSocket, type WebSocketServer } from 'ws';
-import { type Connection } from '../connection/connection.js';
-import { type WsGatewayInfo } from '../connection/plugin.interface.js';
+import { type Connection } from './connection.js';
+import { type WsGatewayInfo } from './plugin.interface.js';
 
 /** How a gateway reads frames: the contract's JSON envelope, or plain text. */
 export type GatewayFormat = 'json' | 'text';
