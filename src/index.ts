@@ -36,8 +36,7 @@ export type {
   WsPresence,
 } from './bus/ws-bus.interface.js';
 export { WsBus } from './bus/ws-bus.interface.js';
-export type { ConnectionState } from './connection/connection.js';
-export { Connection, connectionOf } from './connection/connection.js';
+export { wsConnectionOf as connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
 export type { GatewayFormat, SecureGatewayOptions } from './connection/gateway-server.js';
 export { TEXT_EVENT } from './connection/gateway-server.js';
@@ -48,6 +47,7 @@ export type {
   WsGatewayInfo,
 } from './connection/plugin.interface.js';
 export type { WsSession } from './connection/session.js';
+export type { ConnectionState, WsConnection } from './connection/ws-connection.interface.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';
 export { SecureWsException, type SecureWsExceptionOptions } from './errors/secure-ws.exception.js';

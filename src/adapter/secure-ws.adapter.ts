@@ -233,9 +233,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     server.connections.add(connection);
     this.registry.add(connection);
     client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
-    client.on('pong', () => {
-      connection.awaitingPong = false;
-    });
+    client.on('pong', () => connection.pong());
     client.on('error', (error: Error & { code?: string }) => {
       const closeCode = protocolCloseCode(error.code);
       if (closeCode !== undefined) connection.closeSent(closeCode);
@@ -260,7 +258,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   }
 
   override bindClientDisconnect(client: WebSocket, callback: (reason?: unknown) => void): void {
-    connectionOf(client)?.disconnectCallbacks.push(callback);
+    connectionOf(client)?.onClose((code) => callback(code));
   }
 
   bindMessageHandlers(client: WebSocket, handlers: WsMessageHandler[]): void {

@@ -121,7 +121,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       this.options.authTimeoutMs,
     );
     deadline.unref();
-    connection.socket.once('close', () => clearTimeout(deadline));
+    connection.onClose(() => clearTimeout(deadline));
     connection.admissionFrameHandler = (frame: InboundFrame) => {
       if (frame.event !== AUTH_EVENT) {
         connection.fail(authenticateFirst(), frame.event, frame.id);

@@ -148,7 +148,7 @@ export class WsSessionRegistry implements OnModuleDestroy {
   private bind(connection: Connection, session: WsSession): void {
     this.track(connection, session);
     addTo(this.byUser, session.userId, connection);
-    connection.socket.once('close', () => this.unbind(connection));
+    connection.onClose(() => this.unbind(connection));
   }
 
   private track(connection: Connection, session: WsSession): void {

@@ -2,7 +2,7 @@ import { type IncomingMessage } from 'node:http';
 import { type Type } from '@nestjs/common';
 import { type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame } from '../frames/frame.js';
-import { type Connection } from './connection.js';
+import { type WsConnection } from './ws-connection.interface.js';
 
 /** An HTTP refusal of an upgrade, written before any WebSocket exists: `{ "code": ... }` with `status`. */
 export interface HandshakeRefusal {
@@ -42,19 +42,19 @@ export interface SecureWsPlugin {
   /** Every handshake's outcome: `accepted` or the refusal code. */
   onHandshake?(outcome: string): void;
   /** A connection was admitted and its `handleConnection` hooks have run. */
-  onOpen?(connection: Connection): void;
+  onOpen?(connection: WsConnection): void;
   /** A connection closed (admitted or not), with the close code sent or received. */
-  onClose?(connection: Connection, code: number): void;
+  onClose?(connection: WsConnection, code: number): void;
   /**
    * Every frame that parsed, before it is handled, authenticated or not
    * (frames sent while a connection authenticates come here too): an error
    * reply answers the frame instead of its handler.
    */
-  beforeMessage?(connection: Connection, frame: InboundFrame): WsErrorReply | undefined;
+  beforeMessage?(connection: WsConnection, frame: InboundFrame): WsErrorReply | undefined;
   /** A handler finished; `outcome` is `ok` or the error code. */
-  afterMessage?(connection: Connection, event: string, outcome: string, durationMs: number): void;
+  afterMessage?(connection: WsConnection, event: string, outcome: string, durationMs: number): void;
   /** An error frame was sent, whatever sent it. */
-  onErrorFrame?(connection: Connection, code: string): void;
+  onErrorFrame?(connection: WsConnection, code: string): void;
 }
 
 /**

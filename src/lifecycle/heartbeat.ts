@@ -33,12 +33,9 @@ export class Heartbeat implements OnApplicationBootstrap, OnModuleDestroy {
 
   private beat(): void {
     for (const connection of this.registry.all()) {
-      if (connection.awaitingPong) {
+      if (!connection.ping()) {
         connection.debug('Peer did not answer the ping, cut');
         connection.socket.terminate();
-      } else {
-        connection.awaitingPong = true;
-        connection.socket.ping();
       }
     }
   }

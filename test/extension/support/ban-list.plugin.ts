@@ -1,10 +1,10 @@
 import { type IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import {
-  type Connection,
   type HandshakeRefusal,
   type InboundFrame,
   type SecureWsPlugin,
+  type WsConnection,
   type WsErrorReply,
   type WsGatewayInfo,
 } from '../../../src/index.js';
@@ -55,11 +55,11 @@ export class HookRecorder implements SecureWsPlugin {
     this.seen.push(`handshake:${outcome}`);
   }
 
-  onOpen(connection: Connection): void {
+  onOpen(connection: WsConnection): void {
     this.seen.push(`open:${connection.server.path}`);
   }
 
-  beforeMessage(_connection: Connection, frame: InboundFrame): WsErrorReply | undefined {
+  beforeMessage(_connection: WsConnection, frame: InboundFrame): WsErrorReply | undefined {
     this.seen.push(`frame:${frame.event}`);
     if (frame.event === 'forbidden') {
       return { code: 'FORBIDDEN', message: 'Not this one', unexpected: false };
@@ -67,11 +67,11 @@ export class HookRecorder implements SecureWsPlugin {
     return undefined;
   }
 
-  onErrorFrame(_connection: Connection, code: string): void {
+  onErrorFrame(_connection: WsConnection, code: string): void {
     this.seen.push(`error:${code}`);
   }
 
-  onClose(_connection: Connection, code: number): void {
+  onClose(_connection: WsConnection, code: number): void {
     this.seen.push(`close:${code}`);
   }
 }
