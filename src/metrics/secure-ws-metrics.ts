@@ -99,10 +99,6 @@ export class SecureWsMetrics implements SecureWsPlugin {
     return this.registry.metrics();
   }
 
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
   onHandshake(outcome: string): void {
     this.handshakes.inc({ outcome });
   }

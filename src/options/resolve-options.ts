@@ -1,6 +1,7 @@
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
+import { checkPositiveInteger } from '../util/positive-integer.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
@@ -23,11 +24,8 @@ export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 
   plugins: [],
 };
 
-function positiveInteger(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const positiveInteger = (name: string, value: number | undefined) =>
+  checkPositiveInteger(name, value);
 
 /**
  * Merges the defaults into the user's options and checks every value, so

@@ -1,20 +1,25 @@
 /**
- * Checks that each named option, when set, is a positive integer; throws
- * one sentence naming the first that is not, e.g.
- * `SecureWsModule: "maxPayload" must be a positive integer, got 0.`
+ * Throws one sentence naming the option when `value` is not a positive
+ * integer, e.g. `SecureWsModule: "maxPayload" must be a positive integer, got 0.`
+ * `undefined` passes unless `required`.
  */
+export function checkPositiveInteger(
+  name: string,
+  value: unknown,
+  { owner = 'SecureWsModule', required = false }: { owner?: string; required?: boolean } = {},
+): void {
+  if (value === undefined && !required) return;
+  if (!(Number.isInteger(value) && (value as number) > 0)) {
+    throw new Error(`${owner}: "${name}" must be a positive integer, got ${String(value)}.`);
+  }
+}
+
+/** `checkPositiveInteger` for each named option of `options`, named `<path><name>`. */
 export function checkPositiveIntegers<T extends object>(
   owner: string,
   options: T,
   names: readonly (keyof T & string)[],
   path = '',
 ): void {
-  for (const name of names) {
-    const value = options[name] as unknown;
-    if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) {
-      throw new Error(
-        `${owner}: "${path}${name}" must be a positive integer, got ${String(value)}.`,
-      );
-    }
-  }
+  for (const name of names) checkPositiveInteger(`${path}${name}`, options[name], { owner });
 }

@@ -1,9 +1,17 @@
-/** Settles like `promise`, or with `fallback` once `ms` have passed. */
-export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+/**
+ * Settles like `promise`, or with `fallback` once `ms` have passed. The
+ * timer does not keep the process alive unless `keepAlive`.
+ */
+export function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  fallback: T,
+  keepAlive = false,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms);
-    timer.unref();
+    timer = setTimeout(() => resolve(fallback), Math.max(ms, 0));
+    if (!keepAlive) timer.unref();
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
