@@ -1,6 +1,6 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { GATEWAY_METADATA } from '../nest/internals.js';
+import { gatewayClasses } from '../nest/gateway-classes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { SecureValidationPipe } from '../validation/secure-validation.pipe.js';
@@ -20,16 +20,9 @@ export class GatewayDiscovery {
     @Inject(SECURE_WS_OPTIONS) options: ResolvedSecureWsOptions,
   ) {
     const pipe = options.validateAllGateways ? new SecureValidationPipe() : undefined;
-    for (const module of modules.values()) {
-      let hasGateway = false;
-      for (const wrapper of module.providers.values()) {
-        const metatype = wrapper.metatype as Type | null;
-        if (typeof metatype === 'function' && Reflect.hasMetadata(GATEWAY_METADATA, metatype)) {
-          hardenGateway(metatype);
-          hasGateway = true;
-        }
-      }
-      if (!hasGateway) continue;
+    const found = gatewayClasses(modules);
+    for (const { gateway } of found) hardenGateway(gateway);
+    for (const module of new Set(found.map((entry) => entry.module))) {
       // Nest resolves a pipe given as a class among the injectables of the
       // handler's module: without an entry, the token is skipped.
       if (pipe) module.addInjectable({ provide: GatewayPayloadValidation, useValue: pipe }, 'pipe');

@@ -4,6 +4,7 @@
  * is the file to change.
  */
 export { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
+export type { Module } from '@nestjs/core/injector/module.js';
 export {
   GATEWAY_METADATA,
   GATEWAY_OPTIONS,
