@@ -1,9 +1,8 @@
 import { type IncomingMessage } from 'node:http';
 import { type Logger } from 'pino';
 import { type ConnectionAuthenticator } from '../adapter/connection-authenticator.js';
-import { type GatewayServer } from '../adapter/gateway-server.js';
 import { type Connection } from '../connection/connection.js';
-import { type HandshakeRefusal } from '../connection/plugin.interface.js';
+import { type HandshakeRefusal, type WsGatewayInfo } from '../connection/plugin.interface.js';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
@@ -57,7 +56,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     return selectProtocol(protocols);
   }
 
-  checkUpgrade(request: IncomingMessage, server: GatewayServer): HandshakeRefusal | undefined {
+  checkHandshake(request: IncomingMessage, server: WsGatewayInfo): HandshakeRefusal | undefined {
     if (!this.options.refuseWithHttp || !server.auth) return undefined;
     const presented = presentedToken(request, this.options.sources);
     if (!presented) {
@@ -91,7 +90,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     return false;
   }
 
-  private acceptsFirstMessage(server: GatewayServer): boolean {
+  private acceptsFirstMessage(server: WsGatewayInfo): boolean {
     return this.options.firstMessage && server.format === 'json';
   }
 
@@ -124,12 +123,13 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       this.options.authTimeoutMs,
     );
     deadline.unref();
-    connection.socket.once('close', () => clearTimeout(deadline));
+    connection.onClose(() => clearTimeout(deadline));
     let unauthenticatedFrames = 0;
     connection.admissionFrameHandler = (frame: InboundFrame) => {
       if (frame.event !== AUTH_EVENT) {
         unauthenticatedFrames += 1;
-        connection.refuse(
+        // Counted by the plugins' beforeMessage already (the rate limiter), like every parsed frame.
+        connection.fail(
           unauthenticatedFrames > this.maxUnauthenticatedFrames
             ? replyOf(WsErrorCode.UNAUTHENTICATED)
             : authenticateFirst(),

@@ -11,6 +11,8 @@ export interface TlsOptions {
 
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type WsBus } from '../bus/ws-bus.interface.js';
+import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -97,6 +99,13 @@ export interface SecureWsModuleOptions {
    * chunks and fragments, send buffer, idle deadline (see `PreAuthOptions`).
    */
   preAuth?: PreAuthOptions;
+  /**
+   * Your plugins, run after the module's own (protection, authentication,
+   * metrics): classes created with dependency injection, or instances. See
+   * docs/extending.md.
+   * @default []
+   */
+  plugins?: SecureWsPluginRef[];
   /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
   protection?: ProtectionOptions;
   /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
@@ -109,6 +118,13 @@ export interface SecureWsModuleOptions {
    * @default undefined
    */
   redis?: RedisBusOptions;
+  /**
+   * The bus to share rooms, presence and revocations through: any `WsBus`,
+   * e.g. `new NatsBus({ servers })` or your own. The module closes it at
+   * shutdown. Exclusive with `redis`. See docs/extending.md.
+   * @default undefined (the `redis` option's bus, else in memory)
+   */
+  bus?: WsBus;
 }
 
 /** Every option with its default filled in. */
@@ -116,7 +132,7 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'preAuth'
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'bus' | 'preAuth'
     >
   > {
   logger: Logger | undefined;
@@ -125,6 +141,7 @@ export interface ResolvedSecureWsOptions
   protection?: ProtectionOptions;
   metrics?: MetricsOptions;
   redis: ResolvedRedisBusOptions | undefined;
+  bus: WsBus | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
   preAuth: ResolvedPreAuthOptions;
 }
