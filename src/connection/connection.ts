@@ -358,8 +358,7 @@ export class Connection implements WsConnection {
     if (!frame || this.refusedByPlugins(frame)) return;
     const handler = this.handlers.get(frame.event);
     if (!handler) {
-      // Already counted by the plugins' beforeMessage (the rate limiter), like every parsed frame.
-      this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
+      this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
     }
     this.invoke(handler, frame);

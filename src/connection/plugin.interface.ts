@@ -52,8 +52,8 @@ export interface SecureWsPlugin {
    */
   beforeMessage?(connection: WsConnection, frame: InboundFrame): WsErrorReply | undefined;
   /**
-   * A frame that reaches no plugin's `beforeMessage` (bad JSON, a binary frame
-   * on a JSON gateway, one over the pending-frame bound): it draws from the
+   * A frame that reaches no handler (bad JSON, a binary frame on a JSON
+   * gateway, an unknown event, one over the pending-frame bound): it draws from the
    * same budgets as handled ones. A reply answers it instead of its own error.
    */
   onRefusedFrame?(connection: WsConnection): WsErrorReply | undefined;
