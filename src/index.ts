@@ -37,9 +37,11 @@ export type {
   WsPresence,
 } from './bus/ws-bus.interface.js';
 export { WsBus } from './bus/ws-bus.interface.js';
+export { Concurrent } from './connection/concurrent.decorator.js';
 export type { ConnectionState } from './connection/connection.js';
 export { Connection, connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
+export { type DispatchMode, withDispatchMode } from './connection/dispatch-mode.js';
 export type { HandshakeRefusal, SecureWsPlugin } from './connection/plugin.interface.js';
 export type { WsSession } from './connection/session.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';

@@ -4,6 +4,7 @@ import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { busProviders } from './bus/bus.providers.js';
 import { WsBus } from './bus/ws-bus.interface.js';
+import { ConcurrentHandlers } from './connection/concurrent-handlers.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
@@ -44,6 +45,7 @@ import {
     ...healthProviders,
     ...authProviders,
     ConnectionRegistry,
+    ConcurrentHandlers,
     GatewayDiscovery,
     Heartbeat,
     GracefulShutdown,

@@ -7,8 +7,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { ConcurrentHandlers } from '../connection/concurrent-handlers.js';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { withDispatchMode } from '../connection/dispatch-mode.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
@@ -73,6 +75,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     private readonly registry: ConnectionRegistry,
     @Inject(SECURE_WS_PLUGINS) private readonly plugins: SecureWsPlugin[],
     @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
+    private readonly concurrentHandlers: ConcurrentHandlers,
   ) {
     super();
   }
@@ -257,7 +260,13 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     if (!connection) return;
     for (const handler of handlers) {
       if (typeof handler.message === 'string') {
-        connection.handlers.set(handler.message, handler.callback as (data: unknown) => unknown);
+        const callback = handler.callback as (data: unknown) => unknown;
+        connection.handlers.set(
+          handler.message,
+          this.concurrentHandlers.has(connection.server.path, handler.message)
+            ? withDispatchMode(callback, 'concurrent')
+            : callback,
+        );
       }
     }
   }

@@ -11,6 +11,8 @@ import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { dispatchModeOf } from './dispatch-mode.js';
+import { DispatchQueue } from './dispatch-queue.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type WsSession } from './session.js';
 
@@ -85,6 +87,10 @@ export class Connection {
   private clientErrorLog: ClientErrorLog | undefined;
   private cachedLogger: Logger | undefined;
   private upgradeRequest: IncomingMessage | undefined;
+  /** Arrival order of frames and the in-flight bound (see `DispatchQueue`). */
+  private order: DispatchQueue<BoundHandler, InboundFrame> | undefined;
+  /** Frames of `immediate` handlers in flight: they bypass `order`. */
+  private bypassing: Set<InboundFrame> | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -276,7 +282,19 @@ export class Connection {
         return;
       }
     }
-    this.invoke(handler, frame);
+    const mode = dispatchModeOf(handler);
+    if (mode === 'immediate') {
+      this.bypassing ??= new Set();
+      this.bypassing.add(frame);
+      this.invoke(handler, frame);
+      return;
+    }
+    this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection);
+    const concurrent = mode === 'concurrent';
+    if (this.order.tryStart(concurrent)) this.invoke(handler, frame);
+    else this.order.hold(handler, frame, concurrent);
+    // TCP backpressure: stop reading until a handler settles.
+    if (this.order.full) this.socket.pause();
   }
 
   private invoke(handler: BoundHandler, frame: InboundFrame): void {
@@ -321,7 +339,19 @@ export class Connection {
     for (const plugin of this.runtime.plugins) {
       plugin.afterMessage?.(this, frame.event, outcome, performance.now() - started);
     }
+    if (!this.bypassing?.delete(frame)) this.releaseOrder();
     if (this.inflight === 0) this.onIdle?.();
+  }
+
+  /** A queued frame settled: start what waited for it, read again when below the bound. */
+  private releaseOrder(): void {
+    const order = this.order as DispatchQueue<BoundHandler, InboundFrame>;
+    order.done();
+    if (order.waiting) {
+      if (this.state === 'closed') order.clear();
+      else order.pump((handler, frame) => this.invoke(handler, frame));
+    }
+    if (this.socket.isPaused && !order.full) this.socket.resume();
   }
 
   private reply(value: unknown, frame: InboundFrame): void {

@@ -17,6 +17,7 @@ export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 
   drainTimeoutMs: 10_000,
   maxClientErrorLogsPerMinute: 10,
   maxRoomsPerConnection: 100,
+  maxInflightPerConnection: 16,
   validateAllGateways: true,
   listeners: [],
 };
@@ -43,6 +44,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     'drainTimeoutMs',
     'maxClientErrorLogsPerMinute',
     'maxRoomsPerConnection',
+    'maxInflightPerConnection',
   ] as const) {
     positiveInteger(name, options[name]);
   }

@@ -87,6 +87,13 @@ export interface SecureWsModuleOptions {
    * @default 100
    */
   maxRoomsPerConnection?: number;
+  /**
+   * Handlers of one connection in flight at once (`@Concurrent()` ones run
+   * together up to it); once running plus waiting frames reach it, the
+   * socket is not read until one settles (TCP backpressure, nothing dropped).
+   * @default 16
+   */
+  maxInflightPerConnection?: number;
   /** Apply `SecureValidationPipe` to every gateway's handlers. @default true */
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */

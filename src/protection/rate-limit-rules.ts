@@ -9,7 +9,7 @@ import { RATE_LIMIT_METADATA } from './rate-limit.decorator.js';
 import { checkRateRule } from './resolve-protection-options.js';
 import { type RateLimitRule } from './token-bucket.js';
 
-function normalizePath(path: unknown): string {
+export function normalizePath(path: unknown): string {
   if (typeof path !== 'string' || path === '') return '/';
   const withSlash = path.startsWith('/') ? path : `/${path}`;
   return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;

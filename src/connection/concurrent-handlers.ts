@@ -1,0 +1,53 @@
+import { Injectable, type Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import {
+  GATEWAY_METADATA,
+  GATEWAY_OPTIONS,
+  MESSAGE_METADATA,
+} from '@nestjs/websockets/constants.js';
+import { normalizePath } from '../protection/rate-limit-rules.js';
+import { CONCURRENT_METADATA } from './concurrent.decorator.js';
+
+/** `path` + NUL + `event`: one gateway handler. */
+function keyOf(path: string, event: string): string {
+  return `${path}\u0000${event}`;
+}
+
+/**
+ * The handlers marked `@Concurrent()`, by gateway path and event, read once
+ * from every gateway of the app when it starts.
+ */
+@Injectable()
+export class ConcurrentHandlers {
+  private readonly keys = new Set<string>();
+
+  constructor(modules: ModulesContainer) {
+    for (const module of modules.values()) {
+      for (const wrapper of module.providers.values()) {
+        const metatype = wrapper.metatype as Type | null;
+        if (typeof metatype === 'function' && Reflect.hasMetadata(GATEWAY_METADATA, metatype)) {
+          this.collect(metatype);
+        }
+      }
+    }
+  }
+
+  /** Whether the handler of `event` on the gateway at `path` (normalized) is concurrent. */
+  has(path: string, event: string): boolean {
+    return this.keys.size > 0 && this.keys.has(keyOf(path, event));
+  }
+
+  private collect(gateway: Type): void {
+    const options = Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { path?: string } | undefined;
+    const path = normalizePath(options?.path);
+    const prototype = gateway.prototype as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
+      if (typeof method !== 'function' || !Reflect.getMetadata(CONCURRENT_METADATA, method)) {
+        continue;
+      }
+      const event = Reflect.getMetadata(MESSAGE_METADATA, method) as unknown;
+      if (typeof event === 'string') this.keys.add(keyOf(path, event));
+    }
+  }
+}
