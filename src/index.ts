@@ -55,6 +55,17 @@ export type {
   HealthReport,
 } from './health/health-indicator.interface.js';
 export { SecureWsHealth } from './health/secure-ws-health.js';
+export { idempotencyStoreFor } from './idempotency/idempotency.providers.js';
+export type { IdempotencyOptions } from './idempotency/idempotency-options.js';
+export {
+  IDEMPOTENCY_STORE,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type IdempotentOutcome,
+  type StoredError,
+} from './idempotency/idempotency-store.interface.js';
+export { InMemoryIdempotencyStore } from './idempotency/in-memory-idempotency.store.js';
+export { RedisIdempotencyStore } from './idempotency/redis-idempotency.store.js';
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';

@@ -8,6 +8,7 @@ import { ConcurrentHandlers } from './connection/concurrent-handlers.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
+import { idempotencyPlugins, idempotencyProviders } from './idempotency/idempotency.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
@@ -38,7 +39,7 @@ import {
     {
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
-      inject: [...protectionPlugins, ...metricsPlugins],
+      inject: [...protectionPlugins, ...metricsPlugins, ...idempotencyPlugins],
     },
     ...protectionProviders,
     ...metricsProviders,
@@ -52,6 +53,7 @@ import {
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    ...idempotencyProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,

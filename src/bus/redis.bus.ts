@@ -33,6 +33,8 @@ export class RedisBus implements WsBus {
   readonly expiring: RedisExpiringSets;
   private readonly resumeListeners = new Set<() => void>();
   private readonly commands: Redis;
+  /** Prefix of every key and channel of this bus; features keeping their own keys use it too. */
+  readonly keyPrefix: string;
   private readonly subscriber: Redis;
   private readonly topics: LocalTopics;
   /** Per topic with handlers here: settles when its channel is subscribed. */
@@ -44,10 +46,19 @@ export class RedisBus implements WsBus {
   private closing = false;
   private connectedOnce = false;
 
+  /**
+   * The command connection (auto-pipelined, no offline queue: a command
+   * fails at once while Redis is away), for features that keep their own keys.
+   */
+  get redis(): Redis {
+    return this.commands;
+  }
+
   constructor(
     private readonly options: ResolvedRedisBusOptions,
     private readonly logger: Logger,
   ) {
+    this.keyPrefix = options.keyPrefix;
     this.channelPrefix = `${options.keyPrefix}t:`;
     this.topics = new LocalTopics(logger);
     const shared: RedisOptions = {

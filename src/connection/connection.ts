@@ -275,24 +275,26 @@ export class Connection {
       this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
     }
+    let run = handler;
     for (const plugin of this.runtime.plugins) {
       const refusal = plugin.beforeMessage?.(this, frame);
       if (refusal) {
         this.fail(refusal, frame.event, frame.id);
         return;
       }
+      if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
     const mode = dispatchModeOf(handler);
     if (mode === 'immediate') {
       this.bypassing ??= new Set();
       this.bypassing.add(frame);
-      this.invoke(handler, frame);
+      this.invoke(run, frame);
       return;
     }
     this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection);
     const concurrent = mode === 'concurrent';
-    if (this.order.tryStart(concurrent)) this.invoke(handler, frame);
-    else this.order.hold(handler, frame, concurrent);
+    if (this.order.tryStart(concurrent)) this.invoke(run, frame);
+    else this.order.hold(run, frame, concurrent);
     // TCP backpressure: stop reading until a handler settles.
     if (this.order.full) this.socket.pause();
   }

@@ -1,7 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame } from '../frames/frame.js';
-import { type Connection } from './connection.js';
+import { type BoundHandler, type Connection } from './connection.js';
 
 /** An HTTP refusal of an upgrade, written before any WebSocket exists. */
 export interface HandshakeRefusal {
@@ -26,6 +26,12 @@ export interface SecureWsPlugin {
   onClose?(connection: Connection, code: number): void;
   /** Before a frame reaches its handler: an error answers it instead. */
   beforeMessage?(connection: Connection, frame: InboundFrame): WsErrorReply | undefined;
+  /**
+   * Wraps the call of a frame's handler (after every `beforeMessage`
+   * passed): return `handler` itself to leave it alone. Idempotent requests
+   * are built on it.
+   */
+  wrapHandler?(connection: Connection, frame: InboundFrame, handler: BoundHandler): BoundHandler;
   /** A handler finished; `outcome` is `ok` or the error code. */
   afterMessage?(connection: Connection, event: string, outcome: string, durationMs: number): void;
   /** An error frame was sent. */

@@ -17,6 +17,7 @@ export const WsErrorCode = {
   AUTH_TIMEOUT: 'AUTH_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  UNAVAILABLE: 'UNAVAILABLE',
 } as const;
 
 export type WsErrorCode = (typeof WsErrorCode)[keyof typeof WsErrorCode];
@@ -68,4 +69,5 @@ export const DEFAULT_MESSAGE_OF: Readonly<Record<WsErrorCode, string>> = {
   AUTH_TIMEOUT: 'Authentication did not arrive in time',
   SLOW_CONSUMER: 'Client is not reading its messages',
   SHUTTING_DOWN: 'Server is shutting down',
+  UNAVAILABLE: 'A service this request needs is unavailable; nothing ran, retry later',
 };

@@ -10,6 +10,10 @@ export interface TlsOptions {
 
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
+import {
+  type IdempotencyOptions,
+  type ResolvedIdempotencyOptions,
+} from '../idempotency/idempotency-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -110,6 +114,8 @@ export interface SecureWsModuleOptions {
    * @default undefined
    */
   redis?: RedisBusOptions;
+  /** Requests with `idempotencyKey`: window, claim timeout, reply size cap, in-process key cap. */
+  idempotency?: IdempotencyOptions;
 }
 
 /** Every option with its default filled in. */
@@ -117,7 +123,7 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis'
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'idempotency'
     >
   > {
   logger: Logger | undefined;
@@ -127,4 +133,5 @@ export interface ResolvedSecureWsOptions
   metrics?: MetricsOptions;
   redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
+  idempotency: ResolvedIdempotencyOptions;
 }
