@@ -99,6 +99,19 @@ describe('dispatch order of one connection', () => {
     ]);
   });
 
+  it('runs nothing more for a connection that closed: the frames still waiting are dropped', async () => {
+    const client = await start();
+    client.send({ event: 'work', data: { ms: 100, tag: 'running' }, id: 1 });
+    client.send({ event: 'echo', data: 'waiting', id: 2 });
+    await expect.poll(() => probe.log).toEqual(['start work running']);
+    client.terminate();
+    await client.closed;
+    await expect.poll(() => probe.log).toEqual(['start work running', 'end work running']);
+    expect(await new Promise((resolve) => setTimeout(() => resolve(probe.log.length), 100))).toBe(
+      2,
+    );
+  });
+
   it('answers an unknown event at once, without waiting in the queue', async () => {
     const client = await start();
     client.send({ event: 'work', data: { ms: 200, tag: 'slow' }, id: 1 });

@@ -262,6 +262,24 @@ describe('idempotent requests in one process', () => {
     expect(await client.next()).toEqual({ event: 'plain', data: { run: 500 }, id: 501 });
   });
 
+  it('finishes and stores a first run whose connection dropped: the retry gets its reply', async () => {
+    node = await startNode();
+    const lost = await connectAs(node, 'ann');
+    lost.send({ event: 'slow.once', data: 'paid', id: 1, idempotencyKey: 'pay' });
+    await expect.poll(() => node.app.get(RunCounter).runs.get('slow.once')).toBe(1);
+    lost.terminate();
+    await lost.closed;
+    node.app.get(RunCounter).release();
+    const retry = await connectAs(node, 'ann');
+    retry.send({ event: 'slow.once', data: 'paid', id: 1, idempotencyKey: 'pay' });
+    expect(await retry.next()).toEqual({
+      event: 'slow.done',
+      data: { run: 1, data: 'paid' },
+      id: 1,
+    });
+    expect(node.app.get(RunCounter).runs.get('slow.once')).toBe(1);
+  });
+
   it('leaves requests without a key alone', async () => {
     node = await startNode();
     const client = await connectAs(node, 'ann');
