@@ -285,16 +285,17 @@ export class Connection {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
     const mode = dispatchModeOf(handler);
+    this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection);
     if (mode === 'immediate') {
       this.bypassing ??= new Set();
       this.bypassing.add(frame);
+      this.order.startImmediate();
       this.invoke(run, frame);
-      return;
+    } else if (this.order.tryStart(mode === 'concurrent')) {
+      this.invoke(run, frame);
+    } else {
+      this.order.hold(run, frame, mode === 'concurrent');
     }
-    this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection);
-    const concurrent = mode === 'concurrent';
-    if (this.order.tryStart(concurrent)) this.invoke(run, frame);
-    else this.order.hold(run, frame, concurrent);
     // TCP backpressure: stop reading until a handler settles.
     if (this.order.full) this.socket.pause();
   }
@@ -341,14 +342,14 @@ export class Connection {
     for (const plugin of this.runtime.plugins) {
       plugin.afterMessage?.(this, frame.event, outcome, performance.now() - started);
     }
-    if (!this.bypassing?.delete(frame)) this.releaseOrder();
+    this.releaseOrder(this.bypassing?.delete(frame) === true);
     if (this.inflight === 0) this.onIdle?.();
   }
 
-  /** A queued frame settled: start what waited for it, read again when below the bound. */
-  private releaseOrder(): void {
+  /** A frame settled: start what waited for it, read again when below the bound. */
+  private releaseOrder(immediate: boolean): void {
     const order = this.order as DispatchQueue<BoundHandler, InboundFrame>;
-    order.done();
+    order.done(immediate);
     if (order.waiting) {
       if (this.state === 'closed') order.clear();
       else order.pump((handler, frame) => this.invoke(handler, frame));

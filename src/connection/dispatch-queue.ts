@@ -12,6 +12,8 @@ interface Waiting<H, F> {
  */
 export class DispatchQueue<H, F> {
   private running = 0;
+  /** Frames of `immediate` handlers running: never queued, but counted in the bound. */
+  private immediate = 0;
   private orderedRunning = false;
   private readonly queue: Array<Waiting<H, F> | undefined> = [];
   private head = 0;
@@ -26,6 +28,11 @@ export class DispatchQueue<H, F> {
     return true;
   }
 
+  /** Counts in a frame that runs at once whatever runs or waits (the module's own events). */
+  startImmediate(): void {
+    this.immediate += 1;
+  }
+
   /** Keeps a frame that may not start yet, behind the ones already waiting. */
   hold(handler: H, frame: F, concurrent: boolean): void {
     this.queue.push({ handler, frame, concurrent });
@@ -38,11 +45,15 @@ export class DispatchQueue<H, F> {
 
   /** Frames running plus waiting reached the bound: the caller stops reading. */
   get full(): boolean {
-    return this.running + this.queue.length - this.head >= this.max;
+    return this.running + this.immediate + this.queue.length - this.head >= this.max;
   }
 
-  /** A frame started by this queue has settled. */
-  done(): void {
+  /** A frame counted in by `tryStart`, a pump or `startImmediate` (`immediate`) has settled. */
+  done(immediate: boolean): void {
+    if (immediate) {
+      this.immediate -= 1;
+      return;
+    }
     this.running -= 1;
     // While an ordered handler runs, it is the only one this queue started.
     this.orderedRunning = false;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { OrderGateway, OrderProbe } from './support/order.gateway.js';
@@ -110,6 +111,27 @@ describe('dispatch order of one connection', () => {
     expect(await new Promise((resolve) => setTimeout(() => resolve(probe.log.length), 100))).toBe(
       2,
     );
+  });
+
+  it('runs an immediate handler (withDispatchMode) at once, while an ordered one runs', async () => {
+    const client = await start();
+    client.send({ event: 'work', data: { ms: 150, tag: 'slow' }, id: 1 });
+    client.send({ event: 'now', data: 'quick', id: 2 });
+    expect(await client.next()).toEqual({ event: 'now', data: 'quick', id: 2 });
+    expect(await client.next()).toEqual({ event: 'work.done', data: { ms: 150 }, id: 1 });
+    expect(probe.log.indexOf('now')).toBeLessThan(probe.log.indexOf('end work slow'));
+  });
+
+  it('counts immediate handlers in the bound: the socket pauses when they fill it', async () => {
+    const client = await start(2);
+    const connection = () => [...testApp.app.get(ConnectionRegistry).all()][0];
+    client.send({ event: 'now', data: 'held', id: 1 });
+    client.send({ event: 'now', data: 'held', id: 2 });
+    await expect.poll(() => probe.log.length).toBe(2);
+    expect(connection()?.socket.isPaused).toBe(true);
+    probe.release();
+    expect((await replies(client, 2)).map((frame) => frame.id).sort()).toEqual([1, 2]);
+    expect(connection()?.socket.isPaused).toBe(false);
   });
 
   it('answers an unknown event at once, without waiting in the queue', async () => {

@@ -1,8 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  MessageBody,
+  type OnGatewayConnection,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import { Observable } from 'rxjs';
+import { type WebSocket } from 'ws';
 import { Concurrent } from '../../../src/connection/concurrent.decorator.js';
+import { connectionOf } from '../../../src/connection/connection.js';
+import { withDispatchMode } from '../../../src/connection/dispatch-mode.js';
 
 /** What the order gateway's handlers did, in the order they did it (one per app). */
 @Injectable()
@@ -54,8 +62,20 @@ interface Timed {
 
 /** Slow, fast, streaming, failing and concurrent handlers to test dispatch order with. */
 @WebSocketGateway({ path: '/order' })
-export class OrderGateway {
+export class OrderGateway implements OnGatewayConnection {
   constructor(private readonly probe: OrderProbe) {}
+
+  /** A module-style event, registered as the authenticator registers `auth`: never queued. */
+  handleConnection(client: WebSocket): void {
+    connectionOf(client)?.handlers.set(
+      'now',
+      withDispatchMode(async (data: unknown) => {
+        this.probe.log.push('now');
+        if (data === 'held') await this.probe.held();
+        return { event: 'now', data };
+      }, 'immediate'),
+    );
+  }
 
   @SubscribeMessage('echo')
   echo(@MessageBody() data: unknown): unknown {
