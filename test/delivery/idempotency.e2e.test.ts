@@ -280,6 +280,18 @@ describe('idempotent requests in one process', () => {
     expect(node.app.get(RunCounter).runs.get('slow.once')).toBe(1);
   });
 
+  it('lets a repeat run again once the first run held its claim past claimTimeoutMs (at least once)', async () => {
+    node = await startNode({ idempotency: { claimTimeoutMs: 300 } });
+    const [first, repeat] = await Promise.all([connectAs(node, 'ann'), connectAs(node, 'ann')]);
+    first.send({ event: 'slow.once', data: 'x', id: 1, idempotencyKey: 'long' });
+    await expect.poll(() => node.app.get(RunCounter).runs.get('slow.once')).toBe(1);
+    repeat.send({ event: 'slow.once', data: 'x', id: 2, idempotencyKey: 'long' });
+    await expect.poll(() => node.app.get(RunCounter).runs.get('slow.once')).toBe(2);
+    node.app.get(RunCounter).release();
+    expect(await first.next()).toEqual({ event: 'slow.done', data: { run: 1, data: 'x' }, id: 1 });
+    expect(await repeat.next()).toEqual({ event: 'slow.done', data: { run: 2, data: 'x' }, id: 2 });
+  });
+
   it('leaves requests without a key alone', async () => {
     node = await startNode();
     const client = await connectAs(node, 'ann');
