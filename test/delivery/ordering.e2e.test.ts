@@ -86,6 +86,9 @@ describe('ordering and the in-flight bound on real sockets', () => {
     expect(probe.running).toBe(16);
     expect(connection?.socket.isPaused).toBe(true);
     const held = (await settledHeap()) - before;
+    console.info(
+      `flood of ${FLOOD_FRAMES} x ${FLOOD_FRAME_BYTES} B: ${(report.bufferedAmount / MiB).toFixed(1)} MiB held back by the client, server heap +${(held / MiB).toFixed(1)} MiB`,
+    );
     // Unbounded, the parsed flood alone would take FLOOD_FRAMES * FLOOD_FRAME_BYTES (10 MiB).
     expect(held).toBeLessThan(3 * MiB);
 
