@@ -101,6 +101,21 @@ describe('idempotent requests across two nodes on one Redis', () => {
     expect(await ann.next()).toEqual({ event: 'counter.incremented', data: { value: 2 }, id: 2 });
   });
 
+  it('replays an error stored by one node to a repeat on the other', async () => {
+    const [onA, onB] = await Promise.all([connectAs(a, 'fay'), connectAs(b, 'fay')]);
+    const refused = {
+      code: 'FORBIDDEN',
+      message: 'Not for you',
+      event: 'refuse',
+      details: { rule: 'owner' },
+    };
+    onA.send({ event: 'refuse', id: 1, idempotencyKey: 'r' });
+    expect(await onA.next()).toEqual({ event: 'error', data: refused, id: 1 });
+    onB.send({ event: 'refuse', id: 2, idempotencyKey: 'r' });
+    expect(await onB.next()).toEqual({ event: 'error', data: refused, id: 2 });
+    expect(b.app.get(RunCounter).runs.get('refuse')).toBeUndefined();
+  });
+
   it('answers UNAVAILABLE and runs nothing while Redis is away; requests without a key go on', async () => {
     const client = await connectAs(a, 'cid');
     await redis.stop();
@@ -174,6 +189,22 @@ describe('idempotent requests in one process', () => {
       client.send({ event: 'work', data: { ms: 2001 }, id, idempotencyKey: 'v' });
       expect(await client.next()).toEqual({ event: 'error', data: failed, id });
     }
+  });
+
+  it('replays a stream: each value, then the error it ended with', async () => {
+    node = await startNode();
+    const client = await connectAs(node, 'ann');
+    for (const id of [1, 2]) {
+      client.send({ event: 'ticks', id, idempotencyKey: 't' });
+      expect(await client.next()).toEqual({ event: 'tick', data: { run: 1, n: 1 }, id });
+      expect(await client.next()).toEqual({ event: 'tick', data: { run: 1, n: 2 }, id });
+      expect(await client.next()).toEqual({
+        event: 'error',
+        data: { code: 'GONE', message: 'Stream ended', event: 'ticks' },
+        id,
+      });
+    }
+    expect(node.app.get(RunCounter).runs.get('ticks')).toBe(1);
   });
 
   it('answers a key over 64 characters, empty or not a string with BAD_FRAME', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { Observable } from 'rxjs';
 import { SecureWsException } from '../../../src/errors/secure-ws.exception.js';
 
 /** How often each handler ran on this node, and a gate slow handlers wait on. */
@@ -53,6 +54,18 @@ export class IdempotencyProbeGateway {
   @SubscribeMessage('big')
   big(@MessageBody() { size }: { size: number }) {
     return { run: this.counter.count('big'), text: 'x'.repeat(size) };
+  }
+
+  @SubscribeMessage('ticks')
+  ticks() {
+    const run = this.counter.count('ticks');
+    return new Observable((subscriber) => {
+      subscriber.next({ event: 'tick', data: { run, n: 1 } });
+      setTimeout(() => {
+        subscriber.next({ event: 'tick', data: { run, n: 2 } });
+        subscriber.error(new SecureWsException('GONE', 'Stream ended'));
+      }, 20);
+    });
   }
 
   @SubscribeMessage('plain')
