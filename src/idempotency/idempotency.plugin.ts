@@ -157,14 +157,27 @@ export class IdempotencyPlugin implements SecureWsPlugin {
     frame: InboundFrame,
     outcome: IdempotentOutcome,
   ): void {
-    let record: IdempotencyRecord = { event: frame.event, outcome };
-    if (Buffer.byteLength(JSON.stringify(record)) > this.options.maxReplyBytes) {
-      record = { event: frame.event, outcome: { replies: [], notKept: true } };
-    }
+    const record = this.keptRecord(frame.event, outcome);
     this.store.complete(key, record, this.options.windowMs).catch((error: unknown) => {
       // Not stored: the claim lapses after claimTimeoutMs, then a repeat runs again.
       connection.logger.warn({ err: error, event: frame.event }, 'Idempotent outcome not stored');
     });
+  }
+
+  /**
+   * The record as JSON gives it back (what the client read, and what Redis
+   * keeps); "not kept" when over `maxReplyBytes` or not serializable.
+   */
+  private keptRecord(event: string, outcome: IdempotentOutcome): IdempotencyRecord {
+    try {
+      const json = JSON.stringify({ event, outcome });
+      if (Buffer.byteLength(json) <= this.options.maxReplyBytes) {
+        return JSON.parse(json) as IdempotencyRecord;
+      }
+    } catch {
+      // A cycle or a BigInt: the reply itself fails too; nothing to keep.
+    }
+    return { event, outcome: { replies: [], notKept: true } };
   }
 
   private replay(outcome: IdempotentOutcome): unknown {
