@@ -285,7 +285,9 @@ export class Connection {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
     const mode = dispatchModeOf(handler);
-    this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection);
+    this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection, (next, frame) =>
+      this.invoke(next, frame),
+    );
     if (mode === 'immediate') {
       this.bypassing ??= new Set();
       this.bypassing.add(frame);
@@ -352,7 +354,7 @@ export class Connection {
     order.done(immediate);
     if (order.waiting) {
       if (this.state === 'closed') order.clear();
-      else order.pump((handler, frame) => this.invoke(handler, frame));
+      else order.pump();
     }
     if (this.socket.isPaused && !order.full) this.socket.resume();
   }

@@ -19,7 +19,11 @@ export class DispatchQueue<H, F> {
   private head = 0;
   private pumping = false;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    /** Starts one frame's handler. */
+    private readonly run: (handler: H, frame: F) => void,
+  ) {}
 
   /** Counts the frame in and says yes when it may start now; else the caller holds it. */
   tryStart(concurrent: boolean): boolean {
@@ -43,9 +47,12 @@ export class DispatchQueue<H, F> {
     return this.head < this.queue.length;
   }
 
-  /** Frames running plus waiting reached the bound: the caller stops reading. */
+  /**
+   * Frames running plus waiting are past the bound: the caller stops reading.
+   * A client that keeps at most `max` requests in flight is never paused.
+   */
   get full(): boolean {
-    return this.running + this.immediate + this.queue.length - this.head >= this.max;
+    return this.running + this.immediate + this.queue.length - this.head > this.max;
   }
 
   /** A frame counted in by `tryStart`, a pump or `startImmediate` (`immediate`) has settled. */
@@ -60,7 +67,7 @@ export class DispatchQueue<H, F> {
   }
 
   /** Starts, in order, the waiting frames that may start now. Re-entrant calls return. */
-  pump(run: (handler: H, frame: F) => void): void {
+  pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
@@ -70,7 +77,7 @@ export class DispatchQueue<H, F> {
         this.queue[this.head] = undefined;
         this.head += 1;
         this.start(next.concurrent);
-        run(next.handler, next.frame);
+        this.run(next.handler, next.frame);
       }
       if (this.head === this.queue.length) this.clear();
     } finally {

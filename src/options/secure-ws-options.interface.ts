@@ -93,7 +93,7 @@ export interface SecureWsModuleOptions {
   maxRoomsPerConnection?: number;
   /**
    * Handlers of one connection in flight at once (`@Concurrent()` ones run
-   * together up to it); once running plus waiting frames reach it, the
+   * together up to it); once running plus waiting frames pass it, the
    * socket is not read until one settles (TCP backpressure, nothing dropped).
    * @default 16
    */

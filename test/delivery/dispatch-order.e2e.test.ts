@@ -122,15 +122,19 @@ describe('dispatch order of one connection', () => {
     expect(probe.log.indexOf('now')).toBeLessThan(probe.log.indexOf('end work slow'));
   });
 
-  it('counts immediate handlers in the bound: the socket pauses when they fill it', async () => {
+  it('counts immediate handlers in the bound: the socket pauses once they pass it', async () => {
     const client = await start(2);
     const connection = () => [...testApp.app.get(ConnectionRegistry).all()][0];
     client.send({ event: 'now', data: 'held', id: 1 });
     client.send({ event: 'now', data: 'held', id: 2 });
     await expect.poll(() => probe.log.length).toBe(2);
+    // At the bound, not past it: a client within maxInflightPerConnection is never paused.
+    expect(connection()?.socket.isPaused).toBe(false);
+    client.send({ event: 'now', data: 'held', id: 3 });
+    await expect.poll(() => probe.log.length).toBe(3);
     expect(connection()?.socket.isPaused).toBe(true);
     probe.release();
-    expect((await replies(client, 2)).map((frame) => frame.id).sort()).toEqual([1, 2]);
+    expect((await replies(client, 3)).map((frame) => frame.id).sort()).toEqual([1, 2, 3]);
     expect(connection()?.socket.isPaused).toBe(false);
   });
 
