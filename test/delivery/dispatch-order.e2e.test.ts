@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { OrderGateway, OrderProbe } from './support/order.gateway.js';
+import { OrderGateway, OrderProbe, OtherPathGateway } from './support/order.gateway.js';
 
 type Frame = { event: string; data: unknown; id?: unknown };
 
@@ -20,7 +20,7 @@ describe('dispatch order of one connection', () => {
   async function start(maxInflightPerConnection?: number) {
     testApp = await createTestApp({
       module: { maxInflightPerConnection },
-      providers: [OrderProbe, OrderGateway],
+      providers: [OrderProbe, OrderGateway, OtherPathGateway],
     });
     probe = testApp.app.get(OrderProbe);
     return testApp.connect('/order');
@@ -79,6 +79,16 @@ describe('dispatch order of one connection', () => {
     const frames = await replies(client, 6);
     expect(frames.map((frame) => frame.event)).toEqual(Array(6).fill('parallel.done'));
     expect(probe.maxRunning).toBe(3);
+  });
+
+  it('marks @Concurrent() per gateway path: the same event on another gateway stays ordered', async () => {
+    await start(3);
+    const other = await testApp.connect('/order-other');
+    for (let i = 0; i < 3; i += 1) {
+      other.send({ event: 'parallel', data: { ms: 20, tag: i }, id: i });
+    }
+    expect((await replies(other, 3)).map((frame) => frame.id)).toEqual([0, 1, 2]);
+    expect(probe.maxRunning).toBe(1);
   });
 
   it('lets an ordered frame wait for the concurrent ones before it, and the ones after wait for it', async () => {

@@ -131,3 +131,17 @@ export class OrderGateway implements OnGatewayConnection {
     });
   }
 }
+
+/** The same event name on another path, not marked: ordered there. */
+@WebSocketGateway({ path: '/order-other' })
+export class OtherPathGateway {
+  constructor(private readonly probe: OrderProbe) {}
+
+  @SubscribeMessage('parallel')
+  parallel(@MessageBody() { ms, tag }: Timed) {
+    return this.probe.around(`parallel ${tag ?? ms}`, async () => {
+      await sleep(ms);
+      return { event: 'parallel.done', data: { tag } };
+    });
+  }
+}
