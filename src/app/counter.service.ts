@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RedisBus } from '../bus/redis.bus.js';
 import { WsBus } from '../bus/ws-bus.interface.js';
 import { BoundedMap } from '../protection/bounded-map.js';
 
@@ -19,13 +18,14 @@ export class CounterService {
   constructor(@Inject(WsBus) private readonly bus: WsBus) {}
 
   async increment(userId: string): Promise<number> {
-    if (!(this.bus instanceof RedisBus)) {
+    const redis = this.bus.capabilities.redis;
+    if (!redis) {
       const counter = this.local.getOrCreate(userId, () => ({ value: 0 }));
       counter.value += 1;
       return counter.value;
     }
-    const key = `${this.bus.keyPrefix}app:counter:${userId}`;
-    const results = await this.bus.redis.multi().incr(key).expire(key, COUNTER_TTL_SECONDS).exec();
+    const key = `${redis.keyPrefix}app:counter:${userId}`;
+    const results = await redis.client.multi().incr(key).expire(key, COUNTER_TTL_SECONDS).exec();
     const [error, value] = results?.[0] ?? [new Error('Counter transaction aborted'), null];
     if (error) throw error;
     return Number(value);

@@ -1,12 +1,15 @@
 import { Injectable, type Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import {
-  GATEWAY_METADATA,
-  GATEWAY_OPTIONS,
-  MESSAGE_METADATA,
-} from '@nestjs/websockets/constants.js';
-import { normalizePath } from '../protection/rate-limit-rules.js';
+import { gatewayClasses } from '../nest/gateway-classes.js';
+import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '../nest/internals.js';
 import { CONCURRENT_METADATA } from './concurrent.decorator.js';
+
+/** A gateway's path as the adapter keys it: leading slash, no trailing one, `/` when empty. */
+function normalizePath(path: unknown): string {
+  if (typeof path !== 'string' || path === '') return '/';
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
+}
 
 /** `path` + NUL + `event`: one gateway handler. */
 function keyOf(path: string, event: string): string {
@@ -22,14 +25,7 @@ export class ConcurrentHandlers {
   private readonly keys = new Set<string>();
 
   constructor(modules: ModulesContainer) {
-    for (const module of modules.values()) {
-      for (const wrapper of module.providers.values()) {
-        const metatype = wrapper.metatype as Type | null;
-        if (typeof metatype === 'function' && Reflect.hasMetadata(GATEWAY_METADATA, metatype)) {
-          this.collect(metatype);
-        }
-      }
-    }
+    for (const { gateway } of gatewayClasses(modules)) this.collect(gateway);
   }
 
   /** Whether the handler of `event` on the gateway at `path` (normalized) is concurrent. */

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { isObservable, Observable, tap } from 'rxjs';
-import { type BoundHandler, type Connection } from '../connection/connection.js';
-import { type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { type SecureWsPlugin, type WsFrameHandler } from '../connection/plugin.interface.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { DEFAULT_MESSAGE_OF, WsErrorCode } from '../errors/error-codes.js';
 import { mapError } from '../errors/error-mapper.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { type InboundFrame, type OutboundMessage } from '../frames/frame.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import {
   IDEMPOTENCY_STORE,
   type IdempotencyRecord,
@@ -66,14 +66,18 @@ export class IdempotencyPlugin implements SecureWsPlugin {
     this.options = options.idempotency;
   }
 
-  wrapHandler(connection: Connection, frame: InboundFrame, handler: BoundHandler): BoundHandler {
+  wrapHandler(
+    connection: WsConnection,
+    frame: InboundFrame,
+    handler: WsFrameHandler,
+  ): WsFrameHandler {
     const key = frame.idempotencyKey;
     if (key === undefined) return handler;
     return (data) => this.run(this.scopedKey(connection, key), connection, frame, handler, data);
   }
 
   /** Gateway path, user (or, on a gateway without authentication, the connection) and key, hashed. */
-  private scopedKey(connection: Connection, key: string): string {
+  private scopedKey(connection: WsConnection, key: string): string {
     const owner = connection.session ? `u:${connection.session.userId}` : `c:${connection.id}`;
     return createHash('sha256')
       .update(`${connection.server.path}\u0000${owner}\u0000${key}`)
@@ -82,9 +86,9 @@ export class IdempotencyPlugin implements SecureWsPlugin {
 
   private async run(
     key: string,
-    connection: Connection,
+    connection: WsConnection,
     frame: InboundFrame,
-    handler: BoundHandler,
+    handler: WsFrameHandler,
     data: unknown,
   ): Promise<unknown> {
     const { claimTimeoutMs } = this.options;
@@ -117,9 +121,9 @@ export class IdempotencyPlugin implements SecureWsPlugin {
 
   private async firstRun(
     key: string,
-    connection: Connection,
+    connection: WsConnection,
     frame: InboundFrame,
-    handler: BoundHandler,
+    handler: WsFrameHandler,
     data: unknown,
   ): Promise<unknown> {
     let result: unknown;
@@ -153,7 +157,7 @@ export class IdempotencyPlugin implements SecureWsPlugin {
   /** Stores the outcome (or that it was too large); a store failure is the repeat's problem, not this reply's. */
   private complete(
     key: string,
-    connection: Connection,
+    connection: WsConnection,
     frame: InboundFrame,
     outcome: IdempotentOutcome,
   ): void {
