@@ -5,9 +5,11 @@ import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { busProviders } from './bus/bus.providers.js';
 import { WsBus } from './bus/ws-bus.interface.js';
+import { ConcurrentHandlers } from './connection/concurrent-handlers.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
+import { idempotencyPlugins, idempotencyProviders } from './idempotency/idempotency.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
@@ -42,7 +44,12 @@ import {
       // The module's own plugins; `UserPlugins` adds the `plugins` option's after them.
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
-      inject: [...protectionPlugins, CONNECTION_AUTHENTICATOR, ...metricsPlugins],
+      inject: [
+        ...protectionPlugins,
+        CONNECTION_AUTHENTICATOR,
+        ...metricsPlugins,
+        ...idempotencyPlugins,
+      ],
     },
     UserPlugins,
     ...protectionProviders,
@@ -50,6 +57,7 @@ import {
     ...healthProviders,
     ...authProviders,
     ConnectionRegistry,
+    ConcurrentHandlers,
     GatewayDiscovery,
     Heartbeat,
     IdleDeadline,
@@ -57,6 +65,7 @@ import {
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    ...idempotencyProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,

@@ -3,6 +3,8 @@ export interface InboundFrame {
   readonly event: string;
   readonly data: unknown;
   readonly id: string | number | undefined;
+  /** Makes the request idempotent (1 to 64 characters; see Delivery). */
+  readonly idempotencyKey?: string;
 }
 
 /** Pushed by the server, or returned by a handler to choose the reply event. */
