@@ -14,6 +14,7 @@ import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
+import { resumePlugins } from './resume/session-resume.plugin.js';
 import { roomsProviders } from './rooms/rooms.providers.js';
 import { WsRooms } from './rooms/ws-rooms.service.js';
 import { WsUsers } from './rooms/ws-users.service.js';
@@ -37,7 +38,7 @@ import {
     {
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
-      inject: [...protectionPlugins, ...metricsPlugins],
+      inject: [...protectionPlugins, ...metricsPlugins, ...resumePlugins],
     },
     ...protectionProviders,
     ...metricsProviders,
@@ -50,6 +51,7 @@ import {
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    ...resumePlugins,
   ],
   exports: [
     SECURE_WS_OPTIONS,

@@ -33,6 +33,8 @@ export class RedisBus implements WsBus {
   readonly expiring: RedisExpiringSets;
   private readonly resumeListeners = new Set<() => void>();
   private readonly commands: Redis;
+  /** Prefix of the keys and channels of this bus (stores sharing its Redis use it too). */
+  readonly redisKeyPrefix: string;
   private readonly subscriber: Redis;
   private readonly topics: LocalTopics;
   /** Per topic with handlers here: settles when its channel is subscribed. */
@@ -49,6 +51,7 @@ export class RedisBus implements WsBus {
     private readonly logger: Logger,
   ) {
     this.channelPrefix = `${options.keyPrefix}t:`;
+    this.redisKeyPrefix = options.keyPrefix;
     this.topics = new LocalTopics(logger);
     const shared: RedisOptions = {
       retryStrategy: (attempt) =>
@@ -84,6 +87,14 @@ export class RedisBus implements WsBus {
       Math.max(Math.floor(options.presenceTtlMs / 3), 1),
     );
     this.heartbeat.unref();
+  }
+
+  /**
+   * The command connection (auto-pipelined, fails fast while Redis is away),
+   * for stores that share this bus's Redis: room history.
+   */
+  get redisClient(): Redis {
+    return this.commands;
   }
 
   publish(topic: string, message: string): void {

@@ -1,11 +1,15 @@
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
+import { resolveHistoryOptions } from '../history/history-options.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis'> = {
+export const DEFAULT_OPTIONS: Omit<
+  ResolvedSecureWsOptions,
+  'logger' | 'auth' | 'redis' | 'history'
+> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -68,6 +72,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     logger: options.logger,
     auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
     redis: resolveRedisBusOptions(options.redis),
+    history: resolveHistoryOptions(options.history),
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

@@ -10,6 +10,7 @@ export interface TlsOptions {
 
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -103,6 +104,12 @@ export interface SecureWsModuleOptions {
    * @default undefined
    */
   redis?: RedisBusOptions;
+  /**
+   * Room history: positions on pushes and `session.resume` (see docs/delivery.md).
+   * Kept in Redis when the bus runs on Redis, else in this process.
+   * @default { allRooms: false, size: 100, ttlMs: 120000, maxRooms: 10000, maxMessages: 100000 }
+   */
+  history?: HistoryOptions;
 }
 
 /** Every option with its default filled in. */
@@ -110,7 +117,7 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis'
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'history'
     >
   > {
   logger: Logger | undefined;
@@ -120,4 +127,5 @@ export interface ResolvedSecureWsOptions
   metrics?: MetricsOptions;
   redis: ResolvedRedisBusOptions | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
+  history: ResolvedHistoryOptions;
 }

@@ -1,7 +1,8 @@
 import { type Provider } from '@nestjs/common';
+import { historyProviders } from '../history/history.providers.js';
 import { WsBusMetrics } from './rooms-metrics.js';
 import { WsRooms } from './ws-rooms.service.js';
 import { WsUsers } from './ws-users.service.js';
 
-/** Rooms and user-addressed delivery, on the app's `WsBus`, and their metrics. */
-export const roomsProviders: Provider[] = [WsRooms, WsUsers, WsBusMetrics];
+/** Rooms (with their history store) and user-addressed delivery, on the app's `WsBus`, and their metrics. */
+export const roomsProviders: Provider[] = [...historyProviders, WsRooms, WsUsers, WsBusMetrics];

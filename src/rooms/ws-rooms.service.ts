@@ -1,18 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type Logger } from 'pino';
 import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
 import { type Connection } from '../connection/connection.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
-import { messageFrame } from '../frames/frame-writer.js';
+import { messageBody, messageFrame } from '../frames/frame-writer.js';
+import { type HistoryStore, WsHistoryStore } from '../history/history-store.interface.js';
+import { type RoomPosition } from '../history/room-position.js';
+import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { RoomCatchUp } from './room-catch-up.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
+import { RoomPolicies, type RoomPolicy } from './room-policy.js';
+import { type RoomResumeResult } from './room-resume-result.js';
 
-/** A room as this node sees it: its local members and its bus subscription. */
+/**
+ * A room as this node sees it: its local members, those catching up after
+ * a resume (they get the room's messages through their catch-up), and its
+ * bus subscription.
+ */
 interface LocalRoom {
   readonly members: Set<Connection>;
-  readonly subscription: BusSubscription;
+  catchUps: Map<Connection, RoomCatchUp> | undefined;
+  subscription: BusSubscription;
 }
 
 /** What this node tracks of a connection that joined rooms. */
@@ -34,17 +46,113 @@ interface Membership {
 export class WsRooms {
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly memberships = new WeakMap<Connection, Membership>();
+  /** The room policies gateways declared (join rules, history). */
+  readonly policies: RoomPolicies;
+  /** Messages of rooms with history that could not be stored (delivered on this node only). */
+  private unstored = 0;
+  private cachedLogger: Logger | undefined;
 
   constructor(
     @Inject(WsBus) private readonly bus: WsBus,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
-  ) {}
+    @Inject(WsHistoryStore) private readonly history: HistoryStore,
+  ) {
+    this.policies = new RoomPolicies(options.history);
+  }
+
+  /**
+   * Declares, once (e.g. in a gateway's constructor), who may join some
+   * rooms and whether they keep history; `requestJoin` and `session.resume`
+   * both apply it.
+   */
+  declare(policy: RoomPolicy): void {
+    this.policies.declare(policy);
+  }
 
   /**
    * Adds the connection to the room; resolves once messages sent to the room
-   * from any node will reach it (at once while the bus is degraded).
+   * from any node will reach it (at once while the bus is degraded). The
+   * server's own decision: no join rule is checked (see `requestJoin`).
    */
   async join(connection: Connection, room: string): Promise<void> {
+    await this.enter(connection, room, undefined);
+  }
+
+  /**
+   * A client asks to join: the room's join rule decides (FORBIDDEN when it
+   * refuses), then the connection joins. Resolves with the room's position
+   * when it keeps history (subscribed first, so nothing after it is missed).
+   */
+  async requestJoin(connection: Connection, room: string): Promise<RoomPosition | undefined> {
+    assertRoomName(room);
+    if (!(await this.policies.mayJoin(connection, room))) {
+      throw new SecureWsException(WsErrorCode.FORBIDDEN, 'You may not join this room');
+    }
+    await this.join(connection, room);
+    return this.position(room).catch((error: unknown) => {
+      connection.debug({ err: error, room }, 'History unavailable: joined without a position');
+      return undefined;
+    });
+  }
+
+  /**
+   * `session.resume` for one room: the join rule, the join, then every
+   * message after `offset` of `epoch`, in order, before any newer live one.
+   */
+  async resume(
+    connection: Connection,
+    room: string,
+    offset: number,
+    epoch: string,
+  ): Promise<RoomResumeResult> {
+    if (!(await this.policies.mayJoin(connection, room))) {
+      return { room, recovered: false, reason: 'FORBIDDEN' };
+    }
+    const retention = this.policies.retentionOf(room);
+    if (!retention) {
+      await this.join(connection, room);
+      return { room, recovered: false, reason: 'HISTORY_LOST' };
+    }
+    const catchUp = new RoomCatchUp(connection);
+    try {
+      await this.enter(connection, room, catchUp);
+    } catch (error) {
+      if (error instanceof SecureWsException && error.code === WsErrorCode.BAD_REQUEST) {
+        return { room, recovered: false, reason: 'ROOM_LIMIT' };
+      }
+      throw error;
+    }
+    let since: Awaited<ReturnType<HistoryStore['since']>>;
+    try {
+      since = await this.history.since(room, offset, epoch, retention);
+    } catch (error) {
+      connection.debug({ err: error, room }, 'History unavailable for a resume');
+      await this.leave(connection, room);
+      return { room, recovered: false, reason: 'UNAVAILABLE' };
+    }
+    const local = this.rooms.get(room);
+    if (local?.catchUps?.get(connection) !== catchUp)
+      return { room, recovered: false, reason: 'HISTORY_LOST' };
+    const recovered = since.recovered && !catchUp.overflowed;
+    const frames = since.recovered && recovered ? since.frames : [];
+    if (catchUp.replay(frames, recovered ? since.position.offset : 0)) {
+      this.graduate(local, connection);
+    }
+    return recovered
+      ? { room, recovered: true, missed: frames.length, pos: since.position }
+      : { room, recovered: false, reason: 'HISTORY_LOST', pos: since.position };
+  }
+
+  /** The room's current position, when it keeps history. */
+  async position(room: string): Promise<RoomPosition | undefined> {
+    return this.policies.retentionOf(room) ? this.history.position(room) : undefined;
+  }
+
+  private async enter(
+    connection: Connection,
+    room: string,
+    catchUp: RoomCatchUp | undefined,
+  ): Promise<void> {
     assertRoomName(room);
     if (connection.state === 'closed') return;
     const limit = this.options.maxRoomsPerConnection;
@@ -57,16 +165,24 @@ export class WsRooms {
     }
     let local = this.rooms.get(room);
     if (!local) {
-      const members = new Set<Connection>();
-      const subscription = this.bus.subscribe(roomTopic(room), (frame) => {
+      const created: LocalRoom = { members: new Set(), catchUps: undefined, subscription: NONE };
+      const members = created.members;
+      created.subscription = this.bus.subscribe(roomTopic(room), (frame) => {
         for (const member of members) member.send(frame);
+        if (created.catchUps) this.feedCatchUps(created, frame);
       });
-      local = { members, subscription };
+      local = created;
       this.rooms.set(room, local);
     }
     let added: Promise<void> | undefined;
-    if (!local.members.has(connection)) {
-      local.members.add(connection);
+    const known = local.members.has(connection) || local.catchUps?.has(connection) === true;
+    if (catchUp) {
+      local.members.delete(connection);
+      local.catchUps ??= new Map();
+      local.catchUps.set(connection, catchUp);
+    }
+    if (!known) {
+      if (!catchUp) local.members.add(connection);
       const membership = this.membershipOf(connection);
       membership.rooms.add(room);
       added = this.bus.presence.add(room, membership.presence);
@@ -77,8 +193,12 @@ export class WsRooms {
   /** Removes the connection from the room; nothing happens when it was not in it. */
   async leave(connection: Connection, room: string): Promise<void> {
     const local = this.rooms.get(room);
-    if (!local?.members.delete(connection)) return;
-    if (local.members.size === 0) {
+    if (!local) return;
+    const wasMember = local.members.delete(connection);
+    const wasCatchingUp = local.catchUps?.delete(connection) === true;
+    if (!wasMember && !wasCatchingUp) return;
+    if (local.catchUps?.size === 0) local.catchUps = undefined;
+    if (local.members.size === 0 && !local.catchUps) {
       this.rooms.delete(room);
       local.subscription.unsubscribe();
     }
@@ -95,18 +215,58 @@ export class WsRooms {
     await Promise.all([...membership.rooms].map((room) => this.leave(connection, room)));
   }
 
-  /** Sends `{ event, data }` to every member of the room, on every node. */
+  /**
+   * Sends `{ event, data }` to every member of the room, on every node; in a
+   * room that keeps history, with `pos` (see `publish`).
+   */
   send(room: string, event: string, data: unknown): void {
-    this.bus.publish(roomTopic(room), messageFrame(event, data));
+    if (!this.policies.retentionOf(room)) {
+      this.bus.publish(roomTopic(room), messageFrame(event, data));
+      return;
+    }
+    void this.publish(room, event, data);
   }
 
-  /** Sends an already serialized frame to every member of the room, on every node. */
+  /**
+   * Sends `{ event, data }` to every member of the room, on every node. In a
+   * room that keeps history it is stored first and goes out with `pos`;
+   * resolves with that position. When the history store cannot be reached
+   * (Redis away), it goes to this node's members only, without `pos` and
+   * unstored, and resolves `undefined`, as for a room without history.
+   */
+  async publish(room: string, event: string, data: unknown): Promise<RoomPosition | undefined> {
+    const retention = this.policies.retentionOf(room);
+    if (retention) {
+      try {
+        return await this.history.publish(
+          room,
+          roomTopic(room),
+          messageBody(event, data),
+          retention,
+        );
+      } catch (error) {
+        this.unstored += 1;
+        if (this.unstored === 1 || this.unstored % 1000 === 0) {
+          this.logger.warn(
+            { err: error, room, unstored: this.unstored },
+            'History unavailable: message delivered on this node only, without pos',
+          );
+        }
+      }
+    }
+    this.bus.publish(roomTopic(room), messageFrame(event, data));
+    return undefined;
+  }
+
+  /** Sends an already serialized frame to every member of the room, on every node (never stored). */
   sendFrame(room: string, frame: string): void {
     this.bus.publish(roomTopic(room), frame);
   }
 
   isMember(connection: Connection, room: string): boolean {
-    return this.rooms.get(room)?.members.has(connection) ?? false;
+    const local = this.rooms.get(room);
+    if (!local) return false;
+    return local.members.has(connection) || local.catchUps?.has(connection) === true;
   }
 
   /** The rooms this connection is in. */
@@ -121,7 +281,8 @@ export class WsRooms {
 
   /** How many of the room's members are connected to this node. */
   localMemberCount(room: string): number {
-    return this.rooms.get(room)?.members.size ?? 0;
+    const local = this.rooms.get(room);
+    return (local?.members.size ?? 0) + (local?.catchUps?.size ?? 0);
   }
 
   /** Every member of the room on every live node (only this node's while the bus is degraded). */
@@ -133,6 +294,24 @@ export class WsRooms {
       if (member) members.push(member);
     }
     return members;
+  }
+
+  private get logger(): Logger {
+    this.cachedLogger ??= resolveRootLogger(this.options.logger).child({ component: 'ws-rooms' });
+    return this.cachedLogger;
+  }
+
+  private feedCatchUps(local: LocalRoom, frame: string): void {
+    for (const [connection, catchUp] of local.catchUps ?? []) {
+      if (catchUp.take(frame)) this.graduate(local, connection);
+    }
+  }
+
+  /** A catch-up is over: the connection gets the room's messages as a plain member. */
+  private graduate(local: LocalRoom, connection: Connection): void {
+    if (!local.catchUps?.delete(connection)) return;
+    if (local.catchUps.size === 0) local.catchUps = undefined;
+    local.members.add(connection);
   }
 
   private membershipOf(connection: Connection): Membership {
@@ -149,6 +328,8 @@ export class WsRooms {
     return membership;
   }
 }
+
+const NONE: BusSubscription = { ready: Promise.resolve(), unsubscribe: () => undefined };
 
 function assertRoomName(room: string): void {
   if (typeof room !== 'string' || !ROOM_NAME_PATTERN.test(room)) {

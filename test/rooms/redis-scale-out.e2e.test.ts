@@ -41,7 +41,11 @@ describe('two nodes on one Redis', () => {
     await alice.request('room.join', { room: 'lobby' });
     expect(await bob.request('room.join', { room: 'lobby' })).toEqual({
       event: 'room.joined',
-      data: { room: 'lobby', members: ['alice', 'bob'] },
+      data: {
+        room: 'lobby',
+        members: ['alice', 'bob'],
+        pos: { room: 'lobby', offset: 0, epoch: expect.any(String) },
+      },
       id: '1',
     });
 
@@ -50,6 +54,7 @@ describe('two nodes on one Redis', () => {
       expect(await client.next()).toEqual({
         event: 'room.message',
         data: { room: 'lobby', from: 'bob', text: 'from B', at: expect.any(Number) },
+        pos: { room: 'lobby', offset: 1, epoch: expect.any(String) },
       });
     }
     alice.send({ event: 'room.send', data: { room: 'lobby', text: 'from A' } });

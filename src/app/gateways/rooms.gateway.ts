@@ -8,6 +8,7 @@ import { type WebSocket } from 'ws';
 import { type Connection, connectionOf } from '../../connection/connection.js';
 import { WsErrorCode } from '../../errors/error-codes.js';
 import { SecureWsException } from '../../errors/secure-ws.exception.js';
+import { WsRequestId } from '../../frames/request-id.decorator.js';
 import { WsRooms } from '../../rooms/ws-rooms.service.js';
 import { RoomDto, RoomMessageDto } from '../dto/room.dto.js';
 
@@ -22,17 +23,30 @@ function speakerOf(connection: Connection): string {
   return connection.session?.userId ?? connection.id;
 }
 
-/** The reference app's room events, on `/ws` beside the chat gateway. */
+/** Rooms named `user.<id>` are that user's own: nobody else may join them. */
+const PRIVATE_PREFIX = 'user.';
+
+function mayJoin(connection: Connection, room: string): boolean {
+  return !room.startsWith(PRIVATE_PREFIX) || room === `${PRIVATE_PREFIX}${speakerOf(connection)}`;
+}
+
+/**
+ * The reference app's room events, on `/ws` beside the chat gateway. Every
+ * room keeps history (its pushes carry `pos`, `session.resume` recovers
+ * them); `user.<id>` rooms are private to that user, for joins and resumes.
+ */
 @WebSocketGateway({ path: '/ws' })
 export class RoomsGateway {
-  constructor(private readonly rooms: WsRooms) {}
+  constructor(private readonly rooms: WsRooms) {
+    rooms.declare({ history: true, canJoin: mayJoin });
+  }
 
   @SubscribeMessage('room.join')
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
-    await this.rooms.join(connectionFor(client), room);
+    const pos = await this.rooms.requestJoin(connectionFor(client), room);
     const members = await this.rooms.members(room);
     const names = new Set(members.map((member) => member.userId ?? member.connectionId));
-    return { event: 'room.joined', data: { room, members: [...names].sort() } };
+    return { event: 'room.joined', data: { room, members: [...names].sort(), pos } };
   }
 
   @SubscribeMessage('room.leave')
@@ -41,17 +55,28 @@ export class RoomsGateway {
     return { event: 'room.left', data: { room } };
   }
 
+  /**
+   * Sends to every member. With an `id`, the sender is answered `room.sent`
+   * once the message is stored, with its `pos` (`null` when it could only
+   * reach this node's members); without one, nothing waits for the store.
+   */
   @SubscribeMessage('room.send')
-  send(@ConnectedSocket() client: WebSocket, @MessageBody() { room, text }: RoomMessageDto): void {
+  send(
+    @ConnectedSocket() client: WebSocket,
+    @MessageBody() { room, text }: RoomMessageDto,
+    @WsRequestId() id: string | number | undefined,
+  ) {
     const connection = connectionFor(client);
     if (!this.rooms.isMember(connection, room)) {
       throw new SecureWsException(WsErrorCode.FORBIDDEN, 'Join the room before sending to it');
     }
-    this.rooms.send(room, 'room.message', {
+    const stored = this.rooms.publish(room, 'room.message', {
       room,
       from: speakerOf(connection),
       text,
       at: Date.now(),
     });
+    if (id === undefined) return undefined;
+    return stored.then((pos) => ({ event: 'room.sent', data: { room, pos: pos ?? null } }));
   }
 }
