@@ -171,7 +171,9 @@ export class WsClient {
   /**
    * Called after each reconnect's `session.resume` with every followed
    * room's outcome: `recovered` (missed messages delivered) or not, with a
-   * reason (`HISTORY_LOST`: reload that room's state). Returns the unsubscribe.
+   * reason (`HISTORY_LOST`: reload that room's state); also with
+   * `HISTORY_LOST` alone when a live push shows a room's epoch changed.
+   * Returns the unsubscribe.
    */
   onResume(listener: ResumeListener): () => void {
     this.resumeListeners.add(listener);
@@ -328,7 +330,11 @@ export class WsClient {
         void this.resume(again);
       }, RESUME_RETRY_MS);
     }
-    if (results.length > 0) for (const listener of this.resumeListeners) listener(results);
+    if (results.length > 0) this.notifyResume(results);
+  }
+
+  private notifyResume(results: RoomResumeResult[]): void {
+    for (const listener of this.resumeListeners) listener(results);
   }
 
   private async authenticate(token: string, duringConnect: boolean): Promise<WsAuthSession> {
@@ -395,7 +401,14 @@ export class WsClient {
       return;
     }
     const position = frame.id === undefined ? positionOf(frame.pos) : undefined;
-    if (position && !this.positions.acceptPush(position)) return;
+    if (position) {
+      const held = this.positions.get(position.room);
+      if (!this.positions.acceptPush(position)) return;
+      // A new epoch on a live push: the room's history was lost while this client followed it.
+      if (held && held.epoch !== position.epoch) {
+        this.notifyResume([{ room: position.room, recovered: false, reason: 'HISTORY_LOST' }]);
+      }
+    }
     if (isError) {
       this.emit(ERROR_EVENT, WsClientError.fromFrame(frame.data), frame);
       return;

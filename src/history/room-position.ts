@@ -22,6 +22,17 @@ export function offsetOfFrame(frame: string): number | undefined {
   return Number.isInteger(offset) ? offset : undefined;
 }
 
+const EPOCH_KEY = '"epoch":"';
+
+/** The offset and epoch of a frame written with a position; `undefined` for one without. */
+export function positionOfFrame(frame: string): { offset: number; epoch: string } | undefined {
+  const offset = offsetOfFrame(frame);
+  const at = frame.lastIndexOf(EPOCH_KEY);
+  if (offset === undefined || at < 0) return undefined;
+  const start = at + EPOCH_KEY.length;
+  return { offset, epoch: frame.slice(start, frame.indexOf('"', start)) };
+}
+
 /** A new epoch: 8 random letters and digits. */
 export function newEpoch(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));

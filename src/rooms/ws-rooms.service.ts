@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Logger } from 'pino';
 import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
 import { type Connection } from '../connection/connection.js';
@@ -6,7 +6,7 @@ import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageBody, messageFrame } from '../frames/frame-writer.js';
 import { type HistoryStore, WsHistoryStore } from '../history/history-store.interface.js';
-import { type RoomPosition } from '../history/room-position.js';
+import { positionOfFrame, type RoomPosition } from '../history/room-position.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
@@ -25,6 +25,8 @@ interface LocalRoom {
   readonly members: Set<Connection>;
   catchUps: Map<Connection, RoomCatchUp> | undefined;
   subscription: BusSubscription;
+  /** The last frame delivered here: where to catch up from after a bus outage. */
+  last: string | undefined;
 }
 
 /** What this node tracks of a connection that joined rooms. */
@@ -43,7 +45,7 @@ interface Membership {
  * through the bus. A connection leaves all its rooms when it closes.
  */
 @Injectable()
-export class WsRooms {
+export class WsRooms implements OnModuleInit, OnModuleDestroy {
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly memberships = new WeakMap<Connection, Membership>();
   /** The room policies gateways declared (join rules, history). */
@@ -51,6 +53,7 @@ export class WsRooms {
   /** Messages of rooms with history that could not be stored (delivered on this node only). */
   private unstored = 0;
   private cachedLogger: Logger | undefined;
+  private stopResumeListener: (() => void) | undefined;
 
   constructor(
     @Inject(WsBus) private readonly bus: WsBus,
@@ -58,6 +61,46 @@ export class WsRooms {
     @Inject(WsHistoryStore) private readonly history: HistoryStore,
   ) {
     this.policies = new RoomPolicies(options.history);
+  }
+
+  onModuleInit(): void {
+    this.stopResumeListener = this.bus.onResume(() => void this.catchUpAfterOutage());
+  }
+
+  onModuleDestroy(): void {
+    this.stopResumeListener?.();
+  }
+
+  /**
+   * The bus came back after an outage: messages stored meanwhile may not
+   * have reached this node live. Every local member of a room that keeps
+   * history is caught up from the last message delivered here, in order,
+   * without duplicates (as a resume would).
+   */
+  private async catchUpAfterOutage(): Promise<void> {
+    await Promise.all(
+      [...this.rooms].map(async ([room, local]) => {
+        const last = local.last && positionOfFrame(local.last);
+        const retention = this.policies.retentionOf(room);
+        if (!last || !retention || local.members.size === 0) return;
+        const catchUps = [...local.members].map((member) => new RoomCatchUp(member));
+        local.members.clear();
+        local.catchUps ??= new Map();
+        for (const catchUp of catchUps) local.catchUps.set(catchUp.connection, catchUp);
+        const since = await this.history
+          .since(room, last.offset, last.epoch, retention)
+          .catch((error: unknown) => {
+            this.logger.warn({ err: error, room }, 'Catching up after an outage failed');
+            return undefined;
+          });
+        const frames = since?.recovered ? since.frames : [];
+        const floor = since?.recovered ? since.position.offset : 0;
+        for (const catchUp of catchUps) {
+          if (local.catchUps?.get(catchUp.connection) !== catchUp) continue;
+          if (catchUp.replay(frames, floor)) this.graduate(local, catchUp.connection);
+        }
+      }),
+    );
   }
 
   /**
@@ -165,9 +208,15 @@ export class WsRooms {
     }
     let local = this.rooms.get(room);
     if (!local) {
-      const created: LocalRoom = { members: new Set(), catchUps: undefined, subscription: NONE };
+      const created: LocalRoom = {
+        members: new Set(),
+        catchUps: undefined,
+        subscription: NONE,
+        last: undefined,
+      };
       const members = created.members;
       created.subscription = this.bus.subscribe(roomTopic(room), (frame) => {
+        created.last = frame;
         for (const member of members) member.send(frame);
         if (created.catchUps) this.feedCatchUps(created, frame);
       });
