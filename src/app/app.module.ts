@@ -38,6 +38,7 @@ export class AppModule {
           protection: config.protection,
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
+          history: config.history,
         }),
         // Development tokens for the demo page, never in production.
         DemoModule.forRoot({

@@ -14,6 +14,7 @@ import { AppProcess, JWT_SECRET } from './support/app-process.js';
 import {
   framesUntilReply,
   joinAt,
+  type Position,
   type ResumeReplyFrame,
   type RoomMessageFrame,
 } from './support/history-app.js';
@@ -24,12 +25,15 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 let build: PackageBuild;
 beforeAll(async () => {
   build = await buildPackage('delivery');
-}, 120_000);
+}, 180_000);
 afterAll(() => build?.remove());
 
 /** Two reference-app processes on one Redis. */
-async function startNodes(redisUrl: string): Promise<[AppProcess, AppProcess]> {
-  const env = { REDIS_URL: redisUrl };
+async function startNodes(
+  redisUrl: string,
+  extra: Record<string, string> = {},
+): Promise<[AppProcess, AppProcess]> {
+  const env = { REDIS_URL: redisUrl, ...extra };
   const nodes = [
     new AppProcess(build, await freePort(), env),
     new AppProcess(build, await freePort(), env),
@@ -45,7 +49,7 @@ describe('two reference-app processes on one Redis', () => {
   beforeAll(async () => {
     redis = await RedisServer.start();
     [a, b] = await startNodes(redis.url);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await redis?.stop();
@@ -148,4 +152,165 @@ describe('two reference-app processes on one Redis', () => {
     visit(join(build.outDir, 'emitter/index.js'));
     expect([...packages].sort()).toEqual(['ioredis']);
   });
+});
+
+/** Messages the chaos test exchanges; `CHAOS_MESSAGES=100000` for a longer run. */
+const CHAOS_MESSAGES = Number(process.env.CHAOS_MESSAGES ?? 10_000);
+
+describe('chaos, counted', () => {
+  let dataDir: string;
+  let redis: RedisServer;
+  let a: AppProcess;
+  let b: AppProcess;
+  beforeAll(async () => {
+    // Redis keeps its data across its restart (append-only file, fsync per write).
+    dataDir = mkdtempSync(join(tmpdir(), 'chaos-redis-'));
+    redis = await RedisServer.start({ dataDir });
+    // Every message of the run stays resumable: the test is about delivery, not retention.
+    [a, b] = await startNodes(redis.url, { HISTORY_SIZE: String(CHAOS_MESSAGES * 2) });
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    `4 typed clients on 2 nodes exchange ${CHAOS_MESSAGES} room messages through node SIGKILLs and a Redis restart: each holds every acknowledged one, once, in offset order`,
+    async () => {
+      const room = 'chaos';
+      const nodes = [a, a, b, b];
+      const clients = nodes.map(
+        (node, index) =>
+          new WsClient({
+            url: node.url,
+            WebSocket,
+            getToken: () => token(`client${index}`),
+            reconnect: { initialDelayMs: 50, maxDelayMs: 400 },
+            requestTimeoutMs: 3000,
+          }),
+      );
+      const received = clients.map(
+        () => [] as Array<{ offset: number; epoch: string; text: string }>,
+      );
+      const lost = clients.map(() => new Set<string>());
+      const counts = { resumes: 0, recoveredRooms: 0, missedDelivered: 0, withoutPos: 0 };
+      clients.forEach((client, index) => {
+        client.on<{ text: string }>(
+          'room.message',
+          (data, frame: ServerFrame<{ text: string }>) => {
+            if (frame.pos) received[index]?.push({ ...frame.pos, text: data.text });
+            else counts.withoutPos += 1;
+          },
+        );
+        client.onResume((rooms: RoomResumeResult[]) => {
+          counts.resumes += 1;
+          for (const result of rooms) {
+            if (result.recovered) {
+              counts.recoveredRooms += 1;
+              counts.missedDelivered += result.missed;
+            } else if (result.reason === 'HISTORY_LOST') lost[index]?.add(result.room);
+          }
+        });
+      });
+      await Promise.all(clients.map((client) => client.connect()));
+      await Promise.all(clients.map((client) => client.request('room.join', { room })));
+
+      const acked = new Map<number, string>();
+      let done = 0;
+      let failed = 0;
+      let unstored = 0;
+      const share = Math.ceil(CHAOS_MESSAGES / clients.length);
+      const sendAll = async (client: WsClient, index: number) => {
+        let next = 0;
+        const worker = async () => {
+          while (next < share) {
+            const text = `${index}:${next++}`;
+            try {
+              const reply = await client.request<{ pos: Position | null }>('room.send', {
+                room,
+                text,
+              });
+              if (reply.pos) acked.set(reply.pos.offset, text);
+              else unstored += 1;
+            } catch {
+              failed += 1;
+            }
+            done += 1;
+          }
+        };
+        await Promise.all(Array.from({ length: 8 }, worker));
+      };
+      const until = async (share: number) => {
+        while (done < CHAOS_MESSAGES * share) await sleep(10);
+      };
+      const events: string[] = [];
+      const at = () => `${done} sent, ${Date.now() - started} ms`;
+      const started = Date.now();
+      const chaos = (async () => {
+        await until(0.2);
+        events.push(`node A SIGKILLed at ${at()}`);
+        await a.kill();
+        await sleep(300);
+        await a.start();
+        events.push(`node A back at ${at()}`);
+        await until(0.45);
+        events.push(`redis-server SIGKILLed at ${at()}`);
+        await redis.stop();
+        await sleep(300);
+        await redis.start();
+        events.push(`redis-server back at ${at()}`);
+        await until(0.7);
+        events.push(`node B SIGKILLed at ${at()}`);
+        await b.kill();
+        await sleep(300);
+        await b.start();
+        events.push(`node B back at ${at()}`);
+      })();
+      await Promise.all(clients.map(sendAll));
+      await chaos;
+
+      const holds = (index: number) => {
+        const offsets = new Set(received[index]?.map((entry) => entry.offset));
+        return [...acked.keys()].every((offset) => offsets.has(offset));
+      };
+      await expect
+        .poll(() => clients.every((_, index) => lost[index]?.has(room) || holds(index)), {
+          timeout: 30_000,
+          interval: 200,
+        })
+        .toBe(true);
+      for (const client of clients) client.close();
+
+      const epochs = new Set(received.flatMap((entries) => entries.map((entry) => entry.epoch)));
+      const report = {
+        messages: CHAOS_MESSAGES,
+        acknowledged: acked.size,
+        unstored,
+        failed,
+        events,
+        ms: Date.now() - started,
+        ...counts,
+        historyLost: lost.map((rooms) => rooms.size),
+        received: received.map((entries) => entries.length),
+        epochs: epochs.size,
+      };
+      console.log(`chaos: ${JSON.stringify(report)}`);
+      expect(events).toHaveLength(6);
+      expect(acked.size).toBeGreaterThan(CHAOS_MESSAGES / 2);
+      // Redis lost nothing (append-only file), so no room may be lost.
+      expect(report.historyLost).toEqual([0, 0, 0, 0]);
+      expect(epochs.size).toBe(1);
+      for (const entries of received) {
+        const offsets = entries.map((entry) => entry.offset);
+        // Exactly once, in offset order: strictly increasing.
+        expect(offsets.every((offset, i) => i === 0 || offset > (offsets[i - 1] as number))).toBe(
+          true,
+        );
+        const texts = new Map(entries.map((entry) => [entry.offset, entry.text]));
+        for (const [offset, text] of acked) expect(texts.get(offset)).toBe(text);
+      }
+    },
+    120_000 + CHAOS_MESSAGES * 10,
+  );
 });

@@ -49,7 +49,7 @@ export class AppProcess {
       output += chunk.toString();
     });
     await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`app did not start: ${output}`)), 20_000);
+      const timer = setTimeout(() => fail(new Error(`app did not start: ${output}`)), 60_000);
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
         if (line.includes('Reference app listening')) {
           clearTimeout(timer);
