@@ -22,8 +22,14 @@ export function topicChannel(keyPrefix: string, topic: string): string {
  */
 export const HISTORY_ORIGIN = 'history';
 
-/** The meta hash outlives the stream by this much, so a quiet room keeps its epoch. */
+/** The meta hash of a room with messages lives this long after the last one: a quiet room keeps its epoch. */
 export const META_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * The meta hash made for a room that has no message yet (a join or a
+ * resume asked its position) lives this long: rooms named by clients cost
+ * Redis memory for a bounded time only.
+ */
+export const EMPTY_META_TTL_MS = 10 * 60 * 1000;
 
 const ENSURE_EPOCH = `
 local epoch = redis.call('HGET', KEYS[2], 'e')
@@ -31,8 +37,8 @@ if not epoch then
   epoch = ARGV[1]
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
 end
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
 `;
 
 /**
@@ -52,6 +58,7 @@ local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[5], '*', 'f', frame)
 redis.call('XTRIM', KEYS[1], 'MINID', tostring(ms - tonumber(ARGV[6])))
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 redis.call('PUBLISH', ARGV[7], ARGV[8] .. '|' .. frame)
 return {offset, epoch}
 `;
@@ -61,7 +68,7 @@ return {offset, epoch}
  * when every message after the offset is still kept (frames in order),
  * 0 when not (or when the epoch differs: the caller compares).
  *
- * KEYS: stream, meta. ARGV: new epoch, meta ttl ms, after offset, ttl ms, epoch asked.
+ * KEYS: stream, meta. ARGV: new epoch, empty meta ttl ms, after offset, ttl ms, epoch asked.
  */
 export const SINCE_SCRIPT = `${ENSURE_EPOCH}
 local top = tonumber(redis.call('HGET', KEYS[2], 'o'))
@@ -84,7 +91,7 @@ end
 return result
 `;
 
-/** The room's position: `{ epoch, top }`. KEYS: stream, meta. ARGV: new epoch, meta ttl ms. */
+/** The room's position: `{ epoch, top }`. KEYS: stream, meta. ARGV: new epoch, empty meta ttl ms. */
 export const POSITION_SCRIPT = `${ENSURE_EPOCH}
 return {epoch, tonumber(redis.call('HGET', KEYS[2], 'o'))}
 `;

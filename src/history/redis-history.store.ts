@@ -2,6 +2,7 @@ import { type Redis } from 'ioredis';
 import { type ResolvedRoomRetention } from './history-options.js';
 import { type HistorySince, type HistoryStore } from './history-store.interface.js';
 import {
+  EMPTY_META_TTL_MS,
   HISTORY_ORIGIN,
   historyKeys,
   META_TTL_MS,
@@ -58,7 +59,7 @@ export class RedisHistoryStore implements HistoryStore {
       2,
       ...historyKeys(this.keyPrefix, room),
       newEpoch(),
-      META_TTL_MS,
+      EMPTY_META_TTL_MS,
     )) as [string, number];
     return { room, offset, epoch };
   }
@@ -74,7 +75,7 @@ export class RedisHistoryStore implements HistoryStore {
       2,
       ...historyKeys(this.keyPrefix, room),
       newEpoch(),
-      META_TTL_MS,
+      EMPTY_META_TTL_MS,
       offset,
       retention.ttlMs,
       epoch,

@@ -230,6 +230,30 @@ describe('room history in Redis', () => {
   let t: TestApp;
   afterEach(() => t?.close());
 
+  it('keeps what clients name for a bounded time: 10 minutes for a room without messages, a day after the last', async () => {
+    t = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'ttl:' });
+    const alice = await t.connect('/ws?user=alice');
+    await joinAt(alice, 'quiet');
+    alice.emit('session.resume', {
+      rooms: Array.from({ length: 50 }, (_, i) => ({ room: `named-${i}`, offset: 0, epoch: 'e' })),
+    });
+    await alice.next();
+    const direct = new Redis(redis.url);
+    try {
+      for (const room of ['quiet', 'named-0', 'named-49']) {
+        const ttl = await direct.pttl(`ttl:h:{${room}}:m`);
+        expect(ttl).toBeGreaterThan(9 * 60_000);
+        expect(ttl).toBeLessThanOrEqual(10 * 60_000);
+      }
+      alice.send({ event: 'room.send', data: { room: 'quiet', text: 'hi' } });
+      await alice.next();
+      expect(await direct.pttl('ttl:h:{quiet}:m')).toBeGreaterThan(23 * 3_600_000);
+      expect(await direct.pttl('ttl:h:{quiet}:s')).toBeLessThanOrEqual(120_000);
+    } finally {
+      direct.disconnect();
+    }
+  });
+
   it('changes the epoch when the history is lost (Redis flushed)', async () => {
     t = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'flush:' });
     const alice = await t.connect('/ws?user=alice');
