@@ -1,6 +1,7 @@
 import { type Provider } from '@nestjs/common';
 import { type Redis } from 'ioredis';
 import { WsBus } from '../bus/ws-bus.interface.js';
+import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
 import { type HistoryStore, WsHistoryStore } from './history-store.interface.js';
@@ -20,11 +21,23 @@ function isRedisBacked(bus: unknown): bus is RedisBackedBus {
 
 /**
  * The history store the bus allows: in Redis when the bus exposes its Redis
- * (offsets shared by every node), else in this process.
+ * (offsets shared by every node), else in this process. With a bus across
+ * nodes that is not Redis, each node would number a room's messages on its
+ * own: that is logged at the first message stored; history needs Redis there.
  */
 export function historyStoreFor(bus: WsBus, options: ResolvedSecureWsOptions): HistoryStore {
   if (isRedisBacked(bus)) return new RedisHistoryStore(bus.redisClient, bus.redisKeyPrefix);
-  return new InMemoryHistoryStore(bus, options.history);
+  const transport = bus.health().transport;
+  const acrossNodes = () =>
+    resolveRootLogger(options.logger).warn(
+      { transport },
+      'Room history is kept per node with this bus: offsets are not shared across nodes (use Redis)',
+    );
+  return new InMemoryHistoryStore(
+    bus,
+    options.history,
+    transport === 'memory' ? undefined : acrossNodes,
+  );
 }
 
 export const historyProviders: Provider[] = [

@@ -28,6 +28,8 @@ export class InMemoryHistoryStore implements HistoryStore {
   constructor(
     private readonly bus: WsBus,
     private readonly options: ResolvedHistoryOptions,
+    /** Called once, at the first message stored: the bus spans nodes this store does not. */
+    private acrossNodes?: () => void,
   ) {}
 
   async publish(
@@ -36,6 +38,10 @@ export class InMemoryHistoryStore implements HistoryStore {
     body: string,
     retention: ResolvedRoomRetention,
   ): Promise<RoomPosition> {
+    if (this.acrossNodes) {
+      this.acrossNodes();
+      this.acrossNodes = undefined;
+    }
     const ring = this.ringOf(room);
     this.rings.delete(room);
     this.rings.set(room, ring);
@@ -74,6 +80,11 @@ export class InMemoryHistoryStore implements HistoryStore {
   /** Messages held across every room. */
   get size(): number {
     return this.messages;
+  }
+
+  /** Rooms held (with or without messages). */
+  get roomCount(): number {
+    return this.rings.size;
   }
 
   private ringOf(room: string): Ring {

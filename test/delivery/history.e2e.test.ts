@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WsHistoryStore } from '../../src/history/history-store.interface.js';
+import { type InMemoryHistoryStore } from '../../src/history/in-memory-history.store.js';
+import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
@@ -223,6 +226,35 @@ describe.each(stores)('room history %s', (_, store) => {
     }
     expect(await mallory.request('whoami')).toMatchObject({ event: 'whoami' });
     expect(mallory.socket.readyState).toBe(mallory.socket.OPEN);
+  });
+});
+
+describe('room history under a flood of resumes', () => {
+  let t: TestApp;
+  afterEach(() => t?.close());
+
+  it('answers 200 resumes of 100 new rooms each, joins at most maxRoomsPerConnection, holds at most maxRooms', async () => {
+    t = await startHistoryApp({ history: { maxRooms: 500 } });
+    const mallory = await t.connect('/ws?user=mallory');
+    for (let round = 0; round < 200; round++) {
+      const rooms = Array.from({ length: 100 }, (_, i) => ({
+        room: `flood-${round}-${i}`,
+        offset: round,
+        epoch: `e${i}`,
+      }));
+      const id = mallory.emit('session.resume', { rooms });
+      const reply = await mallory.next<ResumeReplyFrame>();
+      expect(reply.id).toBe(id);
+      const reasons = new Set(reply.data.rooms.map((room) => room.reason));
+      expect(
+        [...reasons].every((reason) => reason === 'HISTORY_LOST' || reason === 'ROOM_LIMIT'),
+      ).toBe(true);
+    }
+    const rooms = t.app.get(WsRooms);
+    const store = t.app.get<InMemoryHistoryStore>(WsHistoryStore);
+    expect(store.roomCount).toBeLessThanOrEqual(500);
+    expect(rooms.localRoomCount()).toBeLessThanOrEqual(100);
+    expect(await mallory.request('whoami')).toMatchObject({ event: 'whoami' });
   });
 });
 
