@@ -194,7 +194,14 @@ describe('chaos, counted', () => {
         () => [] as Array<{ offset: number; epoch: string; text: string }>,
       );
       const lost = clients.map(() => new Set<string>());
-      const counts = { resumes: 0, recoveredRooms: 0, missedDelivered: 0, withoutPos: 0 };
+      const counts = {
+        resumes: 0,
+        recoveredRooms: 0,
+        missedDelivered: 0,
+        /** The node was up but its Redis not yet: the client resumed that room again 1 s later. */
+        unavailableRooms: 0,
+        withoutPos: 0,
+      };
       clients.forEach((client, index) => {
         client.on<{ text: string }>(
           'room.message',
@@ -210,6 +217,7 @@ describe('chaos, counted', () => {
               counts.recoveredRooms += 1;
               counts.missedDelivered += result.missed;
             } else if (result.reason === 'HISTORY_LOST') lost[index]?.add(result.room);
+            else if (result.reason === 'UNAVAILABLE') counts.unavailableRooms += 1;
           }
         });
       });
