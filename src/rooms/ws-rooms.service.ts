@@ -25,8 +25,10 @@ interface LocalRoom {
   readonly members: Set<Connection>;
   catchUps: Map<Connection, RoomCatchUp> | undefined;
   subscription: BusSubscription;
-  /** The last frame delivered here: where to catch up from after a bus outage. */
-  last: string | undefined;
+  /** Whether the room keeps history (fixed when this node starts following it). */
+  readonly keepsHistory: boolean;
+  /** The position of the last stored message delivered here: where to catch up from after a bus outage. */
+  last: { offset: number; epoch: string } | undefined;
 }
 
 /** What this node tracks of a connection that joined rooms. */
@@ -80,7 +82,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   private async catchUpAfterOutage(): Promise<void> {
     await Promise.all(
       [...this.rooms].map(async ([room, local]) => {
-        const last = local.last && positionOfFrame(local.last);
+        const last = local.last;
         const retention = this.policies.retentionOf(room);
         if (!last || !retention || local.members.size === 0) return;
         const catchUps = [...local.members].map((member) => new RoomCatchUp(member));
@@ -212,16 +214,19 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
         members: new Set(),
         catchUps: undefined,
         subscription: NONE,
+        keepsHistory: this.policies.retentionOf(room) !== undefined,
         last: undefined,
       };
       const members = created.members;
       created.subscription = this.bus.subscribe(roomTopic(room), (frame) => {
-        created.last = frame;
+        // Frames without `pos` (sent while the store was away) are no place to catch up from.
+        if (created.keepsHistory) created.last = positionOfFrame(frame) ?? created.last;
         for (const member of members) member.send(frame);
         if (created.catchUps) this.feedCatchUps(created, frame);
       });
       local = created;
       this.rooms.set(room, local);
+      if (created.keepsHistory) this.notePosition(created, room);
     }
     let added: Promise<void> | undefined;
     const known = local.members.has(connection) || local.catchUps?.has(connection) === true;
@@ -343,6 +348,22 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
       if (member) members.push(member);
     }
     return members;
+  }
+
+  /**
+   * Where this node starts following a room: the room's position once
+   * subscribed, unless a message arrived first (a catch-up after an outage
+   * starts from here).
+   */
+  private notePosition(local: LocalRoom, room: string): void {
+    void Promise.resolve(local.subscription.ready)
+      .then(() => this.history.position(room))
+      .then(
+        (position) => {
+          local.last ??= position;
+        },
+        () => undefined,
+      );
   }
 
   private get logger(): Logger {

@@ -286,6 +286,32 @@ describe('room history in Redis', () => {
     }
   });
 
+  it("catches a node's members up after its Redis subscription dropped, in order, without duplicates", async () => {
+    t = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'blink:' });
+    const other = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'blink:' });
+    try {
+      const sender = await t.connect('/ws?user=sam');
+      const member = await other.connect('/ws?user=mia');
+      const start = await joinAt(sender, 'blink');
+      await joinAt(member, 'blink');
+      const direct = new Redis(redis.url);
+      // Every subscriber connection drops; commands (and so sends) go on.
+      await direct.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      direct.disconnect();
+      const texts = Array.from({ length: 100 }, (_, i) => `m${i}`);
+      for (const text of texts) sender.send({ event: 'room.send', data: { room: 'blink', text } });
+      const got: RoomMessageFrame[] = [];
+      for (const _ of texts) got.push(await member.next<RoomMessageFrame>(10_000));
+      expect(got.map((frame) => frame.data.text)).toEqual(texts);
+      expect(got.map((frame) => frame.pos.offset)).toEqual(
+        texts.map((_, i) => start.offset + 1 + i),
+      );
+      expect(await member.quietFor(300)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('changes the epoch when the history is lost (Redis flushed)', async () => {
     t = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'flush:' });
     const alice = await t.connect('/ws?user=alice');
