@@ -1,35 +1,21 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Logger } from 'pino';
-import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
+import { WsBus } from '../bus/ws-bus.interface.js';
 import { type Connection } from '../connection/connection.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageBody, messageFrame } from '../frames/frame-writer.js';
 import { type HistoryStore, WsHistoryStore } from '../history/history-store.interface.js';
-import { positionOfFrame, type RoomPosition } from '../history/room-position.js';
+import { type RoomPosition } from '../history/room-position.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
-import { RoomCatchUp } from './room-catch-up.js';
+import { LocalRoom } from './local-room.js';
+import { type RoomCatchUp } from './room-catch-up.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
 import { RoomPolicies, type RoomPolicy } from './room-policy.js';
 import { type RoomResumeResult } from './room-resume-result.js';
-
-/**
- * A room as this node sees it: its local members, those catching up after
- * a resume (they get the room's messages through their catch-up), and its
- * bus subscription.
- */
-interface LocalRoom {
-  readonly members: Set<Connection>;
-  catchUps: Map<Connection, RoomCatchUp> | undefined;
-  subscription: BusSubscription;
-  /** Whether the room keeps history (fixed when this node starts following it). */
-  readonly keepsHistory: boolean;
-  /** The position of the last stored message delivered here: where to catch up from after a bus outage. */
-  last: { offset: number; epoch: string } | undefined;
-}
 
 /** What this node tracks of a connection that joined rooms. */
 interface Membership {
@@ -85,10 +71,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
         const last = local.last;
         const retention = this.policies.retentionOf(room);
         if (!last || !retention || local.members.size === 0) return;
-        const catchUps = [...local.members].map((member) => new RoomCatchUp(member));
-        local.members.clear();
-        local.catchUps ??= new Map();
-        for (const catchUp of catchUps) local.catchUps.set(catchUp.connection, catchUp);
+        const catchUps = local.catchUpAll();
         const since = await this.history
           .since(room, last.offset, last.epoch, retention)
           .catch((error: unknown) => {
@@ -97,10 +80,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
           });
         const frames = since?.recovered ? since.frames : [];
         const floor = since?.recovered ? since.position.offset : 0;
-        for (const catchUp of catchUps) {
-          if (local.catchUps?.get(catchUp.connection) !== catchUp) continue;
-          if (catchUp.replay(frames, floor)) this.graduate(local, catchUp.connection);
-        }
+        for (const catchUp of catchUps) local.finish(catchUp, frames, floor);
       }),
     );
   }
@@ -120,7 +100,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    * server's own decision: no join rule is checked (see `requestJoin`).
    */
   async join(connection: Connection, room: string): Promise<void> {
-    await this.enter(connection, room, undefined);
+    await this.enter(connection, room, false);
   }
 
   /**
@@ -158,9 +138,9 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
       await this.join(connection, room);
       return { room, recovered: false, reason: 'HISTORY_LOST' };
     }
-    const catchUp = new RoomCatchUp(connection);
+    let catchUp: RoomCatchUp | undefined;
     try {
-      await this.enter(connection, room, catchUp);
+      catchUp = await this.enter(connection, room, true);
     } catch (error) {
       if (error instanceof SecureWsException && error.code === WsErrorCode.BAD_REQUEST) {
         return { room, recovered: false, reason: 'ROOM_LIMIT' };
@@ -175,13 +155,11 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
       await this.leave(connection, room);
       return { room, recovered: false, reason: 'UNAVAILABLE' };
     }
-    const local = this.rooms.get(room);
-    if (local?.catchUps?.get(connection) !== catchUp)
-      return { room, recovered: false, reason: 'HISTORY_LOST' };
-    const recovered = since.recovered && !catchUp.overflowed;
+    const recovered = since.recovered && catchUp !== undefined && !catchUp.overflowed;
     const frames = since.recovered && recovered ? since.frames : [];
-    if (catchUp.replay(frames, recovered ? since.position.offset : 0)) {
-      this.graduate(local, connection);
+    const local = this.rooms.get(room);
+    if (!catchUp || !local?.finish(catchUp, frames, recovered ? since.position.offset : 0)) {
+      return { room, recovered: false, reason: 'HISTORY_LOST' };
     }
     return recovered
       ? { room, recovered: true, missed: frames.length, pos: since.position }
@@ -193,13 +171,17 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     return this.policies.retentionOf(room) ? this.history.position(room) : undefined;
   }
 
+  /**
+   * Joins; with `catchingUp`, the connection gets the room's messages
+   * through a new catch-up (returned) until its replay is done.
+   */
   private async enter(
     connection: Connection,
     room: string,
-    catchUp: RoomCatchUp | undefined,
-  ): Promise<void> {
+    catchingUp: boolean,
+  ): Promise<RoomCatchUp | undefined> {
     assertRoomName(room);
-    if (connection.state === 'closed') return;
+    if (connection.state === 'closed') return undefined;
     const limit = this.options.maxRoomsPerConnection;
     const joined = this.memberships.get(connection)?.rooms;
     if (joined && joined.size >= limit && !joined.has(room)) {
@@ -210,49 +192,30 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     }
     let local = this.rooms.get(room);
     if (!local) {
-      const created: LocalRoom = {
-        members: new Set(),
-        catchUps: undefined,
-        subscription: NONE,
-        keepsHistory: this.policies.retentionOf(room) !== undefined,
-        last: undefined,
-      };
-      const members = created.members;
-      created.subscription = this.bus.subscribe(roomTopic(room), (frame) => {
-        // Frames without `pos` (sent while the store was away) are no place to catch up from.
-        if (created.keepsHistory) created.last = positionOfFrame(frame) ?? created.last;
-        for (const member of members) member.send(frame);
-        if (created.catchUps) this.feedCatchUps(created, frame);
-      });
+      const created = new LocalRoom(this.policies.retentionOf(room) !== undefined);
+      created.subscription = this.bus.subscribe(roomTopic(room), (frame) => created.deliver(frame));
       local = created;
       this.rooms.set(room, local);
       if (created.keepsHistory) this.notePosition(created, room);
     }
     let added: Promise<void> | undefined;
-    const known = local.members.has(connection) || local.catchUps?.has(connection) === true;
-    if (catchUp) {
-      local.members.delete(connection);
-      local.catchUps ??= new Map();
-      local.catchUps.set(connection, catchUp);
-    }
+    const known = local.has(connection);
+    const catchUp = catchingUp ? local.startCatchUp(connection) : undefined;
     if (!known) {
-      if (!catchUp) local.members.add(connection);
+      if (!catchUp) local.add(connection);
       const membership = this.membershipOf(connection);
       membership.rooms.add(room);
       added = this.bus.presence.add(room, membership.presence);
     }
     await Promise.all([local.subscription.ready, added]);
+    return catchUp;
   }
 
   /** Removes the connection from the room; nothing happens when it was not in it. */
   async leave(connection: Connection, room: string): Promise<void> {
     const local = this.rooms.get(room);
-    if (!local) return;
-    const wasMember = local.members.delete(connection);
-    const wasCatchingUp = local.catchUps?.delete(connection) === true;
-    if (!wasMember && !wasCatchingUp) return;
-    if (local.catchUps?.size === 0) local.catchUps = undefined;
-    if (local.members.size === 0 && !local.catchUps) {
+    if (!local?.remove(connection)) return;
+    if (local.size === 0) {
       this.rooms.delete(room);
       local.subscription.unsubscribe();
     }
@@ -318,9 +281,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   }
 
   isMember(connection: Connection, room: string): boolean {
-    const local = this.rooms.get(room);
-    if (!local) return false;
-    return local.members.has(connection) || local.catchUps?.has(connection) === true;
+    return this.rooms.get(room)?.has(connection) ?? false;
   }
 
   /** The rooms this connection is in. */
@@ -335,8 +296,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
 
   /** How many of the room's members are connected to this node. */
   localMemberCount(room: string): number {
-    const local = this.rooms.get(room);
-    return (local?.members.size ?? 0) + (local?.catchUps?.size ?? 0);
+    return this.rooms.get(room)?.size ?? 0;
   }
 
   /** Every member of the room on every live node (only this node's while the bus is degraded). */
@@ -371,19 +331,6 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     return this.cachedLogger;
   }
 
-  private feedCatchUps(local: LocalRoom, frame: string): void {
-    for (const [connection, catchUp] of local.catchUps ?? []) {
-      if (catchUp.take(frame)) this.graduate(local, connection);
-    }
-  }
-
-  /** A catch-up is over: the connection gets the room's messages as a plain member. */
-  private graduate(local: LocalRoom, connection: Connection): void {
-    if (!local.catchUps?.delete(connection)) return;
-    if (local.catchUps.size === 0) local.catchUps = undefined;
-    local.members.add(connection);
-  }
-
   private membershipOf(connection: Connection): Membership {
     let membership = this.memberships.get(connection);
     if (!membership) {
@@ -398,8 +345,6 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     return membership;
   }
 }
-
-const NONE: BusSubscription = { ready: Promise.resolve(), unsubscribe: () => undefined };
 
 function assertRoomName(room: string): void {
   if (typeof room !== 'string' || !ROOM_NAME_PATTERN.test(room)) {
