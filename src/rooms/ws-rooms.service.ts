@@ -5,7 +5,11 @@ import { type Connection } from '../connection/connection.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageBody, messageFrame } from '../frames/frame-writer.js';
-import { type HistoryStore, WsHistoryStore } from '../history/history-store.interface.js';
+import {
+  type HistorySince,
+  type HistoryStore,
+  WsHistoryStore,
+} from '../history/history-store.interface.js';
 import { type RoomPosition } from '../history/room-position.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
@@ -32,6 +36,10 @@ interface Membership {
  * through `Connection.send` and its backpressure), other nodes' members
  * through the bus. A connection leaves all its rooms when it closes.
  */
+/** A catch-up after an outage reads the history this many times, this far apart, before it gives up. */
+const CATCH_UP_ATTEMPTS = 5;
+const CATCH_UP_RETRY_MS = 500;
+
 @Injectable()
 export class WsRooms implements OnModuleInit, OnModuleDestroy {
   private readonly rooms = new Map<string, LocalRoom>();
@@ -72,12 +80,19 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
         const retention = this.policies.retentionOf(room);
         if (!last || !retention || local.members.size === 0) return;
         const catchUps = local.catchUpAll();
-        const since = await this.history
-          .since(room, last.offset, last.epoch, retention)
-          .catch((error: unknown) => {
-            this.logger.warn({ err: error, room }, 'Catching up after an outage failed');
-            return undefined;
-          });
+        let since: HistorySince | undefined;
+        for (let attempt = 1; !since && attempt <= CATCH_UP_ATTEMPTS; attempt++) {
+          since = await this.history
+            .since(room, last.offset, last.epoch, retention)
+            .catch(async (error: unknown) => {
+              if (attempt === CATCH_UP_ATTEMPTS) {
+                this.logger.warn({ err: error, room }, 'Catching up after an outage failed');
+              } else {
+                await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
+              }
+              return undefined;
+            });
+        }
         const frames = since?.recovered ? since.frames : [];
         const floor = since?.recovered ? since.position.offset : 0;
         for (const catchUp of catchUps) local.finish(catchUp, frames, floor);

@@ -263,12 +263,16 @@ describe('chaos, counted', () => {
         const offsets = new Set(received[index]?.map((entry) => entry.offset));
         return [...acked.keys()].every((offset) => offsets.has(offset));
       };
-      await expect
-        .poll(() => clients.every((_, index) => lost[index]?.has(room) || holds(index)), {
-          timeout: 30_000,
-          interval: 200,
-        })
-        .toBe(true);
+      const settled = async () => {
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline) {
+          if (clients.every((_, index) => lost[index]?.has(room) || holds(index))) return true;
+          await sleep(200);
+        }
+        return false;
+      };
+      const allHeld = await settled();
+      const states = clients.map((client) => client.state);
       for (const client of clients) client.close();
 
       const epochs = new Set(received.flatMap((entries) => entries.map((entry) => entry.epoch)));
@@ -283,8 +287,14 @@ describe('chaos, counted', () => {
         historyLost: lost.map((rooms) => rooms.size),
         received: received.map((entries) => entries.length),
         epochs: epochs.size,
+        missingAcknowledged: received.map((entries) => {
+          const offsets = new Set(entries.map((entry) => entry.offset));
+          return [...acked.keys()].filter((offset) => !offsets.has(offset)).length;
+        }),
+        states,
       };
       console.log(`chaos: ${JSON.stringify(report)}`);
+      expect(allHeld).toBe(true);
       expect(events).toHaveLength(6);
       expect(acked.size).toBeGreaterThan(CHAOS_MESSAGES / 2);
       // Redis lost nothing (append-only file), so no room may be lost.
