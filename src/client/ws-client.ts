@@ -66,8 +66,15 @@ type Listener = (data: never, frame: ServerFrame) => void;
 type StateListener = (state: WsClientState, close?: WsCloseInfo) => void;
 type ResumeListener = (rooms: RoomResumeResult[]) => void;
 
-/** A room the server could not read the history of is resumed again after this. */
+/** A room the server could not read the history of (or a resume that failed) is resumed again after this. */
 const RESUME_RETRY_MS = 1000;
+/** Answers to `session.resume` that a retry would get again. */
+const FINAL_RESUME_ERRORS = new Set([
+  'UNKNOWN_EVENT',
+  'BAD_FRAME',
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+]);
 
 const AUTH_EVENT = 'auth';
 const EXPIRING_EVENT = 'session.expiring';
@@ -307,6 +314,8 @@ export class WsClient {
   private async resume(rooms = this.positions.all()): Promise<void> {
     const socket = this.socket;
     let results: RoomResumeResult[] = [];
+    /** Rooms to resume again shortly: the server could not read them, or the request failed. */
+    let again: string[] = [];
     try {
       results = await resumeRooms(
         this.positions,
@@ -314,20 +323,23 @@ export class WsClient {
         rooms,
       );
     } catch (error) {
-      if (socket === this.socket)
+      if (socket === this.socket) {
         this.emit(ERROR_EVENT, error, { event: RESUME_EVENT, data: null });
+        // A server without resume, or that refuses the request itself, will not change its mind.
+        const code = (error as { code?: unknown } | null)?.code;
+        if (!FINAL_RESUME_ERRORS.has(String(code))) again = rooms.map(({ room }) => room);
+      }
     }
     if (socket !== this.socket) return;
     this.resuming = false;
     for (const entry of this.pending.unsent()) this.transmit(entry);
-    const unavailable = results.filter(
-      (result) => !result.recovered && result.reason === 'UNAVAILABLE',
-    );
-    if (unavailable.length > 0) {
+    for (const result of results) {
+      if (!result.recovered && result.reason === 'UNAVAILABLE') again.push(result.room);
+    }
+    if (again.length > 0) {
       setTimeout(() => {
         if (socket !== this.socket || this.currentState !== 'open') return;
-        const again = unavailable.flatMap(({ room }) => this.positions.get(room) ?? []);
-        void this.resume(again);
+        void this.resume(again.flatMap((room) => this.positions.get(room) ?? []));
       }, RESUME_RETRY_MS);
     }
     if (results.length > 0) this.notifyResume(results);
