@@ -21,19 +21,38 @@ export class LocalRoom {
   /** The position of the last stored message delivered here: where a catch-up after an outage starts. */
   last: { offset: number; epoch: string } | undefined;
 
-  /** `keepsHistory`: fixed when this node starts following the room. */
-  constructor(readonly keepsHistory: boolean) {}
+  /**
+   * `keepsHistory`: fixed when this node starts following the room.
+   * `onGap`: a message arrived past the next offset (this node missed some,
+   * e.g. while its Redis subscription was down): the members must catch up
+   * from `from` (they are moved to catch-ups before this message goes out).
+   */
+  constructor(
+    readonly keepsHistory: boolean,
+    private readonly onGap: (from: { offset: number; epoch: string }) => void = () => undefined,
+  ) {}
 
   /** A message of the room, from the bus: to every member, one serialized frame. */
   deliver(frame: string): void {
     // Frames without `pos` (sent while the store was away) are no place to catch up from.
-    if (this.keepsHistory) this.last = positionOfFrame(frame) ?? this.last;
+    if (this.keepsHistory) this.advance(frame);
     for (const member of this.members) member.send(frame);
     if (this.catchUps) {
       for (const [connection, catchUp] of this.catchUps) {
         if (catchUp.take(frame)) this.graduate(connection);
       }
     }
+  }
+
+  private advance(frame: string): void {
+    const position = positionOfFrame(frame);
+    if (!position) return;
+    const last = this.last;
+    if (last && last.epoch === position.epoch) {
+      if (position.offset <= last.offset) return;
+      if (position.offset > last.offset + 1 && this.members.size > 0) this.onGap(last);
+    }
+    this.last = position;
   }
 
   has(connection: Connection): boolean {

@@ -76,28 +76,39 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   private async catchUpAfterOutage(): Promise<void> {
     await Promise.all(
       [...this.rooms].map(async ([room, local]) => {
-        const last = local.last;
-        const retention = this.policies.retentionOf(room);
-        if (!last || !retention || local.members.size === 0) return;
-        const catchUps = local.catchUpAll();
-        let since: HistorySince | undefined;
-        for (let attempt = 1; !since && attempt <= CATCH_UP_ATTEMPTS; attempt++) {
-          since = await this.history
-            .since(room, last.offset, last.epoch, retention)
-            .catch(async (error: unknown) => {
-              if (attempt === CATCH_UP_ATTEMPTS) {
-                this.logger.warn({ err: error, room }, 'Catching up after an outage failed');
-              } else {
-                await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
-              }
-              return undefined;
-            });
-        }
-        const frames = since?.recovered ? since.frames : [];
-        const floor = since?.recovered ? since.position.offset : 0;
-        for (const catchUp of catchUps) local.finish(catchUp, frames, floor);
+        if (local.last) await this.catchUp(room, local, local.last);
       }),
     );
+  }
+
+  /**
+   * Every member of the room gets, in order and once, the messages after
+   * `from` this node may have missed; live ones are held meanwhile.
+   */
+  private async catchUp(
+    room: string,
+    local: LocalRoom,
+    from: { offset: number; epoch: string },
+  ): Promise<void> {
+    const retention = this.policies.retentionOf(room);
+    if (!retention || local.members.size === 0) return;
+    const catchUps = local.catchUpAll();
+    let since: HistorySince | undefined;
+    for (let attempt = 1; !since && attempt <= CATCH_UP_ATTEMPTS; attempt++) {
+      since = await this.history
+        .since(room, from.offset, from.epoch, retention)
+        .catch(async (error: unknown) => {
+          if (attempt === CATCH_UP_ATTEMPTS) {
+            this.logger.warn({ err: error, room }, 'Catching up this node failed');
+          } else {
+            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
+          }
+          return undefined;
+        });
+    }
+    const frames = since?.recovered ? since.frames : [];
+    const floor = since?.recovered ? since.position.offset : 0;
+    for (const catchUp of catchUps) local.finish(catchUp, frames, floor);
   }
 
   /**
@@ -207,7 +218,10 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     }
     let local = this.rooms.get(room);
     if (!local) {
-      const created = new LocalRoom(this.policies.retentionOf(room) !== undefined);
+      const created: LocalRoom = new LocalRoom(
+        this.policies.retentionOf(room) !== undefined,
+        (from) => void this.catchUp(room, created, from),
+      );
       created.subscription = this.bus.subscribe(roomTopic(room), (frame) => created.deliver(frame));
       local = created;
       this.rooms.set(room, local);
