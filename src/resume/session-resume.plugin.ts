@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type Connection } from '../connection/connection.js';
+import { type Connection, internalConnection } from '../connection/connection.js';
 import { type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { type OutboundMessage } from '../frames/frame.js';
 import { type RoomResumeResult } from '../rooms/room-resume-result.js';
 import { WsRooms } from '../rooms/ws-rooms.service.js';
@@ -20,7 +21,8 @@ export const RESUME_EVENT = 'session.resume';
 export class SessionResume implements SecureWsPlugin {
   constructor(private readonly rooms: WsRooms) {}
 
-  onOpen(connection: Connection): void {
+  onOpen(member: WsConnection): void {
+    const connection = internalConnection(member);
     if (connection.server.format !== 'json' || !this.rooms.policies.anyHistory) return;
     if (connection.handlers.has(RESUME_EVENT)) return;
     connection.handlers.set(RESUME_EVENT, (data) => this.resume(connection, data));

@@ -1,4 +1,4 @@
-import { type Connection } from '../connection/connection.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import {
   type ResolvedHistoryOptions,
   type ResolvedRoomRetention,
@@ -7,7 +7,7 @@ import {
 } from '../history/history-options.js';
 
 /** Whether a client may join a room: by `room.join`-style handlers and by `session.resume` alike. */
-export type RoomJoinRule = (connection: Connection, room: string) => boolean | Promise<boolean>;
+export type RoomJoinRule = (connection: WsConnection, room: string) => boolean | Promise<boolean>;
 
 /**
  * What a gateway declares once about some rooms (`WsRooms.declare`): who
@@ -51,10 +51,16 @@ export class RoomPolicies {
   private readonly declared: DeclaredPolicy[] = [];
   private readonly defaultRetention: ResolvedRoomRetention | undefined;
 
-  constructor(private readonly history: ResolvedHistoryOptions) {
-    this.defaultRetention = history.allRooms
-      ? { size: history.size, ttlMs: history.ttlMs }
-      : undefined;
+  /**
+   * `available`: false with a bus across nodes that does not offer Redis:
+   * no room keeps history then, whatever is declared.
+   */
+  constructor(
+    private readonly history: ResolvedHistoryOptions,
+    private readonly available = true,
+  ) {
+    this.defaultRetention =
+      history.allRooms && available ? { size: history.size, ttlMs: history.ttlMs } : undefined;
   }
 
   declare(policy: RoomPolicy): void {
@@ -64,7 +70,7 @@ export class RoomPolicies {
       retention:
         history === undefined
           ? 'default'
-          : history === false
+          : history === false || !this.available
             ? undefined
             : resolveRetention(history === true ? {} : history, this.history, 'room history'),
       canJoin: policy.canJoin,
@@ -86,7 +92,7 @@ export class RoomPolicies {
     );
   }
 
-  async mayJoin(connection: Connection, room: string): Promise<boolean> {
+  async mayJoin(connection: WsConnection, room: string): Promise<boolean> {
     const rule = this.policyOf(room)?.canJoin;
     return rule ? (await rule(connection, room)) === true : true;
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Logger } from 'pino';
 import { WsBus } from '../bus/ws-bus.interface.js';
-import { type Connection } from '../connection/connection.js';
+import { type Connection, internalConnection } from '../connection/connection.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageBody, messageFrame } from '../frames/frame-writer.js';
@@ -13,7 +14,7 @@ import {
 import { type RoomPosition } from '../history/room-position.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { LocalRoom } from './local-room.js';
 import { type RoomCatchUp } from './room-catch-up.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
@@ -54,9 +55,15 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(WsBus) private readonly bus: WsBus,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
-    @Inject(WsHistoryStore) private readonly history: HistoryStore,
+    @Inject(WsHistoryStore) private readonly store: HistoryStore | undefined,
   ) {
-    this.policies = new RoomPolicies(options.history);
+    this.policies = new RoomPolicies(options.history, store !== undefined);
+  }
+
+  /** The history store; only reached for rooms that keep history, which needs one. */
+  private get history(): HistoryStore {
+    if (!this.store) throw new Error('No history store with this bus');
+    return this.store;
   }
 
   onModuleInit(): void {
@@ -125,8 +132,8 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    * from any node will reach it (at once while the bus is degraded). The
    * server's own decision: no join rule is checked (see `requestJoin`).
    */
-  async join(connection: Connection, room: string): Promise<void> {
-    await this.enter(connection, room, false);
+  async join(member: WsConnection, room: string): Promise<void> {
+    await this.enter(internalConnection(member), room, false);
   }
 
   /**
@@ -134,7 +141,8 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    * refuses), then the connection joins. Resolves with the room's position
    * when it keeps history (subscribed first, so nothing after it is missed).
    */
-  async requestJoin(connection: Connection, room: string): Promise<RoomPosition | undefined> {
+  async requestJoin(member: WsConnection, room: string): Promise<RoomPosition | undefined> {
+    const connection = internalConnection(member);
     assertRoomName(room);
     if (!(await this.policies.mayJoin(connection, room))) {
       throw new SecureWsException(WsErrorCode.FORBIDDEN, 'You may not join this room');
@@ -151,11 +159,12 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    * message after `offset` of `epoch`, in order, before any newer live one.
    */
   async resume(
-    connection: Connection,
+    member: WsConnection,
     room: string,
     offset: number,
     epoch: string,
   ): Promise<RoomResumeResult> {
+    const connection = internalConnection(member);
     if (!(await this.policies.mayJoin(connection, room))) {
       return { room, recovered: false, reason: 'FORBIDDEN' };
     }
@@ -241,7 +250,8 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Removes the connection from the room; nothing happens when it was not in it. */
-  async leave(connection: Connection, room: string): Promise<void> {
+  async leave(member: WsConnection, room: string): Promise<void> {
+    const connection = internalConnection(member);
     const local = this.rooms.get(room);
     if (!local?.remove(connection)) return;
     if (local.size === 0) {
@@ -255,7 +265,8 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Removes the connection from every room (done by itself when the connection closes). */
-  async leaveAll(connection: Connection): Promise<void> {
+  async leaveAll(member: WsConnection): Promise<void> {
+    const connection = internalConnection(member);
     const membership = this.memberships.get(connection);
     if (!membership) return;
     await Promise.all([...membership.rooms].map((room) => this.leave(connection, room)));
@@ -309,12 +320,13 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     this.bus.publish(roomTopic(room), frame);
   }
 
-  isMember(connection: Connection, room: string): boolean {
-    return this.rooms.get(room)?.has(connection) ?? false;
+  isMember(member: WsConnection, room: string): boolean {
+    return this.rooms.get(room)?.has(internalConnection(member)) ?? false;
   }
 
   /** The rooms this connection is in. */
-  roomsOf(connection: Connection): string[] {
+  roomsOf(member: WsConnection): string[] {
+    const connection = internalConnection(member);
     return [...(this.memberships.get(connection)?.rooms ?? [])];
   }
 
@@ -365,7 +377,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     if (!membership) {
       membership = { rooms: new Set(), presence: presenceMemberOf(connection) };
       this.memberships.set(connection, membership);
-      connection.socket.once('close', () => {
+      connection.onClose(() => {
         this.leaveAll(connection).catch((error: unknown) =>
           connection.logger.error({ err: error }, 'Leaving rooms failed'),
         );

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/websockets';
 import { type WebSocket } from 'ws';
 import { type Connection, connectionOf } from '../../connection/connection.js';
+import { type WsConnection } from '../../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../../errors/error-codes.js';
 import { SecureWsException } from '../../errors/secure-ws.exception.js';
 import { WsRequestId } from '../../frames/request-id.decorator.js';
@@ -19,14 +20,14 @@ function connectionFor(client: WebSocket): Connection {
 }
 
 /** Who a connection speaks as: its user, or its connection id until it has a session. */
-function speakerOf(connection: Connection): string {
+function speakerOf(connection: WsConnection): string {
   return connection.session?.userId ?? connection.id;
 }
 
 /** Rooms named `user.<id>` are that user's own: nobody else may join them. */
 const PRIVATE_PREFIX = 'user.';
 
-function mayJoin(connection: Connection, room: string): boolean {
+function mayJoin(connection: WsConnection, room: string): boolean {
   return !room.startsWith(PRIVATE_PREFIX) || room === `${PRIVATE_PREFIX}${speakerOf(connection)}`;
 }
 
