@@ -1,6 +1,7 @@
+import { type PreAuthOptions } from '../options/pre-auth-options.js';
 import { type TlsOptions } from '../options/secure-ws-options.interface.js';
 import { type ProtectionOptions } from '../protection/protection-options.interface.js';
-import { loadProtection, loadTls } from './protection.config.js';
+import { loadPreAuth, loadProtection, loadTls } from './protection.config.js';
 
 /** The reference app's settings, read from the environment (see `.env.example`). */
 export interface AppConfig {
@@ -18,6 +19,8 @@ export interface AppConfig {
   tls: TlsOptions | undefined;
   /** Origins, IP rules, caps and rate limits (see `protection.config.ts`). */
   protection: ProtectionOptions;
+  /** Budgets before authentication (see `protection.config.ts`). */
+  preAuth: PreAuthOptions;
   /** Rooms' history: HISTORY_SIZE messages (default 100), each HISTORY_TTL_MS (default 120000). */
   history: { size: number; ttlMs: number };
 }
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFile: env.LOG_FILE || undefined,
     tls,
     protection: loadProtection(env, host, httpPort, tls !== undefined),
+    preAuth: loadPreAuth(env),
     history: {
       size: positive(env, 'HISTORY_SIZE', 100),
       ttlMs: positive(env, 'HISTORY_TTL_MS', 120_000),

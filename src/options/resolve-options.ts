@@ -3,6 +3,7 @@ import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { resolveHistoryOptions } from '../history/history-options.js';
 import { checkPositiveInteger } from '../util/positive-integer.js';
+import { resolvePreAuthOptions } from './pre-auth-options.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
@@ -10,7 +11,7 @@ import {
 
 export const DEFAULT_OPTIONS: Omit<
   ResolvedSecureWsOptions,
-  'logger' | 'auth' | 'redis' | 'bus' | 'history'
+  'logger' | 'auth' | 'redis' | 'bus' | 'preAuth' | 'history'
 > = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
@@ -88,6 +89,10 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     logger: options.logger,
     auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
     redis: resolveRedisBusOptions(options.redis),
+    preAuth: resolvePreAuthOptions(options.preAuth, {
+      maxPayload: options.maxPayload ?? DEFAULT_OPTIONS.maxPayload,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_OPTIONS.maxBufferedBytes,
+    }),
     bus: options.bus,
     history: resolveHistoryOptions(options.history),
     heartbeat:

@@ -24,6 +24,9 @@ function speakerOf(connection: WsConnection): string {
   return connection.session?.userId ?? connection.id;
 }
 
+/** Member names a `room.joined` reply lists at most. */
+const MAX_LISTED = 50;
+
 /** Rooms named `user.<id>` are that user's own: nobody else may join them. */
 const PRIVATE_PREFIX = 'user.';
 
@@ -45,9 +48,15 @@ export class RoomsGateway {
   @SubscribeMessage('room.join')
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     const pos = await this.rooms.requestJoin(connectionFor(client), room);
-    const members = await this.rooms.members(room);
-    const names = new Set(members.map((member) => member.userId ?? member.connectionId));
-    return { event: 'room.joined', data: { room, members: [...names].sort(), pos } };
+    const all = await this.rooms.members(room);
+    const names = [...new Set(all.map((member) => member.userId ?? member.connectionId))];
+    // A bounded answer: at most MAX_LISTED names, and the count when the list is cut.
+    const members = names.sort().slice(0, MAX_LISTED);
+    const data =
+      names.length > MAX_LISTED
+        ? { room, members, memberCount: names.length, pos }
+        : { room, members, pos };
+    return { event: 'room.joined', data };
   }
 
   @SubscribeMessage('room.leave')
