@@ -55,6 +55,7 @@ export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';
 export { SecureWsException, type SecureWsExceptionOptions } from './errors/secure-ws.exception.js';
 export type { ErrorFrameData, InboundFrame, OutboundMessage } from './frames/frame.js';
+export { WsRequestId } from './frames/request-id.decorator.js';
 export { HealthController } from './health/health.controller.js';
 export type {
   HealthIndicator,
@@ -62,6 +63,12 @@ export type {
   HealthReport,
 } from './health/health-indicator.interface.js';
 export { SecureWsHealth } from './health/secure-ws-health.js';
+export type { HistoryOptions, RoomRetention } from './history/history-options.js';
+export type { HistorySince, HistoryStore } from './history/history-store.interface.js';
+export { WsHistoryStore } from './history/history-store.interface.js';
+export { InMemoryHistoryStore } from './history/in-memory-history.store.js';
+export { RedisHistoryStore } from './history/redis-history.store.js';
+export type { RoomPosition } from './history/room-position.js';
 export { idempotencyStoreFor } from './idempotency/idempotency.providers.js';
 export {
   IDEMPOTENCY_STORE,
@@ -95,8 +102,11 @@ export type {
 } from './protection/protection-options.interface.js';
 export { RateLimit } from './protection/rate-limit.decorator.js';
 export type { RateLimitRule } from './protection/token-bucket.js';
+export { RESUME_EVENT, SessionResume } from './resume/session-resume.plugin.js';
 export type { RoomMember } from './rooms/room-member.js';
 export { ROOM_NAME_PATTERN } from './rooms/room-name.js';
+export type { RoomJoinRule, RoomPolicy } from './rooms/room-policy.js';
+export type { RoomResumeReason, RoomResumeResult } from './rooms/room-resume-result.js';
 export { WsBroadcast } from './rooms/ws-broadcast.service.js';
 export { WsRooms } from './rooms/ws-rooms.service.js';
 export { WsUsers } from './rooms/ws-users.service.js';

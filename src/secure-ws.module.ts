@@ -19,6 +19,7 @@ import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
 import { UserPlugins } from './plugins/user-plugins.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
+import { resumePlugins } from './resume/session-resume.plugin.js';
 import { roomsProviders } from './rooms/rooms.providers.js';
 import { WsBroadcast } from './rooms/ws-broadcast.service.js';
 import { WsRooms } from './rooms/ws-rooms.service.js';
@@ -49,6 +50,7 @@ import {
         CONNECTION_AUTHENTICATOR,
         ...metricsPlugins,
         ...idempotencyPlugins,
+        ...resumePlugins,
       ],
     },
     UserPlugins,
@@ -66,6 +68,7 @@ import {
     ...busProviders,
     ...roomsProviders,
     ...idempotencyProviders,
+    ...resumePlugins,
   ],
   exports: [
     SECURE_WS_OPTIONS,

@@ -120,4 +120,19 @@ describe('the package manifest', () => {
       'errors/error-codes.js',
     );
   });
+
+  it('builds an emitter for plain Node processes: its only package is ioredis (no Nest, no ws)', () => {
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+        else packages.add(specifier);
+      }
+    };
+    visit(built('./dist/emitter/index.js'));
+    expect([...packages].sort()).toEqual(['ioredis']);
+  });
 });

@@ -27,6 +27,8 @@ export interface ServerOptions {
   auth: boolean;
   /** Module server only: share rooms across nodes through this Redis (`redis: { url }`). */
   redisUrl?: string;
+  /** Module server only: every room keeps history (`history: { allRooms: true }`, pushes carry `pos`). */
+  history?: boolean;
 }
 
 /** What a server tells the parent about its own connections (when it can see them). */

@@ -157,7 +157,7 @@ export function ratioAtMost(max: number): Target {
 export function startServer(
   ctx: ScenarioContext,
   kind: ServerKind,
-  options: { auth: boolean; redisUrl?: string },
+  options: { auth: boolean; redisUrl?: string; history?: boolean },
 ): Promise<ServerProcess> {
   return ServerProcess.start(kind, {
     ...options,

@@ -13,7 +13,9 @@
  * latency A -> Redis -> B -> client on the same clock.
  *
  * Then the same at the same rate within one node: receivers on A too (local
- * delivery does not go through Redis), as a baseline row.
+ * delivery does not go through Redis), as a baseline row; and A -> B again
+ * on two nodes whose rooms keep history (each message stored by one Lua
+ * script in Redis and delivered with `pos`): the cost of history.
  *
  * Each run: warm-up (`--warmup`), measured `--duration`, then a bounded drain.
  * Only messages sent during the measured window count; every receiver should
@@ -310,7 +312,23 @@ async function runAll(
     const cross = await runOnce(ctx, nodes, nodes.b, 'B');
     ctx.log(`  within node A at ${ctx.config.rate} msg/s ...`);
     const local = await runOnce(ctx, nodes, nodes.a, 'A');
-    cross.extraRows = [{ label: 'module, one node', measurement: local }];
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+    // The same with rooms that keep history: the cost of storing each message (Lua: offset,
+    // XADD, trim, PUBLISH) and of `pos` in every frame.
+    for (let i = 0; i < 2; i++) {
+      servers.push(await startServer(ctx, 'module', { ...options, history: true }));
+    }
+    const withHistory: Nodes = {
+      a: servers[0] as ServerProcess,
+      b: servers[1] as ServerProcess,
+      redis,
+    };
+    ctx.log(`  A -> Redis -> B at ${ctx.config.rate} msg/s, rooms with history ...`);
+    const history = await runOnce(ctx, withHistory, withHistory.b, 'B');
+    cross.extraRows = [
+      { label: 'module, one node', measurement: local },
+      { label: 'module, rooms with history', measurement: history },
+    ];
     results.set('module', cross);
   } catch (err) {
     results.set('module', err instanceof Error ? err : new Error(String(err)));

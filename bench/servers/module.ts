@@ -106,6 +106,8 @@ host(async (options) => {
         logger: pino({ level: 'warn' }),
         auth: options.auth ? { secret: JWT_SECRET } : undefined,
         redis: options.redisUrl ? { url: options.redisUrl } : undefined,
+        // Rooms with history: each room message is stored (in Redis: one Lua script) and gets `pos`.
+        history: { allRooms: options.history === true },
         // Protection stays on (its checks run on every handshake and message),
         // with limits the bench's load never reaches: 10k connections from a
         // few loopback addresses, thousands of messages per second per

@@ -41,6 +41,7 @@ export class AppModule {
           preAuth: config.preAuth,
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
+          history: config.history,
         }),
         // Development tokens for the demo page, never in production.
         DemoModule.forRoot({

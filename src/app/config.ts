@@ -21,6 +21,18 @@ export interface AppConfig {
   protection: ProtectionOptions;
   /** Budgets before authentication (see `protection.config.ts`). */
   preAuth: PreAuthOptions;
+  /** Rooms' history: HISTORY_SIZE messages (default 100), each HISTORY_TTL_MS (default 120000). */
+  history: { size: number; ttlMs: number };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}".`);
+  }
+  return value;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -58,5 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tls,
     protection: loadProtection(env, host, httpPort, tls !== undefined),
     preAuth: loadPreAuth(env),
+    history: {
+      size: positive(env, 'HISTORY_SIZE', 100),
+      ttlMs: positive(env, 'HISTORY_TTL_MS', 120_000),
+    },
   };
 }

@@ -4,6 +4,8 @@
  */
 export { CLOSE_CODE_OF, WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 export type { ReconnectOptions } from './reconnect-backoff.js';
+export type { RoomPosition } from './room-positions.js';
+export type { RoomResumeResult } from './room-resume.js';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket.js';
 export type {
   RequestOptions,

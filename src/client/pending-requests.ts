@@ -4,6 +4,8 @@ interface Pending {
   readonly event: string;
   readonly frame: string;
   sent: boolean;
+  /** Carries an idempotency key: sent again after a reconnect instead of failing. */
+  readonly retry: boolean;
   resolve(data: unknown): void;
   reject(error: WsClientError): void;
 }
@@ -17,6 +19,7 @@ export class PendingRequests {
     event: string,
     frame: string,
     timeoutMs: number,
+    retry = false,
   ): { promise: Promise<unknown>; entry: Pending } {
     let entry!: Pending;
     const promise = new Promise<unknown>((resolve, reject) => {
@@ -40,6 +43,7 @@ export class PendingRequests {
         event,
         frame,
         sent: false,
+        retry,
         resolve: (data) => {
           end();
           resolve(data);
@@ -69,10 +73,15 @@ export class PendingRequests {
     return [...this.byId.values()].filter((entry) => !entry.sent);
   }
 
-  /** Rejects the sent requests (`onlySent`) or all of them. */
+  /**
+   * The connection dropped (`onlySent`: the sent requests, whose replies
+   * are lost; those that `retry` are kept to be sent again) or the client
+   * closed (all of them).
+   */
   rejectAll(error: () => WsClientError, onlySent: boolean): void {
     for (const entry of [...this.byId.values()]) {
-      if (!onlySent || entry.sent) entry.reject(error());
+      if (onlySent && entry.retry) entry.sent = false;
+      else if (!onlySent || entry.sent) entry.reject(error());
     }
   }
 }

@@ -5,6 +5,8 @@ import {
   reconnectDelay,
   resolveReconnect,
 } from './reconnect-backoff.js';
+import { positionOf, RoomPositions } from './room-positions.js';
+import { RESUME_EVENT, type RoomResumeResult, resumeRooms } from './room-resume.js';
 import {
   acceptsHeaders,
   OPEN,
@@ -43,15 +45,36 @@ export interface ServerFrame<T = unknown> {
   event: string;
   data: T;
   id?: string | number;
+  /** On pushes through a room that keeps history. */
+  pos?: { room: string; offset: number; epoch: string };
 }
 
 export interface RequestOptions {
   /** @default the client's `requestTimeoutMs` */
   timeoutMs?: number;
+  /**
+   * Send an `idempotencyKey` made here (`crypto.randomUUID()`): the server
+   * runs the request at most once, so an unanswered request is sent again,
+   * with the same key, after a reconnect (and its resume). @default false
+   */
+  idempotent?: boolean;
+  /** Send this `idempotencyKey` (1 to 64 characters); implies `idempotent`. */
+  idempotencyKey?: string;
 }
 
 type Listener = (data: never, frame: ServerFrame) => void;
 type StateListener = (state: WsClientState, close?: WsCloseInfo) => void;
+type ResumeListener = (rooms: RoomResumeResult[]) => void;
+
+/** A room the server could not read the history of (or a resume that failed) is resumed again after this. */
+const RESUME_RETRY_MS = 1000;
+/** Answers to `session.resume` that a retry would get again. */
+const FINAL_RESUME_ERRORS = new Set([
+  'UNKNOWN_EVENT',
+  'BAD_FRAME',
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+]);
 
 const AUTH_EVENT = 'auth';
 const EXPIRING_EVENT = 'session.expiring';
@@ -89,6 +112,13 @@ export class WsClient {
   private autoRefresh: Promise<unknown> | undefined;
   /** Set by the last `auth` reply (first-message auth or a refresh). */
   session: WsAuthSession | undefined;
+  /** The last position held in each room that keeps history (learnt from joins and pushes). */
+  readonly positions = new RoomPositions();
+  private readonly resumeListeners = new Set<ResumeListener>();
+  /** Some socket of this client opened before: the next opening resumes the rooms. */
+  private openedBefore = false;
+  /** While `session.resume` runs after a reconnect, other requests wait. */
+  private resuming = false;
 
   constructor(private readonly options: WsClientOptions) {
     this.WebSocketClass = resolveWebSocket(options.WebSocket);
@@ -140,7 +170,28 @@ export class WsClient {
         new WsClientError(ClientErrorCode.CLOSED, 'The client is not connected', { event }),
       );
     }
-    return this.enqueue(event, data, options.timeoutMs) as Promise<T>;
+    const key =
+      options.idempotencyKey ?? (options.idempotent ? globalThis.crypto.randomUUID() : undefined);
+    return this.enqueue(event, data, options.timeoutMs, false, key) as Promise<T>;
+  }
+
+  /**
+   * Called after each reconnect's `session.resume` with every followed
+   * room's outcome: `recovered` (missed messages delivered) or not, with a
+   * reason (`HISTORY_LOST`: reload that room's state); also with
+   * `HISTORY_LOST` alone when a live push shows a room's epoch changed.
+   * Returns the unsubscribe.
+   */
+  onResume(listener: ResumeListener): () => void {
+    this.resumeListeners.add(listener);
+    return () => {
+      this.resumeListeners.delete(listener);
+    };
+  }
+
+  /** Stops following a room's position (after leaving it): it is no longer resumed. */
+  forgetRoom(room: string): void {
+    this.positions.forget(room);
   }
 
   /** Sends `{ event, data }` without an id, if the socket is open; returns whether it was sent. */
@@ -244,11 +295,58 @@ export class WsClient {
 
   private opened(): void {
     this.attempt = 0;
+    const resume = this.openedBefore && this.positions.size > 0;
+    this.openedBefore = true;
+    this.resuming = resume;
     this.setState('open');
-    for (const entry of this.pending.unsent()) this.transmit(entry);
+    if (resume) void this.resume();
+    else for (const entry of this.pending.unsent()) this.transmit(entry);
     this.settleConnect?.resolve();
     this.settleConnect = undefined;
     this.connecting = undefined;
+  }
+
+  /**
+   * After a reconnect: `session.resume` for every followed room, missed
+   * messages first, then the requests that waited (idempotent ones sent
+   * again with their key). Rooms the server could not read are tried again.
+   */
+  private async resume(rooms = this.positions.all()): Promise<void> {
+    const socket = this.socket;
+    let results: RoomResumeResult[] = [];
+    /** Rooms to resume again shortly: the server could not read them, or the request failed. */
+    let again: string[] = [];
+    try {
+      results = await resumeRooms(
+        this.positions,
+        (data) => this.enqueue(RESUME_EVENT, data, undefined, true),
+        rooms,
+      );
+    } catch (error) {
+      if (socket === this.socket) {
+        this.emit(ERROR_EVENT, error, { event: RESUME_EVENT, data: null });
+        // A server without resume, or that refuses the request itself, will not change its mind.
+        const code = (error as { code?: unknown } | null)?.code;
+        if (!FINAL_RESUME_ERRORS.has(String(code))) again = rooms.map(({ room }) => room);
+      }
+    }
+    if (socket !== this.socket) return;
+    this.resuming = false;
+    for (const entry of this.pending.unsent()) this.transmit(entry);
+    for (const result of results) {
+      if (!result.recovered && result.reason === 'UNAVAILABLE') again.push(result.room);
+    }
+    if (again.length > 0) {
+      setTimeout(() => {
+        if (socket !== this.socket || this.currentState !== 'open') return;
+        void this.resume(again.flatMap((room) => this.positions.get(room) ?? []));
+      }, RESUME_RETRY_MS);
+    }
+    if (results.length > 0) this.notifyResume(results);
+  }
+
+  private notifyResume(results: RoomResumeResult[]): void {
+    for (const listener of this.resumeListeners) listener(results);
   }
 
   private async authenticate(token: string, duringConnect: boolean): Promise<WsAuthSession> {
@@ -269,11 +367,18 @@ export class WsClient {
     data: unknown,
     timeoutMs = this.options.requestTimeoutMs ?? 10_000,
     sendNow = false,
+    idempotencyKey?: string,
   ): Promise<unknown> {
     const id = String(this.nextId++);
-    const frame = JSON.stringify(data === undefined ? { event, id } : { event, data, id });
-    const { promise, entry } = this.pending.add(id, event, frame, timeoutMs);
-    if (sendNow || this.currentState === 'open') this.transmit(entry);
+    const frame = JSON.stringify({ event, data, id, idempotencyKey });
+    const { promise, entry } = this.pending.add(
+      id,
+      event,
+      frame,
+      timeoutMs,
+      idempotencyKey !== undefined,
+    );
+    if (sendNow || (this.currentState === 'open' && !this.resuming)) this.transmit(entry);
     return promise;
   }
 
@@ -298,9 +403,23 @@ export class WsClient {
         ? this.pending.get(String(frame.id))
         : this.answerWithoutId(frame, isError);
     if (waiting) {
-      if (isError) waiting.reject(WsClientError.fromFrame(frame.data));
-      else waiting.resolve(frame.data);
+      if (isError) {
+        waiting.reject(WsClientError.fromFrame(frame.data));
+        return;
+      }
+      const learnt = positionOf((frame.data as { pos?: unknown } | null)?.pos);
+      if (learnt) this.positions.learn(learnt);
+      waiting.resolve(frame.data);
       return;
+    }
+    const position = frame.id === undefined ? positionOf(frame.pos) : undefined;
+    if (position) {
+      const held = this.positions.get(position.room);
+      if (!this.positions.acceptPush(position)) return;
+      // A new epoch on a live push: the room's history was lost while this client followed it.
+      if (held && held.epoch !== position.epoch) {
+        this.notifyResume([{ room: position.room, recovered: false, reason: 'HISTORY_LOST' }]);
+      }
     }
     if (isError) {
       this.emit(ERROR_EVENT, WsClientError.fromFrame(frame.data), frame);

@@ -13,6 +13,7 @@ import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
+import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
 import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
@@ -135,6 +136,12 @@ export interface SecureWsModuleOptions {
   bus?: WsBus;
   /** Requests with `idempotencyKey`: window, claim timeout, reply size cap, in-process key cap. */
   idempotency?: IdempotencyOptions;
+  /**
+   * Room history: positions on pushes and `session.resume` (see docs/delivery.md).
+   * Kept in Redis when the bus runs on Redis, else in this process.
+   * @default { allRooms: false, size: 100, ttlMs: 120000, maxRooms: 10000, maxMessages: 100000 }
+   */
+  history?: HistoryOptions;
 }
 
 /** Every option with its default filled in. */
@@ -151,6 +158,7 @@ export interface ResolvedSecureWsOptions
       | 'bus'
       | 'preAuth'
       | 'idempotency'
+      | 'history'
     >
   > {
   logger: Logger | undefined;
@@ -163,4 +171,5 @@ export interface ResolvedSecureWsOptions
   heartbeat: Required<HeartbeatOptions> | false;
   preAuth: ResolvedPreAuthOptions;
   idempotency: ResolvedIdempotencyOptions;
+  history: ResolvedHistoryOptions;
 }

@@ -1,20 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type Logger } from 'pino';
+import { WsBus } from '../bus/ws-bus.interface.js';
 import { type Connection, internalConnection } from '../connection/connection.js';
 import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
-import { messageFrame } from '../frames/frame-writer.js';
+import { messageBody, messageFrame } from '../frames/frame-writer.js';
+import {
+  type HistorySince,
+  type HistoryStore,
+  WsHistoryStore,
+} from '../history/history-store.interface.js';
+import { type RoomPosition } from '../history/room-position.js';
+import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { LocalRoom } from './local-room.js';
+import { type RoomCatchUp } from './room-catch-up.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
-
-/** A room as this node sees it: its local members and its bus subscription. */
-interface LocalRoom {
-  readonly members: Set<Connection>;
-  readonly subscription: BusSubscription;
-}
+import { RoomPolicies, type RoomPolicy } from './room-policy.js';
+import { type RoomResumeResult } from './room-resume-result.js';
 
 /** What this node tracks of a connection that joined rooms. */
 interface Membership {
@@ -31,24 +37,186 @@ interface Membership {
  * through `Connection.send` and its backpressure), other nodes' members
  * through the bus. A connection leaves all its rooms when it closes.
  */
+/** A catch-up after an outage reads the history this many times, this far apart, before it gives up. */
+const CATCH_UP_ATTEMPTS = 5;
+const CATCH_UP_RETRY_MS = 500;
+
 @Injectable()
-export class WsRooms {
+export class WsRooms implements OnModuleInit, OnModuleDestroy {
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly memberships = new WeakMap<Connection, Membership>();
+  /** The room policies gateways declared (join rules, history). */
+  readonly policies: RoomPolicies;
+  /** Messages of rooms with history that could not be stored (delivered on this node only). */
+  private unstored = 0;
+  private cachedLogger: Logger | undefined;
+  private stopResumeListener: (() => void) | undefined;
 
   constructor(
     @Inject(WsBus) private readonly bus: WsBus,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
-  ) {}
+    @Inject(WsHistoryStore) private readonly store: HistoryStore | undefined,
+  ) {
+    this.policies = new RoomPolicies(options.history, store !== undefined);
+  }
+
+  /** The history store; only reached for rooms that keep history, which needs one. */
+  private get history(): HistoryStore {
+    if (!this.store) throw new Error('No history store with this bus');
+    return this.store;
+  }
+
+  onModuleInit(): void {
+    this.stopResumeListener = this.bus.onResume(() => void this.catchUpAfterOutage());
+  }
+
+  onModuleDestroy(): void {
+    this.stopResumeListener?.();
+  }
+
+  /**
+   * The bus came back after an outage: messages stored meanwhile may not
+   * have reached this node live. Every local member of a room that keeps
+   * history is caught up from the last message delivered here, in order,
+   * without duplicates (as a resume would).
+   */
+  private async catchUpAfterOutage(): Promise<void> {
+    await Promise.all(
+      [...this.rooms].map(async ([room, local]) => {
+        if (local.last) await this.catchUp(room, local, local.last);
+      }),
+    );
+  }
+
+  /**
+   * Every member of the room gets, in order and once, the messages after
+   * `from` this node may have missed; live ones are held meanwhile.
+   */
+  private async catchUp(
+    room: string,
+    local: LocalRoom,
+    from: { offset: number; epoch: string },
+  ): Promise<void> {
+    const retention = this.policies.retentionOf(room);
+    if (!retention || local.members.size === 0) return;
+    const catchUps = local.catchUpAll();
+    let since: HistorySince | undefined;
+    for (let attempt = 1; !since && attempt <= CATCH_UP_ATTEMPTS; attempt++) {
+      since = await this.history
+        .since(room, from.offset, from.epoch, retention)
+        .catch(async (error: unknown) => {
+          if (attempt === CATCH_UP_ATTEMPTS) {
+            this.logger.warn({ err: error, room }, 'Catching up this node failed');
+          } else {
+            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
+          }
+          return undefined;
+        });
+    }
+    const frames = since?.recovered ? since.frames : [];
+    const floor = since?.recovered ? since.position.offset : 0;
+    for (const catchUp of catchUps) local.finish(catchUp, frames, floor);
+  }
+
+  /**
+   * Declares, once (e.g. in a gateway's constructor), who may join some
+   * rooms and whether they keep history; `requestJoin` and `session.resume`
+   * both apply it.
+   */
+  declare(policy: RoomPolicy): void {
+    this.policies.declare(policy);
+  }
 
   /**
    * Adds the connection to the room; resolves once messages sent to the room
-   * from any node will reach it (at once while the bus is degraded).
+   * from any node will reach it (at once while the bus is degraded). The
+   * server's own decision: no join rule is checked (see `requestJoin`).
    */
   async join(member: WsConnection, room: string): Promise<void> {
+    await this.enter(internalConnection(member), room, false);
+  }
+
+  /**
+   * A client asks to join: the room's join rule decides (FORBIDDEN when it
+   * refuses), then the connection joins. Resolves with the room's position
+   * when it keeps history (subscribed first, so nothing after it is missed).
+   */
+  async requestJoin(member: WsConnection, room: string): Promise<RoomPosition | undefined> {
     const connection = internalConnection(member);
     assertRoomName(room);
-    if (connection.state === 'closed') return;
+    if (!(await this.policies.mayJoin(connection, room))) {
+      throw new SecureWsException(WsErrorCode.FORBIDDEN, 'You may not join this room');
+    }
+    await this.join(connection, room);
+    return this.position(room).catch((error: unknown) => {
+      connection.debug({ err: error, room }, 'History unavailable: joined without a position');
+      return undefined;
+    });
+  }
+
+  /**
+   * `session.resume` for one room: the join rule, the join, then every
+   * message after `offset` of `epoch`, in order, before any newer live one.
+   */
+  async resume(
+    member: WsConnection,
+    room: string,
+    offset: number,
+    epoch: string,
+  ): Promise<RoomResumeResult> {
+    const connection = internalConnection(member);
+    if (!(await this.policies.mayJoin(connection, room))) {
+      return { room, recovered: false, reason: 'FORBIDDEN' };
+    }
+    const retention = this.policies.retentionOf(room);
+    if (!retention) {
+      await this.join(connection, room);
+      return { room, recovered: false, reason: 'HISTORY_LOST' };
+    }
+    let catchUp: RoomCatchUp | undefined;
+    try {
+      catchUp = await this.enter(connection, room, true);
+    } catch (error) {
+      if (error instanceof SecureWsException && error.code === WsErrorCode.BAD_REQUEST) {
+        return { room, recovered: false, reason: 'ROOM_LIMIT' };
+      }
+      throw error;
+    }
+    let since: Awaited<ReturnType<HistoryStore['since']>>;
+    try {
+      since = await this.history.since(room, offset, epoch, retention);
+    } catch (error) {
+      connection.debug({ err: error, room }, 'History unavailable for a resume');
+      await this.leave(connection, room);
+      return { room, recovered: false, reason: 'UNAVAILABLE' };
+    }
+    const recovered = since.recovered && catchUp !== undefined && !catchUp.overflowed;
+    const frames = since.recovered && recovered ? since.frames : [];
+    const local = this.rooms.get(room);
+    if (!catchUp || !local?.finish(catchUp, frames, recovered ? since.position.offset : 0)) {
+      return { room, recovered: false, reason: 'HISTORY_LOST' };
+    }
+    return recovered
+      ? { room, recovered: true, missed: frames.length, pos: since.position }
+      : { room, recovered: false, reason: 'HISTORY_LOST', pos: since.position };
+  }
+
+  /** The room's current position, when it keeps history. */
+  async position(room: string): Promise<RoomPosition | undefined> {
+    return this.policies.retentionOf(room) ? this.history.position(room) : undefined;
+  }
+
+  /**
+   * Joins; with `catchingUp`, the connection gets the room's messages
+   * through a new catch-up (returned) until its replay is done.
+   */
+  private async enter(
+    connection: Connection,
+    room: string,
+    catchingUp: boolean,
+  ): Promise<RoomCatchUp | undefined> {
+    assertRoomName(room);
+    if (connection.state === 'closed') return undefined;
     const limit = this.options.maxRoomsPerConnection;
     const joined = this.memberships.get(connection)?.rooms;
     if (joined && joined.size >= limit && !joined.has(room)) {
@@ -59,29 +227,34 @@ export class WsRooms {
     }
     let local = this.rooms.get(room);
     if (!local) {
-      const members = new Set<Connection>();
-      const subscription = this.bus.subscribe(roomTopic(room), (frame) => {
-        for (const member of members) member.send(frame);
-      });
-      local = { members, subscription };
+      const created: LocalRoom = new LocalRoom(
+        this.policies.retentionOf(room) !== undefined,
+        (from) => void this.catchUp(room, created, from),
+      );
+      created.subscription = this.bus.subscribe(roomTopic(room), (frame) => created.deliver(frame));
+      local = created;
       this.rooms.set(room, local);
+      if (created.keepsHistory) this.notePosition(created, room);
     }
     let added: Promise<void> | undefined;
-    if (!local.members.has(connection)) {
-      local.members.add(connection);
+    const known = local.has(connection);
+    const catchUp = catchingUp ? local.startCatchUp(connection) : undefined;
+    if (!known) {
+      if (!catchUp) local.add(connection);
       const membership = this.membershipOf(connection);
       membership.rooms.add(room);
       added = this.bus.presence.add(room, membership.presence);
     }
     await Promise.all([local.subscription.ready, added]);
+    return catchUp;
   }
 
   /** Removes the connection from the room; nothing happens when it was not in it. */
   async leave(member: WsConnection, room: string): Promise<void> {
     const connection = internalConnection(member);
     const local = this.rooms.get(room);
-    if (!local?.members.delete(connection)) return;
-    if (local.members.size === 0) {
+    if (!local?.remove(connection)) return;
+    if (local.size === 0) {
       this.rooms.delete(room);
       local.subscription.unsubscribe();
     }
@@ -99,19 +272,56 @@ export class WsRooms {
     await Promise.all([...membership.rooms].map((room) => this.leave(connection, room)));
   }
 
-  /** Sends `{ event, data }` to every member of the room, on every node. */
+  /**
+   * Sends `{ event, data }` to every member of the room, on every node; in a
+   * room that keeps history, with `pos` (see `publish`).
+   */
   send(room: string, event: string, data: unknown): void {
-    this.bus.publish(roomTopic(room), messageFrame(event, data));
+    if (!this.policies.retentionOf(room)) {
+      this.bus.publish(roomTopic(room), messageFrame(event, data));
+      return;
+    }
+    void this.publish(room, event, data);
   }
 
-  /** Sends an already serialized frame to every member of the room, on every node. */
+  /**
+   * Sends `{ event, data }` to every member of the room, on every node. In a
+   * room that keeps history it is stored first and goes out with `pos`;
+   * resolves with that position. When the history store cannot be reached
+   * (Redis away), it goes to this node's members only, without `pos` and
+   * unstored, and resolves `undefined`, as for a room without history.
+   */
+  async publish(room: string, event: string, data: unknown): Promise<RoomPosition | undefined> {
+    const retention = this.policies.retentionOf(room);
+    if (retention) {
+      try {
+        return await this.history.publish(
+          room,
+          roomTopic(room),
+          messageBody(event, data),
+          retention,
+        );
+      } catch (error) {
+        this.unstored += 1;
+        if (this.unstored === 1 || this.unstored % 1000 === 0) {
+          this.logger.warn(
+            { err: error, room, unstored: this.unstored },
+            'History unavailable: message delivered on this node only, without pos',
+          );
+        }
+      }
+    }
+    this.bus.publish(roomTopic(room), messageFrame(event, data));
+    return undefined;
+  }
+
+  /** Sends an already serialized frame to every member of the room, on every node (never stored). */
   sendFrame(room: string, frame: string): void {
     this.bus.publish(roomTopic(room), frame);
   }
 
   isMember(member: WsConnection, room: string): boolean {
-    const connection = internalConnection(member);
-    return this.rooms.get(room)?.members.has(connection) ?? false;
+    return this.rooms.get(room)?.has(internalConnection(member)) ?? false;
   }
 
   /** The rooms this connection is in. */
@@ -127,7 +337,7 @@ export class WsRooms {
 
   /** How many of the room's members are connected to this node. */
   localMemberCount(room: string): number {
-    return this.rooms.get(room)?.members.size ?? 0;
+    return this.rooms.get(room)?.size ?? 0;
   }
 
   /** Every member of the room on every live node (only this node's while the bus is degraded). */
@@ -139,6 +349,27 @@ export class WsRooms {
       if (member) members.push(member);
     }
     return members;
+  }
+
+  /**
+   * Where this node starts following a room: the room's position once
+   * subscribed, unless a message arrived first (a catch-up after an outage
+   * starts from here).
+   */
+  private notePosition(local: LocalRoom, room: string): void {
+    void Promise.resolve(local.subscription.ready)
+      .then(() => this.history.position(room))
+      .then(
+        (position) => {
+          local.last ??= position;
+        },
+        () => undefined,
+      );
+  }
+
+  private get logger(): Logger {
+    this.cachedLogger ??= resolveRootLogger(this.options.logger).child({ component: 'ws-rooms' });
+    return this.cachedLogger;
   }
 
   private membershipOf(connection: Connection): Membership {

@@ -4,13 +4,9 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { messageFrame } from '../frames/frame-writer.js';
+import { USERS_TOPIC, type UserMessage } from './users-topic.js';
 
-/** The bus topic of user-addressed messages. */
-export const USERS_TOPIC = 'users';
-
-type UserMessage =
-  | { readonly userId: string; readonly frame: string }
-  | { readonly userId: string; readonly close: WsErrorCode };
+export { USERS_TOPIC } from './users-topic.js';
 
 /**
  * Messages to a user: every connection of that user, on every node.
@@ -55,7 +51,7 @@ export class WsUsers implements OnModuleInit, OnModuleDestroy {
     for (const connection of this.registry.all()) {
       if (connection.session?.userId !== message.userId) continue;
       if ('frame' in message) connection.send(message.frame);
-      else connection.fail(replyOf(message.close));
+      else connection.fail(replyOf(message.close as WsErrorCode));
     }
   }
 }

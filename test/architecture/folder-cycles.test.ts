@@ -16,6 +16,7 @@ const KNOWN_BACK_EDGES: ReadonlyArray<readonly [string, string]> = [
   ['options', 'auth'],
   ['options', 'bus'],
   ['options', 'connection'],
+  ['options', 'history'],
   ['options', 'metrics'],
   ['options', 'protection'],
 ];

@@ -165,6 +165,50 @@ describe('the demo page, served by the built reference app, in Chromium', () => 
     await dave.page.close();
   }, 40_000);
 
+  it('shows "resumed, N missed messages delivered" after a reconnect, and the missed messages', async () => {
+    const erin = await openDemo();
+    const frank = await openDemo();
+    await signIn(frank.page, 'frank');
+    await join(frank.page, 'gap');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    let gated = false;
+    // Once erin is in the room, the next token waits until frank has spoken: erin is away meanwhile.
+    await erin.page.route('**/dev/token*', async (route) => {
+      if (!gated) return route.continue();
+      held();
+      await gate;
+      await route.continue({
+        url: route
+          .request()
+          .url()
+          .replace(/ttl=\d+/, 'ttl=300'),
+      });
+    });
+    // A 3 s token without refresh: the session ends, and the page reconnects with a new token.
+    await signIn(erin.page, 'erin', '3', false);
+    await join(erin.page, 'gap');
+    gated = true;
+    await holding;
+    for (const text of ['one', 'two', 'three']) {
+      await say(frank.page, text);
+      await seen(frank.page, 'messages', `[gap] frank: ${text}`);
+    }
+    release();
+    await seen(erin.page, 'notices', 'resumed gap, 3 missed messages delivered');
+    const messages = await erin.page.locator('#messages li').allInnerTexts();
+    expect(messages).toEqual(['one', 'two', 'three'].map((text) => `[gap] frank: ${text}`));
+    expect([...erin.problems, ...frank.problems]).toEqual([]);
+    await erin.page.close();
+    await frank.page.close();
+  }, 40_000);
+
   it('shows RATE_LIMITED with its retry time when a page sends too fast', async () => {
     const rita = await openDemo();
     await signIn(rita.page, 'rita');

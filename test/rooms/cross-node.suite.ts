@@ -71,9 +71,13 @@ export function describeCrossNode(
       const alice = await a.connect('/ws?user=alice');
       const bob = await b.connect('/ws?user=bob');
       await alice.request('room.join', { room: 'lobby' });
+      // Rooms keep history (positions) only on a bus that offers its Redis.
+      const history = busOf(a).capabilities.redis !== undefined;
+      const at = (offset: number) =>
+        history ? { pos: { room: 'lobby', offset, epoch: expect.any(String) } } : {};
       expect(await bob.request('room.join', { room: 'lobby' })).toEqual({
         event: 'room.joined',
-        data: { room: 'lobby', members: ['alice', 'bob'] },
+        data: { room: 'lobby', members: ['alice', 'bob'], ...at(0) },
         id: '1',
       });
 
@@ -82,6 +86,7 @@ export function describeCrossNode(
         expect(await client.next()).toEqual({
           event: 'room.message',
           data: { room: 'lobby', from: 'bob', text: 'from B', at: expect.any(Number) },
+          ...at(1),
         });
       }
       alice.send({ event: 'room.send', data: { room: 'lobby', text: 'from A' } });

@@ -62,7 +62,11 @@ describe('reference apps sharing REDIS_URL', () => {
     await ann.request('room.join', { room: 'general' });
     expect(await ben.request('room.join', { room: 'general' })).toEqual({
       event: 'room.joined',
-      data: { room: 'general', members: ['ann', 'ben'] },
+      data: {
+        room: 'general',
+        members: ['ann', 'ben'],
+        pos: { room: 'general', offset: 0, epoch: expect.any(String) },
+      },
       id: '1',
     });
 
@@ -71,6 +75,7 @@ describe('reference apps sharing REDIS_URL', () => {
       expect(await client.next<RoomMessage>()).toEqual({
         event: 'room.message',
         data: { room: 'general', from: 'ben', text: 'across apps', at: expect.any(Number) },
+        pos: { room: 'general', offset: 1, epoch: expect.any(String) },
       });
     }
     expect(await ben.request('room.leave', { room: 'general' })).toEqual({

@@ -35,12 +35,20 @@ describe('rooms in one process', () => {
     const bob = await connectAs('bob');
     expect(await alice.request('room.join', { room: 'lobby' })).toEqual({
       event: 'room.joined',
-      data: { room: 'lobby', members: ['alice'] },
+      data: {
+        room: 'lobby',
+        members: ['alice'],
+        pos: { room: 'lobby', offset: 0, epoch: expect.any(String) },
+      },
       id: '1',
     });
     expect(await bob.request('room.join', { room: 'lobby' })).toEqual({
       event: 'room.joined',
-      data: { room: 'lobby', members: ['alice', 'bob'] },
+      data: {
+        room: 'lobby',
+        members: ['alice', 'bob'],
+        pos: { room: 'lobby', offset: 0, epoch: expect.any(String) },
+      },
       id: '1',
     });
 
@@ -51,6 +59,7 @@ describe('rooms in one process', () => {
       expect(frame).toEqual({
         event: 'room.message',
         data: { room: 'lobby', from: 'alice', text: 'hi all', at: expect.any(Number) },
+        pos: { room: 'lobby', offset: 1, epoch: expect.any(String) },
       });
       expect(frame.data.at).toBeGreaterThanOrEqual(before);
     }
@@ -142,9 +151,12 @@ describe('rooms in one process', () => {
     const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => connectAs(`u${i}`)));
     for (const client of clients) await client.request('room.join', { room: 'big' });
     rooms.send('big', 'notice', { n: 1 });
-    for (const client of clients) {
-      expect(await client.nextText()).toBe('{"event":"notice","data":{"n":1}}');
-    }
+    const frames = await Promise.all(clients.map((client) => client.nextText()));
+    // The room keeps history (the reference gateway says so): the frame carries its position.
+    expect(frames[0]).toMatch(
+      /^\{"event":"notice","data":\{"n":1\},"pos":\{"room":"big","offset":1,"epoch":"[a-z0-9]{8}"\}\}$/,
+    );
+    expect(new Set(frames).size).toBe(1);
   });
 
   it('delivers to every connection of a user and closes them on demand', async () => {

@@ -114,6 +114,14 @@ $('signin').addEventListener('submit', async (event) => {
     }
   });
   current.on('error', showError);
+  // After a reconnect the client resumes its rooms: what it missed arrives first, in order.
+  current.onResume((results) => {
+    for (const result of results) {
+      line('notices', result.recovered
+        ? 'resumed ' + result.room + ', ' + result.missed + ' missed messages delivered'
+        : 'resumed ' + result.room + ': ' + result.reason + (result.reason === 'HISTORY_LOST' ? ', some messages may be missing' : ''));
+    }
+  });
   current.on('room.message', (m) => line('messages', '[' + m.room + '] ' + m.from + ': ' + m.text));
   current.on('session.expiring', (d) => line('notices', 'session expiring at ' + new Date(d.expiresAt).toLocaleTimeString()));
   current.connect().catch(showError);

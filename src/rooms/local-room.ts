@@ -1,0 +1,109 @@
+import { type BusSubscription } from '../bus/ws-bus.interface.js';
+import { type Connection } from '../connection/connection.js';
+import { positionOfFrame } from '../history/room-position.js';
+import { RoomCatchUp } from './room-catch-up.js';
+
+const NO_SUBSCRIPTION: BusSubscription = {
+  ready: Promise.resolve(),
+  unsubscribe: () => undefined,
+};
+
+/**
+ * A room as this node sees it: its local members, those catching up (after
+ * a resume or a bus outage: they get the room's messages through their
+ * catch-up until it is over), its bus subscription, and where this node
+ * stands in the room's history.
+ */
+export class LocalRoom {
+  readonly members = new Set<Connection>();
+  private catchUps: Map<Connection, RoomCatchUp> | undefined;
+  subscription: BusSubscription = NO_SUBSCRIPTION;
+  /** The position of the last stored message delivered here: where a catch-up after an outage starts. */
+  last: { offset: number; epoch: string } | undefined;
+
+  /**
+   * `keepsHistory`: fixed when this node starts following the room.
+   * `onGap`: a message arrived past the next offset (this node missed some,
+   * e.g. while its Redis subscription was down): the members must catch up
+   * from `from` (they are moved to catch-ups before this message goes out).
+   */
+  constructor(
+    readonly keepsHistory: boolean,
+    private readonly onGap: (from: { offset: number; epoch: string }) => void = () => undefined,
+  ) {}
+
+  /** A message of the room, from the bus: to every member, one serialized frame. */
+  deliver(frame: string): void {
+    // Frames without `pos` (sent while the store was away) are no place to catch up from.
+    if (this.keepsHistory) this.advance(frame);
+    for (const member of this.members) member.send(frame);
+    if (this.catchUps) {
+      for (const [connection, catchUp] of this.catchUps) {
+        if (catchUp.take(frame)) this.graduate(connection);
+      }
+    }
+  }
+
+  private advance(frame: string): void {
+    const position = positionOfFrame(frame);
+    if (!position) return;
+    const last = this.last;
+    if (last && last.epoch === position.epoch) {
+      if (position.offset <= last.offset) return;
+      if (position.offset > last.offset + 1 && this.members.size > 0) this.onGap(last);
+    }
+    this.last = position;
+  }
+
+  has(connection: Connection): boolean {
+    return this.members.has(connection) || this.catchUps?.has(connection) === true;
+  }
+
+  get size(): number {
+    return this.members.size + (this.catchUps?.size ?? 0);
+  }
+
+  /** Adds a member; one catching up stays so until its catch-up is over. */
+  add(connection: Connection): void {
+    if (!this.catchUps?.has(connection)) this.members.add(connection);
+  }
+
+  /** The connection (a member or not yet) now gets the room's messages through a new catch-up. */
+  startCatchUp(connection: Connection): RoomCatchUp {
+    const catchUp = new RoomCatchUp(connection);
+    this.members.delete(connection);
+    this.catchUps ??= new Map();
+    this.catchUps.set(connection, catchUp);
+    return catchUp;
+  }
+
+  /** Every member starts a catch-up (a bus outage ended). */
+  catchUpAll(): RoomCatchUp[] {
+    return [...this.members].map((member) => this.startCatchUp(member));
+  }
+
+  /**
+   * Replays to a catch-up that is still current (the connection neither
+   * left nor started another); `false` when it was not.
+   */
+  finish(catchUp: RoomCatchUp, frames: readonly string[], floor: number): boolean {
+    if (this.catchUps?.get(catchUp.connection) !== catchUp) return false;
+    if (catchUp.replay(frames, floor)) this.graduate(catchUp.connection);
+    return true;
+  }
+
+  /** Removes the connection; `true` when it was in the room. */
+  remove(connection: Connection): boolean {
+    const wasMember = this.members.delete(connection);
+    const wasCatchingUp = this.catchUps?.delete(connection) === true;
+    if (this.catchUps?.size === 0) this.catchUps = undefined;
+    return wasMember || wasCatchingUp;
+  }
+
+  /** A catch-up is over: the connection gets the room's messages as a plain member. */
+  private graduate(connection: Connection): void {
+    if (!this.catchUps?.delete(connection)) return;
+    if (this.catchUps.size === 0) this.catchUps = undefined;
+    this.members.add(connection);
+  }
+}
