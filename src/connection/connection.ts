@@ -11,6 +11,7 @@ import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type WsSession } from './session.js';
 
@@ -264,6 +265,10 @@ export class Connection {
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
     if (!frame) return;
+    handleInMessageScope(this.runtime.plugins, this, frame, () => this.route(frame));
+  }
+
+  private route(frame: InboundFrame): void {
     const handler = this.handlers.get(frame.event);
     if (!handler) {
       this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);

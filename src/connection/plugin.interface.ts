@@ -24,6 +24,13 @@ export interface SecureWsPlugin {
   onOpen?(connection: Connection): void;
   /** A connection closed (admitted or not). */
   onClose?(connection: Connection, code: number): void;
+  /**
+   * Wraps the whole handling of a well-formed frame (the other plugins'
+   * checks, guards, pipes, the handler's synchronous part); must call
+   * `handle` once, synchronously. What `handle` starts keeps the async
+   * context the plugin set (OpenTelemetry's active span, for one).
+   */
+  aroundMessage?(connection: Connection, frame: InboundFrame, handle: () => void): void;
   /** Before a frame reaches its handler: an error answers it instead. */
   beforeMessage?(connection: Connection, frame: InboundFrame): WsErrorReply | undefined;
   /** A handler finished; `outcome` is `ok` or the error code. */

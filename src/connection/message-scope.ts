@@ -1,0 +1,36 @@
+import { type InboundFrame } from '../frames/frame.js';
+import { runInMessageContext } from '../logging/message-context.js';
+import { type Connection } from './connection.js';
+import { type SecureWsPlugin } from './plugin.interface.js';
+
+function aroundFrom(
+  plugins: readonly SecureWsPlugin[],
+  index: number,
+  connection: Connection,
+  frame: InboundFrame,
+  handle: () => void,
+): void {
+  for (let i = index; i < plugins.length; i += 1) {
+    const plugin = plugins[i] as SecureWsPlugin;
+    if (plugin.aroundMessage) {
+      plugin.aroundMessage(connection, frame, () =>
+        aroundFrom(plugins, i + 1, connection, frame, handle),
+      );
+      return;
+    }
+  }
+  handle();
+}
+
+/**
+ * Handles one message inside its context: log lines written meanwhile carry
+ * its ids, and each plugin's `aroundMessage` wraps what comes after it.
+ */
+export function handleInMessageScope(
+  plugins: readonly SecureWsPlugin[],
+  connection: Connection,
+  frame: InboundFrame,
+  handle: () => void,
+): void {
+  runInMessageContext(connection, frame, () => aroundFrom(plugins, 0, connection, frame, handle));
+}
