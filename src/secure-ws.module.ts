@@ -22,6 +22,7 @@ import {
   SECURE_WS_OPTIONS,
   SecureWsConfigurableModule,
 } from './secure-ws.module-definition.js';
+import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js';
 
 /**
  * `SecureWsModule.forRoot(options)` / `forRootAsync({ useFactory, inject })`,
@@ -37,7 +38,7 @@ import {
     {
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
-      inject: [...protectionPlugins, ...metricsPlugins],
+      inject: [...tracingPlugins, ...protectionPlugins, ...metricsPlugins],
     },
     ...protectionProviders,
     ...metricsProviders,
@@ -50,6 +51,7 @@ import {
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    ...tracingProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,

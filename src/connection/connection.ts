@@ -265,7 +265,7 @@ export class Connection {
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
     if (!frame) return;
-    handleInMessageScope(this.runtime.plugins, this, frame, () => this.route(frame));
+    handleInMessageScope(this.runtime.plugins, this, frame, data, () => this.route(frame));
   }
 
   private route(frame: InboundFrame): void {

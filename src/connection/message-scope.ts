@@ -1,5 +1,6 @@
+import { type RawData } from 'ws';
 import { type InboundFrame } from '../frames/frame.js';
-import { runInMessageContext } from '../logging/message-context.js';
+import { MessageContext, runInMessageContext } from '../logging/message-context.js';
 import { type Connection } from './connection.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 
@@ -23,14 +24,18 @@ function aroundFrom(
 }
 
 /**
- * Handles one message inside its context: log lines written meanwhile carry
- * its ids, and each plugin's `aroundMessage` wraps what comes after it.
+ * Handles one message inside its context (`currentMessage()`): log lines
+ * written meanwhile carry its ids, and each plugin's `aroundMessage` wraps
+ * what comes after it.
  */
 export function handleInMessageScope(
   plugins: readonly SecureWsPlugin[],
   connection: Connection,
   frame: InboundFrame,
+  raw: RawData | undefined,
   handle: () => void,
 ): void {
-  runInMessageContext(connection, frame, () => aroundFrom(plugins, 0, connection, frame, handle));
+  runInMessageContext(new MessageContext(connection, frame, raw), () =>
+    aroundFrom(plugins, 0, connection, frame, handle),
+  );
 }

@@ -19,7 +19,7 @@ export interface SecureWsPlugin {
   /** Before the upgrade: a refusal stops it with an HTTP status. */
   checkHandshake?(request: IncomingMessage): HandshakeRefusal | undefined;
   /** Every handshake's outcome: `accepted` or the refusal code. */
-  onHandshake?(outcome: string): void;
+  onHandshake?(outcome: string, request?: IncomingMessage): void;
   /** A connection was admitted and its `handleConnection` hooks have run. */
   onOpen?(connection: Connection): void;
   /** A connection closed (admitted or not). */

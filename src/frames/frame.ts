@@ -3,6 +3,8 @@ export interface InboundFrame {
   readonly event: string;
   readonly data: unknown;
   readonly id: string | number | undefined;
+  /** A valid W3C trace context the client sent, else `undefined` (see `validTraceparent`). */
+  readonly traceparent?: string;
 }
 
 /** Pushed by the server, or returned by a handler to choose the reply event. */

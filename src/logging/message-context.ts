@@ -1,19 +1,46 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { type RawData } from 'ws';
 import { type Connection } from '../connection/connection.js';
 import { type InboundFrame } from '../frames/frame.js';
+import { traceIdOf } from '../frames/traceparent.js';
+
+/** Told of each step of a message's handling (the tracing plugin turns them into span events). */
+export type MessageStepObserver = (step: string, outcome: string) => void;
 
 /**
  * The message being handled: what its log lines carry and what its span is
  * about. One is made per message and lives as long as its handling.
  */
 export class MessageContext {
-  /** The W3C trace id of the message's trace, once known (tracing, or the frame's `traceparent`). */
+  /** The W3C trace id of the message's trace, once known (its span, or the frame's `traceparent`). */
   traceId: string | undefined;
+  /** Set by whoever wants to hear of the steps (one observer). */
+  observer: MessageStepObserver | undefined;
 
   constructor(
     readonly connection: Connection,
     readonly frame: InboundFrame,
-  ) {}
+    private readonly raw: RawData | undefined,
+  ) {
+    this.traceId = frame.traceparent === undefined ? undefined : traceIdOf(frame.traceparent);
+  }
+
+  /** The frame's size in bytes, as received. */
+  get size(): number | undefined {
+    const raw = this.raw;
+    if (raw === undefined) return undefined;
+    if (Array.isArray(raw)) return raw.reduce((sum, part) => sum + part.length, 0);
+    return raw.byteLength;
+  }
+
+  /**
+   * Reports a step of the handling: `step('guard', 'ok')`,
+   * `step('validation', 'VALIDATION_FAILED')`. The module's guard and pipe
+   * report theirs; yours may too (`currentMessage()?.step(...)`).
+   */
+  step(step: string, outcome: string): void {
+    this.observer?.(step, outcome);
+  }
 }
 
 /**
@@ -24,12 +51,8 @@ export class MessageContext {
 const messageStorage = new AsyncLocalStorage<MessageContext>();
 
 /** Runs `handle` (and everything it starts, sync or async) inside the message's context. */
-export function runInMessageContext(
-  connection: Connection,
-  frame: InboundFrame,
-  handle: () => void,
-): void {
-  messageStorage.run(new MessageContext(connection, frame), handle);
+export function runInMessageContext(context: MessageContext, handle: () => void): void {
+  messageStorage.run(context, handle);
 }
 
 /** The message being handled, inside a handler, guard, pipe, plugin hook or anything they started. */

@@ -6,6 +6,8 @@ import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageFrame } from '../frames/frame-writer.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { deliverRoomFrame, tracedRoomFrame } from '../tracing/room-tracing.js';
+import { WsTracing } from '../tracing/ws-tracing.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
 
@@ -38,6 +40,7 @@ export class WsRooms {
   constructor(
     @Inject(WsBus) private readonly bus: WsBus,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
+    @Inject(WsTracing) private readonly tracing: WsTracing,
   ) {}
 
   /**
@@ -58,9 +61,9 @@ export class WsRooms {
     let local = this.rooms.get(room);
     if (!local) {
       const members = new Set<Connection>();
-      const subscription = this.bus.subscribe(roomTopic(room), (frame) => {
-        for (const member of members) member.send(frame);
-      });
+      const subscription = this.bus.subscribe(roomTopic(room), (frame, origin) =>
+        deliverRoomFrame(this.tracing, room, frame, { origin, node: this.bus.nodeId }, members),
+      );
       local = { members, subscription };
       this.rooms.set(room, local);
     }
@@ -97,12 +100,12 @@ export class WsRooms {
 
   /** Sends `{ event, data }` to every member of the room, on every node. */
   send(room: string, event: string, data: unknown): void {
-    this.bus.publish(roomTopic(room), messageFrame(event, data));
+    this.sendFrame(room, messageFrame(event, data));
   }
 
   /** Sends an already serialized frame to every member of the room, on every node. */
   sendFrame(room: string, frame: string): void {
-    this.bus.publish(roomTopic(room), frame);
+    this.bus.publish(roomTopic(room), tracedRoomFrame(this.tracing, room, frame));
   }
 
   isMember(connection: Connection, room: string): boolean {

@@ -67,6 +67,20 @@ describe('per-message log context', () => {
     expect(raw.match(/"userId":/g)).toHaveLength(1);
   });
 
+  it("carries the frame's traceparent trace id with tracing off", async () => {
+    const dave = await connect('dave');
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    dave.send({
+      event: 'say',
+      data: 'x',
+      id: 't-1',
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    await dave.next();
+    const line = logs.withMessage('pino line before await').find((l) => l.requestId === 't-1');
+    expect(line).toMatchObject({ userId: 'dave', traceId });
+  });
+
   it('adds nothing to lines written outside a message', async () => {
     t.app.get(Logger).log('outside any message');
     const line = logs.withMessage('outside any message')[0];
