@@ -4,6 +4,11 @@
  */
 export { CLOSE_CODE_OF, WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 export type { ReconnectOptions } from './reconnect-backoff.js';
+export {
+  activeSpanTraceparent,
+  type OpenTelemetryTraceApi,
+  type TraceparentProvider,
+} from './trace-context.js';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket.js';
 export type {
   RequestOptions,

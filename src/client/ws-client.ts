@@ -43,6 +43,8 @@ export interface ServerFrame<T = unknown> {
   event: string;
   data: T;
   id?: string | number;
+  /** The trace the push belongs to (W3C trace context), when the server traced what caused it. */
+  traceparent?: string;
 }
 
 export interface RequestOptions {
@@ -146,7 +148,7 @@ export class WsClient {
   /** Sends `{ event, data }` without an id, if the socket is open; returns whether it was sent. */
   send(event: string, data?: unknown): boolean {
     if (this.currentState !== 'open' || this.socket?.readyState !== OPEN) return false;
-    this.socket.send(JSON.stringify({ event, data }));
+    this.socket.send(JSON.stringify({ event, data, traceparent: this.options.traceparent?.() }));
     return true;
   }
 
@@ -271,7 +273,10 @@ export class WsClient {
     sendNow = false,
   ): Promise<unknown> {
     const id = String(this.nextId++);
-    const frame = JSON.stringify(data === undefined ? { event, id } : { event, data, id });
+    const traceparent = this.options.traceparent?.();
+    const frame = JSON.stringify(
+      data === undefined ? { event, id, traceparent } : { event, data, id, traceparent },
+    );
     const { promise, entry } = this.pending.add(id, event, frame, timeoutMs);
     if (sendNow || this.currentState === 'open') this.transmit(entry);
     return promise;
