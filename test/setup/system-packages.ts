@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 const NEEDED = [
   { program: 'redis-server', pkg: 'redis-server' },
   { program: 'chromium', pkg: 'chromium' },
+  { program: 'prometheus', pkg: 'prometheus' },
 ];
 
 function installed(program: string): boolean {
