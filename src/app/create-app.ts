@@ -36,7 +36,8 @@ export async function createReferenceApp(
   });
   app.useLogger(app.get(PinoNestLogger));
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
-  app.enableShutdownHooks();
+  // SIGHUP is not a stop: it reopens LOG_FILE (see logger.ts).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Node applies these at 'listening', so they are set before listen().
   const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
   server.headersTimeout = httpTimeouts.headersTimeoutMs;

@@ -19,6 +19,8 @@ export interface RunningReferenceApp {
   readonly origin: string;
   readonly port: number;
   readonly logs: Array<Record<string, unknown>>;
+  /** Sends a signal to the app's process (e.g. `SIGHUP`). */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startReferenceApp(
     origin,
     port: Number(new URL(origin).port),
     logs,
+    signal: (signal) => child.kill(signal),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -1,4 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
@@ -28,7 +31,15 @@ interface OtlpSpan {
   traceId: string;
 }
 
-describe('the reference app honours the standard OpenTelemetry environment', () => {
+function fileLines(path: string): Array<Record<string, unknown>> {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('the reference app as a process: OpenTelemetry environment, LOG_FILE', () => {
   let build: ReferenceAppBuild;
   let app: RunningReferenceApp | undefined;
 
@@ -105,5 +116,50 @@ describe('the reference app honours the standard OpenTelemetry environment', () 
     expect(app.logs.some((l) => String(l.text).includes('process echo'))).toBe(false);
     await app.stop();
     app = undefined;
+  }, 60_000);
+
+  it('LOG_FILE carries the message context on errors and is reopened on SIGHUP (logrotate)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secure-ws-log-'));
+    const logFile = join(dir, 'app.log');
+    try {
+      app = await startReferenceApp(build, {
+        JWT_SECRET: SECRET,
+        LOG_FILE: logFile,
+        LOG_LEVEL: 'debug',
+      });
+      const running = app;
+      const client = await WsTestClient.connect(`ws://127.0.0.1:${running.port}/ws`, {
+        token: signJwt(claims('alice'), { key: SECRET }),
+      });
+      const { traceparent, traceId } = randomTraceparent();
+      client.send({ event: 'profile.update', data: { email: 'nope' }, id: 'p-1', traceparent });
+      await client.nextError('VALIDATION_FAILED');
+      const clientError = () =>
+        fileLines(logFile).find((line) => line.msg === 'Client error' && line.requestId === 'p-1');
+      await expect.poll(clientError, { timeout: 5000 }).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        event: 'profile.update',
+        requestId: 'p-1',
+        traceId,
+        userId: 'alice',
+        connId: expect.any(String),
+      });
+
+      // logrotate: rename, then SIGHUP; later lines go to a new LOG_FILE.
+      renameSync(logFile, `${logFile}.1`);
+      running.signal('SIGHUP');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      client.send({ event: 'profile.update', data: { email: 'nope' }, id: 'p-2' });
+      await client.nextError('VALIDATION_FAILED');
+      await expect
+        .poll(() => fileLines(logFile).some((line) => line.requestId === 'p-2'), { timeout: 5000 })
+        .toBe(true);
+      expect(fileLines(`${logFile}.1`).some((line) => line.requestId === 'p-2')).toBe(false);
+      client.close();
+      await running.stop();
+      app = undefined;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
