@@ -53,6 +53,12 @@ export type {
   HealthReport,
 } from './health/health-indicator.interface.js';
 export { SecureWsHealth } from './health/secure-ws-health.js';
+export {
+  currentMessage,
+  type MessageContext,
+  type MessageStepObserver,
+} from './logging/message-context.js';
+export { installMessageLogFields, messageLogFields } from './logging/message-log-fields.js';
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
