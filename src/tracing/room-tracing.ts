@@ -11,7 +11,23 @@ import { traceparentOf, type WsTracing } from './ws-tracing.js';
  * `traceparent` passes that one on; otherwise the frame goes unchanged.
  */
 export function tracedRoomFrame(tracing: WsTracing, room: string, frame: string): string {
-  const span = tracing.start(SpanName.publish(room), 'PRODUCER');
+  return tracedFrame(tracing, room, frame, { [SpanAttribute.room]: room });
+}
+
+/** A push to a user's connections (`WsUsers.sendToUser`), traced as `publish users`. */
+export function tracedUserFrame(tracing: WsTracing, frame: string): string {
+  return tracedFrame(tracing, USERS_DESTINATION, frame, {});
+}
+
+const USERS_DESTINATION = 'users';
+
+function tracedFrame(
+  tracing: WsTracing,
+  destination: string,
+  frame: string,
+  attributes: Record<string, string>,
+): string {
+  const span = tracing.start(SpanName.publish(destination), 'PRODUCER');
   if (!span) {
     // Not recorded here: the pushes still carry the client's trace onwards.
     const sent = currentMessage()?.frame.traceparent;
@@ -21,9 +37,9 @@ export function tracedRoomFrame(tracing: WsTracing, room: string, frame: string)
   tracing.end(span, {
     [SpanAttribute.system]: MESSAGING_SYSTEM,
     [SpanAttribute.operationType]: 'send',
-    [SpanAttribute.destination]: room,
-    [SpanAttribute.room]: room,
+    [SpanAttribute.destination]: destination,
     [SpanAttribute.bodySize]: Buffer.byteLength(frame),
+    ...attributes,
   });
   return stampTraceparent(frame, traceparent);
 }
