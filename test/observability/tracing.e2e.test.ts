@@ -1,5 +1,6 @@
 import { LoggerModule } from 'nestjs-pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { captureLogs } from '../../src/testing/log-capture.js';
@@ -22,7 +23,11 @@ describe('OpenTelemetry tracing (real SDK, in-memory exporter)', () => {
     t = await createTestApp({
       imports: [LoggerModule.forRoot({ pinoHttp: { logger: logs.logger } })],
       providers: [ChatGateway, RoomsGateway, SessionFromQueryGateway, LogProbeGateway],
-      module: { logger: logs.logger, heartbeat: false },
+      module: {
+        logger: logs.logger,
+        heartbeat: false,
+        protection: { allowedOrigins: ['http://good.example'] },
+      },
     });
   });
   afterAll(async () => {
@@ -117,5 +122,23 @@ describe('OpenTelemetry tracing (real SDK, in-memory exporter)', () => {
       'client.address': '127.0.0.1',
       'messaging.client.id': expect.any(String),
     });
+  });
+
+  it('ends the upgrade span of a refused upgrade with the refusal code', async () => {
+    const socket = new WebSocket(t.url('/ws'), { origin: 'http://evil.example' });
+    const status = await new Promise<number>((done) => {
+      socket.on('unexpected-response', (_request, response) => done(response.statusCode ?? 0));
+      socket.on('error', () => done(0));
+    });
+    socket.terminate();
+    expect(status).toBe(403);
+    await expect
+      .poll(() =>
+        tracing
+          .named('upgrade /ws')
+          .map((span) => span.attributes['secure_ws.outcome'])
+          .filter((outcome) => outcome !== 'accepted'),
+      )
+      .toEqual(['ORIGIN_NOT_ALLOWED']);
   });
 });
