@@ -15,6 +15,8 @@ import {
 import { randomTraceparent } from './support/in-memory-tracing.js';
 
 const SECRET = 'otel-env-secret-long-enough-0123456789abc';
+/** The Node SDK loads every exporter it knows at start: slow on a loaded machine. */
+const SDK_START_MS = 50_000;
 
 /** Sends one traced echo to the app and waits for its reply. */
 async function tracedEcho(app: RunningReferenceApp, traceparent?: string): Promise<void> {
@@ -80,14 +82,18 @@ describe('the reference app as a process: OpenTelemetry environment, LOG_FILE', 
     const port = await freePort();
     await new Promise<void>((done) => collector.listen(port, '127.0.0.1', done));
     try {
-      app = await startReferenceApp(build, {
-        JWT_SECRET: SECRET,
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_SERVICE_NAME: 'ws-gateway-under-test',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-      });
+      app = await startReferenceApp(
+        build,
+        {
+          JWT_SECRET: SECRET,
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_SERVICE_NAME: 'ws-gateway-under-test',
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+        },
+        SDK_START_MS,
+      );
       const { traceparent, traceId } = randomTraceparent();
       await tracedEcho(app, traceparent);
       await expect
@@ -101,10 +107,14 @@ describe('the reference app as a process: OpenTelemetry environment, LOG_FILE', 
       app = undefined;
       collector.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('OTEL_TRACES_EXPORTER=console prints the spans; unset, nothing is traced', async () => {
-    app = await startReferenceApp(build, { JWT_SECRET: SECRET, OTEL_TRACES_EXPORTER: 'console' });
+    app = await startReferenceApp(
+      build,
+      { JWT_SECRET: SECRET, OTEL_TRACES_EXPORTER: 'console' },
+      SDK_START_MS,
+    );
     await tracedEcho(app);
     const printed = () => app?.logs.some((l) => String(l.text).includes("name: 'process echo'"));
     await expect.poll(printed, { timeout: 10_000 }).toBe(true);
@@ -116,7 +126,7 @@ describe('the reference app as a process: OpenTelemetry environment, LOG_FILE', 
     expect(app.logs.some((l) => String(l.text).includes('process echo'))).toBe(false);
     await app.stop();
     app = undefined;
-  }, 60_000);
+  }, 120_000);
 
   it('LOG_FILE carries the message context on errors and is reopened on SIGHUP (logrotate)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'secure-ws-log-'));
@@ -161,5 +171,5 @@ describe('the reference app as a process: OpenTelemetry environment, LOG_FILE', 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });

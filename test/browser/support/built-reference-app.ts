@@ -27,6 +27,7 @@ export interface RunningReferenceApp {
 export async function startReferenceApp(
   build: ReferenceAppBuild,
   env: Record<string, string> = {},
+  startTimeoutMs = 20_000,
 ): Promise<RunningReferenceApp> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [join(build.outDir, 'app/main.js')], {
@@ -61,7 +62,7 @@ export async function startReferenceApp(
     });
     void exited.then((code) => fail(new Error(`Reference app exited ${code}: ${stderr}`)));
   });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const timeout = setTimeout(() => child.kill('SIGKILL'), startTimeoutMs);
   const origin = await listening.finally(() => clearTimeout(timeout));
   return {
     origin,
