@@ -1,13 +1,13 @@
 import { type RawData } from 'ws';
 import { type InboundFrame } from '../frames/frame.js';
 import { MessageContext, runInMessageContext } from '../logging/message-context.js';
-import { type Connection } from './connection.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
+import { type WsConnection } from './ws-connection.interface.js';
 
 function aroundFrom(
   plugins: readonly SecureWsPlugin[],
   index: number,
-  connection: Connection,
+  connection: WsConnection,
   frame: InboundFrame,
   handle: () => void,
 ): void {
@@ -30,7 +30,7 @@ function aroundFrom(
  */
 export function handleInMessageScope(
   plugins: readonly SecureWsPlugin[],
-  connection: Connection,
+  connection: WsConnection,
   frame: InboundFrame,
   raw: RawData | undefined,
   handle: () => void,

@@ -1,8 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type RawData } from 'ws';
-import { type Connection } from '../connection/connection.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { traceIdOf } from '../frames/traceparent.js';
+
+/**
+ * What a message's context knows of its connection (a `WsConnection`), kept
+ * this small so that logging does not depend on the connection folder.
+ */
+export interface MessageConnection {
+  readonly id: string;
+  readonly session: { readonly userId: string } | undefined;
+}
 
 /** Told of each step of a message's handling (the tracing plugin turns them into span events). */
 export type MessageStepObserver = (step: string, outcome: string) => void;
@@ -18,7 +26,7 @@ export class MessageContext {
   observer: MessageStepObserver | undefined;
 
   constructor(
-    readonly connection: Connection,
+    readonly connection: MessageConnection,
     readonly frame: InboundFrame,
     private readonly raw: RawData | undefined,
   ) {

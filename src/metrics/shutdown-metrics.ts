@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { SecureWsMetrics } from './secure-ws-metrics.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { type Connection } from '../connection/connection.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { currentMessage, type MessageContext } from '../logging/message-context.js';
@@ -23,7 +23,7 @@ export class MessageSpans {
 
   constructor(private readonly tracing: WsTracing) {}
 
-  around(connection: Connection, frame: InboundFrame, handle: () => void): void {
+  around(connection: WsConnection, frame: InboundFrame, handle: () => void): void {
     const message = currentMessage();
     const parent =
       frame.traceparent === undefined ? undefined : this.tracing.remoteContext(frame.traceparent);
@@ -54,20 +54,20 @@ export class MessageSpans {
   }
 
   /** The handler finished (`ok` or the error code). */
-  after(connection: Connection, outcome: string): void {
+  after(connection: WsConnection, outcome: string): void {
     const state = this.stateOf(connection);
     if (state && !state.ended) this.finish(state, outcome);
   }
 
   /** An error frame went to this connection; within its message's handling, it is an event of its span. */
-  errorFrame(connection: Connection, code: string): void {
+  errorFrame(connection: WsConnection, code: string): void {
     const state = this.stateOf(connection);
     if (!state || state.ended) return;
     state.code ??= code;
     state.span.addEvent('error frame', { [SpanAttribute.outcome]: code });
   }
 
-  private stateOf(connection: Connection): MessageSpan | undefined {
+  private stateOf(connection: WsConnection): MessageSpan | undefined {
     const message = currentMessage();
     // A push to another connection can fail while this message is handled: not this span's business.
     if (!message || message.connection !== connection) return undefined;

@@ -1,6 +1,6 @@
 import { type IncomingMessage } from 'node:http';
-import { type Connection } from '../connection/connection.js';
 import { type HandshakeRefusal, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { MessageSpans } from './message-spans.js';
 import { UpgradeSpans } from './upgrade-spans.js';
@@ -28,11 +28,11 @@ export class TracingPlugin implements SecureWsPlugin {
     if (request && outcome !== 'accepted') this.upgrades.refused(request, outcome);
   }
 
-  onOpen(connection: Connection): void {
+  onOpen(connection: WsConnection): void {
     this.upgrades.admitted(connection);
   }
 
-  onClose(connection: Connection, code: number): void {
+  onClose(connection: WsConnection, code: number): void {
     this.upgrades.closed(connection, code);
   }
 
@@ -45,16 +45,16 @@ export class TracingPlugin implements SecureWsPlugin {
   }
 
   private readonly wrapMessage = (
-    connection: Connection,
+    connection: WsConnection,
     frame: InboundFrame,
     handle: () => void,
   ): void => this.messages.around(connection, frame, handle);
 
-  afterMessage(connection: Connection, _event: string, outcome: string): void {
+  afterMessage(connection: WsConnection, _event: string, outcome: string): void {
     this.messages.after(connection, outcome);
   }
 
-  onErrorFrame(connection: Connection, code: string): void {
+  onErrorFrame(connection: WsConnection, code: string): void {
     this.messages.errorFrame(connection, code);
   }
 }

@@ -1,6 +1,6 @@
 import { type IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
-import { type Connection } from '../connection/connection.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { MESSAGING_SYSTEM, SpanAttribute, SpanName } from './span-names.js';
 import { type WsTracing } from './ws-tracing.js';
 
@@ -40,7 +40,7 @@ export class UpgradeSpans {
     this.end(peerKey(socket.remoteAddress, socket.remotePort), { [SpanAttribute.outcome]: code });
   }
 
-  admitted(connection: Connection): void {
+  admitted(connection: WsConnection): void {
     this.end(peerKey(connection.remoteAddress, connection.remotePort), {
       [SpanAttribute.outcome]: 'accepted',
       [SpanAttribute.clientId]: connection.id,
@@ -48,7 +48,7 @@ export class UpgradeSpans {
     });
   }
 
-  closed(connection: Connection, code: number): void {
+  closed(connection: WsConnection, code: number): void {
     this.end(peerKey(connection.remoteAddress, connection.remotePort), {
       [SpanAttribute.outcome]: 'closed',
       [SpanAttribute.closeCode]: code,
