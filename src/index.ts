@@ -36,14 +36,17 @@ export type {
   WsPresence,
 } from './bus/ws-bus.interface.js';
 export { WsBus } from './bus/ws-bus.interface.js';
+export { Concurrent } from './connection/concurrent.decorator.js';
 export { wsConnectionOf as connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
+export { type DispatchMode, withDispatchMode } from './connection/dispatch-mode.js';
 export type { GatewayFormat, SecureGatewayOptions } from './connection/gateway-server.js';
 export { TEXT_EVENT } from './connection/gateway-server.js';
 export type {
   HandshakeRefusal,
   SecureWsPlugin,
   SecureWsPluginRef,
+  WsFrameHandler,
   WsGatewayInfo,
 } from './connection/plugin.interface.js';
 export type { WsSession } from './connection/session.js';
@@ -59,6 +62,16 @@ export type {
   HealthReport,
 } from './health/health-indicator.interface.js';
 export { SecureWsHealth } from './health/secure-ws-health.js';
+export { idempotencyStoreFor } from './idempotency/idempotency.providers.js';
+export {
+  IDEMPOTENCY_STORE,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type IdempotentOutcome,
+  type StoredError,
+} from './idempotency/idempotency-store.interface.js';
+export { InMemoryIdempotencyStore } from './idempotency/in-memory-idempotency.store.js';
+export { RedisIdempotencyStore } from './idempotency/redis-idempotency.store.js';
 export {
   currentMessage,
   type MessageConnection,
@@ -69,6 +82,7 @@ export { installMessageLogFields, messageLogFields } from './logging/message-log
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
+export type { IdempotencyOptions } from './options/idempotency-options.js';
 export type {
   HeartbeatOptions,
   ListenerOptions,

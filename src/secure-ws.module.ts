@@ -5,9 +5,11 @@ import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { busProviders } from './bus/bus.providers.js';
 import { WsBus } from './bus/ws-bus.interface.js';
+import { ConcurrentHandlers } from './connection/concurrent-handlers.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
+import { idempotencyPlugins, idempotencyProviders } from './idempotency/idempotency.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
@@ -48,6 +50,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
         ...protectionPlugins,
         CONNECTION_AUTHENTICATOR,
         ...metricsPlugins,
+        ...idempotencyPlugins,
       ],
     },
     UserPlugins,
@@ -56,6 +59,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ...healthProviders,
     ...authProviders,
     ConnectionRegistry,
+    ConcurrentHandlers,
     GatewayDiscovery,
     Heartbeat,
     IdleDeadline,
@@ -64,6 +68,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ...busProviders,
     ...roomsProviders,
     ...tracingProviders,
+    ...idempotencyProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,

@@ -49,7 +49,8 @@ export const DEFAULTS: BenchConfig = {
 export const USAGE = `Usage: npm run bench -- [options]
 
   --only <ids>          scenarios to run, comma-separated (default: all):
-                        echo, pipeline, handshake, memory, broadcast, cross-node, stalled
+                        echo, pipeline, handshake, memory, broadcast, cross-node, stalled,
+                        echo-concurrent
   --servers <kinds>     servers to compare (default: raw,nest,module)
   --duration <s>        measured seconds per load run (default 5)
   --warmup <s>          warm-up seconds before each load run, not counted (default 1)

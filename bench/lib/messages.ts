@@ -4,6 +4,8 @@
  */
 
 export const ECHO_EVENT = 'echo';
+/** The module server's echo on a `@Concurrent()` handler: echo without the ordering. */
+export const CONCURRENT_ECHO_EVENT = 'echo.concurrent';
 export const PROFILE_EVENT = 'profile.update';
 export const PROFILE_REPLY_EVENT = 'profile.updated';
 export const BROADCAST_EVENT = 'broadcast';
@@ -16,6 +18,13 @@ const TAIL = '"}';
 /** `{"event":"echo","data":{"text":"hello"},"id":"<n>"}` */
 export function echoFrame(seq: number): string {
   return ECHO_HEAD + seq + TAIL;
+}
+
+const CONCURRENT_ECHO_HEAD = '{"event":"echo.concurrent","data":{"text":"hello"},"id":"';
+
+/** `{"event":"echo.concurrent","data":{"text":"hello"},"id":"<n>"}` */
+export function concurrentEchoFrame(seq: number): string {
+  return CONCURRENT_ECHO_HEAD + seq + TAIL;
 }
 
 /** `{"event":"profile.update","data":{"email":...,"displayName":...},"id":"<n>"}` */

@@ -3,7 +3,12 @@
  * with the same envelope, under the windowed request/response load.
  */
 import { formatRate } from '../lib/format.js';
-import { ECHO_EVENT, echoFrame } from '../lib/messages.js';
+import {
+  CONCURRENT_ECHO_EVENT,
+  concurrentEchoFrame,
+  ECHO_EVENT,
+  echoFrame,
+} from '../lib/messages.js';
 import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
 import { windowedSpec } from '../lib/windowed.js';
 
@@ -15,4 +20,22 @@ export const echo: Scenario = {
   latency: 'round trip',
   target: ratioAtLeast(0.85),
   interleaved: windowedSpec({ frame: echoFrame, replyEvent: ECHO_EVENT }, { auth: false }),
+};
+
+/**
+ * (8) The same echo on the module's `@Concurrent()` handler: frames of a
+ * connection are not kept in order. Its module row against scenario 1's
+ * module row is the cost of ordered dispatch.
+ */
+export const echoConcurrent: Scenario = {
+  number: 8,
+  id: 'echo-concurrent',
+  title: 'JSON echo, @Concurrent() handler (vs 1: cost of ordering)',
+  metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
+  latency: 'round trip',
+  onlyFor: { kinds: ['module'], reason: 'module only: its ordered echo is scenario 1' },
+  interleaved: windowedSpec(
+    { frame: concurrentEchoFrame, replyEvent: CONCURRENT_ECHO_EVENT },
+    { auth: false },
+  ),
 };

@@ -1,7 +1,7 @@
 import type { Scenario } from '../lib/scenario.js';
 import { broadcast } from './broadcast.js';
 import { crossNode } from './cross-node.js';
-import { echo } from './echo.js';
+import { echo, echoConcurrent } from './echo.js';
 import { handshake } from './handshake.js';
 import { memory } from './memory.js';
 import { pipeline } from './pipeline.js';
@@ -16,4 +16,5 @@ export const SCENARIOS: Scenario[] = [
   broadcast,
   crossNode,
   stalled,
+  echoConcurrent,
 ];

@@ -29,6 +29,7 @@ import type { WebSocket } from 'ws';
 import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
 import { RoomMessageDto } from '../../src/app/dto/room.dto.js';
 import {
+  Concurrent,
   ConnectionRegistry,
   connectionOf,
   RequireScopes,
@@ -51,6 +52,13 @@ class BenchGateway {
 
   @SubscribeMessage('echo')
   echo(@MessageBody() data: unknown) {
+    return data;
+  }
+
+  /** Scenario 8: the same echo, not kept in order (the cost of ordering is 1 vs 8). */
+  @Concurrent()
+  @SubscribeMessage('echo.concurrent')
+  echoConcurrent(@MessageBody() data: unknown) {
     return data;
   }
 

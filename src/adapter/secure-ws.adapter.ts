@@ -7,9 +7,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { ConcurrentHandlers } from '../connection/concurrent-handlers.js';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { deferProtocolErrors } from '../connection/deferred-protocol-error.js';
+import { withDispatchMode } from '../connection/dispatch-mode.js';
 import {
   type ConnectCallback,
   type GatewayServer,
@@ -80,6 +82,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     private readonly registry: ConnectionRegistry,
     @Inject(SECURE_WS_PLUGINS) private readonly plugins: SecureWsPlugin[],
     @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
+    private readonly concurrentHandlers: ConcurrentHandlers,
   ) {
     super();
   }
@@ -271,7 +274,13 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     if (!connection) return;
     for (const handler of handlers) {
       if (typeof handler.message === 'string') {
-        connection.handlers.set(handler.message, handler.callback as (data: unknown) => unknown);
+        const callback = handler.callback as (data: unknown) => unknown;
+        connection.handlers.set(
+          handler.message,
+          this.concurrentHandlers.has(connection.server.path, handler.message)
+            ? withDispatchMode(callback, 'concurrent')
+            : callback,
+        );
       }
     }
   }

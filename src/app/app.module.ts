@@ -7,8 +7,10 @@ import { HealthController } from '../health/health.controller.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { SecureWsModule } from '../secure-ws.module.js';
 import { type AppConfig } from './config.js';
+import { CounterService } from './counter.service.js';
 import { DemoModule } from './demo/demo.module.js';
 import { ChatGateway } from './gateways/chat.gateway.js';
+import { DeliveryGateway } from './gateways/delivery.gateway.js';
 import { RoomsGateway } from './gateways/rooms.gateway.js';
 import { SeedEchoGateway } from './gateways/seed-echo.gateway.js';
 import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gateway.js';
@@ -61,6 +63,8 @@ export class AppModule {
         },
         ChatGateway,
         RoomsGateway,
+        CounterService,
+        DeliveryGateway,
         SeedEchoGateway,
         SeedSecureGateway,
       ],

@@ -2,6 +2,7 @@ import { type IncomingMessage } from 'node:http';
 import { type Logger } from 'pino';
 import { type ConnectionAuthenticator } from '../adapter/connection-authenticator.js';
 import { type Connection } from '../connection/connection.js';
+import { withDispatchMode } from '../connection/dispatch-mode.js';
 import { type HandshakeRefusal, type WsGatewayInfo } from '../connection/plugin.interface.js';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
@@ -108,7 +109,10 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       return false;
     }
     connection.debug({ source }, 'Authenticated');
-    connection.handlers.set(AUTH_EVENT, (data) => this.refresh(connection, data));
+    connection.handlers.set(
+      AUTH_EVENT,
+      withDispatchMode((data: unknown) => this.refresh(connection, data), 'immediate'),
+    );
     return true;
   }
 

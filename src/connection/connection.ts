@@ -30,6 +30,8 @@ import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { cutSocket } from './cut-socket.js';
+import { dispatchModeOf } from './dispatch-mode.js';
+import { DispatchQueue } from './dispatch-queue.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
@@ -126,6 +128,10 @@ export class Connection implements WsConnection {
   private sentCloseCode: number | undefined;
   /** A ping is out and its pong has not come back. */
   private awaitingPong = false;
+  /** Arrival order of frames and the in-flight bound (see `DispatchQueue`). */
+  private order: DispatchQueue<BoundHandler, InboundFrame> | undefined;
+  /** Frames of `immediate` handlers in flight: they bypass `order`. */
+  private bypassing: Set<InboundFrame> | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -368,7 +374,26 @@ export class Connection implements WsConnection {
       this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
     }
-    this.invoke(handler, frame);
+    let run = handler;
+    for (const plugin of this.runtime.plugins) {
+      if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
+    }
+    const mode = dispatchModeOf(handler);
+    this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection, (next, frame) =>
+      this.invoke(next, frame),
+    );
+    if (mode === 'immediate') {
+      this.bypassing ??= new Set();
+      this.bypassing.add(frame);
+      this.order.startImmediate();
+      this.invoke(run, frame);
+    } else if (this.order.tryStart(mode === 'concurrent')) {
+      this.invoke(run, frame);
+    } else {
+      this.order.hold(run, frame, mode === 'concurrent');
+    }
+    // TCP backpressure: stop reading until a handler settles.
+    if (this.order.full) this.socket.pause();
   }
 
   private invoke(handler: BoundHandler, frame: InboundFrame): void {
@@ -413,7 +438,19 @@ export class Connection implements WsConnection {
     for (const plugin of this.runtime.plugins) {
       plugin.afterMessage?.(this, frame.event, outcome, performance.now() - started);
     }
+    this.releaseOrder(this.bypassing?.delete(frame) === true);
     if (this.inflight === 0) this.onIdle?.();
+  }
+
+  /** A frame settled: start what waited for it, read again when below the bound. */
+  private releaseOrder(immediate: boolean): void {
+    const order = this.order as DispatchQueue<BoundHandler, InboundFrame>;
+    order.done(immediate);
+    if (order.waiting) {
+      if (this.state === 'closed') order.clear();
+      else order.pump();
+    }
+    if (this.socket.isPaused && !order.full) this.socket.resume();
   }
 
   private reply(value: unknown, frame: InboundFrame): void {

@@ -4,6 +4,9 @@ import { type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { type WsConnection } from './ws-connection.interface.js';
 
+/** A frame's handler as the connection calls it: `(data, frame) => result`. */
+export type WsFrameHandler = (data: unknown, frame: InboundFrame) => unknown;
+
 /** An HTTP refusal of an upgrade, written before any WebSocket exists: `{ "code": ... }` with `status`. */
 export interface HandshakeRefusal {
   status: number;
@@ -65,6 +68,16 @@ export interface SecureWsPlugin {
    * same budgets as handled ones. A reply answers it instead of its own error.
    */
   onRefusedFrame?(connection: WsConnection): WsErrorReply | undefined;
+  /**
+   * Wraps the call of a frame's handler, once every `beforeMessage` passed
+   * and the handler is known: return `handler` itself to leave it alone.
+   * Idempotent requests are built on it.
+   */
+  wrapHandler?(
+    connection: WsConnection,
+    frame: InboundFrame,
+    handler: WsFrameHandler,
+  ): WsFrameHandler;
   /** A handler finished; `outcome` is `ok` or the error code. */
   afterMessage?(connection: WsConnection, event: string, outcome: string, durationMs: number): void;
   /** An error frame was sent, whatever sent it. */

@@ -18,6 +18,7 @@ export const WsErrorCode = {
   SLOW_CONSUMER: 'SLOW_CONSUMER',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   IDLE_TIMEOUT: 'IDLE_TIMEOUT',
+  UNAVAILABLE: 'UNAVAILABLE',
 } as const;
 
 export type WsErrorCode = (typeof WsErrorCode)[keyof typeof WsErrorCode];
@@ -71,4 +72,5 @@ export const DEFAULT_MESSAGE_OF: Readonly<Record<WsErrorCode, string>> = {
   SLOW_CONSUMER: 'Client is not reading its messages',
   SHUTTING_DOWN: 'Server is shutting down',
   IDLE_TIMEOUT: 'No message arrived in time on a connection without a session',
+  UNAVAILABLE: 'A service this request needs is unavailable; nothing ran, retry later',
 };

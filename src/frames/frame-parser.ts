@@ -12,6 +12,7 @@ export interface FrameLimits {
 
 const MAX_EVENT_LENGTH = 128;
 const MAX_STRING_ID_LENGTH = 64;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function badFrame(message: string): WsErrorReply {
@@ -74,7 +75,7 @@ export function parseFrame(text: string, limits: FrameLimits): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: badFrame('Frame is not a JSON object') };
   }
-  const { event, data, id, traceparent } = value as Record<string, unknown>;
+  const { event, data, id, idempotencyKey, traceparent } = value as Record<string, unknown>;
   const validId = idOf(value);
   if (typeof event !== 'string' || event.length === 0 || event.length > MAX_EVENT_LENGTH) {
     return {
@@ -92,7 +93,25 @@ export function parseFrame(text: string, limits: FrameLimits): ParseResult {
       event,
     };
   }
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== 'string' ||
+      idempotencyKey.length === 0 ||
+      idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+  ) {
+    return {
+      ok: false,
+      error: badFrame(
+        `"idempotencyKey" must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+      ),
+      event,
+      id,
+    };
+  }
   const shapeError = checkShape(value, limits);
   if (shapeError) return { ok: false, error: shapeError, event, id };
-  return { ok: true, frame: { event, data, id, traceparent: validTraceparent(traceparent) } };
+  return {
+    ok: true,
+    frame: { event, data, id, idempotencyKey, traceparent: validTraceparent(traceparent) },
+  };
 }

@@ -5,6 +5,8 @@ export interface InboundFrame {
   readonly id: string | number | undefined;
   /** A valid W3C trace context the client sent, else `undefined` (see `validTraceparent`). */
   readonly traceparent?: string;
+  /** Makes the request idempotent (1 to 64 characters; see Delivery). */
+  readonly idempotencyKey?: string;
 }
 
 /** Pushed by the server, or returned by a handler to choose the reply event. */

@@ -2,6 +2,7 @@ import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { checkPositiveInteger } from '../util/positive-integer.js';
+import { resolveIdempotencyOptions } from './idempotency-options.js';
 import { resolvePreAuthOptions } from './pre-auth-options.js';
 import {
   type ResolvedSecureWsOptions,
@@ -10,7 +11,7 @@ import {
 
 export const DEFAULT_OPTIONS: Omit<
   ResolvedSecureWsOptions,
-  'logger' | 'auth' | 'redis' | 'bus' | 'preAuth'
+  'logger' | 'auth' | 'redis' | 'bus' | 'preAuth' | 'idempotency'
 > = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
@@ -23,6 +24,7 @@ export const DEFAULT_OPTIONS: Omit<
   drainTimeoutMs: 10_000,
   maxClientErrorLogsPerMinute: 10,
   maxRoomsPerConnection: 100,
+  maxInflightPerConnection: 16,
   validateAllGateways: true,
   listeners: [],
   plugins: [],
@@ -47,6 +49,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     'drainTimeoutMs',
     'maxClientErrorLogsPerMinute',
     'maxRoomsPerConnection',
+    'maxInflightPerConnection',
   ] as const) {
     positiveInteger(name, options[name]);
   }
@@ -93,6 +96,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_OPTIONS.maxBufferedBytes,
     }),
     bus: options.bus,
+    idempotency: resolveIdempotencyOptions(options.idempotency),
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

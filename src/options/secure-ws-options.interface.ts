@@ -13,6 +13,7 @@ import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
+import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -90,6 +91,13 @@ export interface SecureWsModuleOptions {
    * @default 100
    */
   maxRoomsPerConnection?: number;
+  /**
+   * Handlers of one connection in flight at once (`@Concurrent()` ones run
+   * together up to it); once running plus waiting frames pass it, the
+   * socket is not read until one settles (TCP backpressure, nothing dropped).
+   * @default 16
+   */
+  maxInflightPerConnection?: number;
   /** Apply `SecureValidationPipe` to every gateway's handlers. @default true */
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
@@ -125,6 +133,8 @@ export interface SecureWsModuleOptions {
    * @default undefined (the `redis` option's bus, else in memory)
    */
   bus?: WsBus;
+  /** Requests with `idempotencyKey`: window, claim timeout, reply size cap, in-process key cap. */
+  idempotency?: IdempotencyOptions;
 }
 
 /** Every option with its default filled in. */
@@ -132,7 +142,15 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'bus' | 'preAuth'
+      | 'logger'
+      | 'heartbeat'
+      | 'auth'
+      | 'protection'
+      | 'metrics'
+      | 'redis'
+      | 'bus'
+      | 'preAuth'
+      | 'idempotency'
     >
   > {
   logger: Logger | undefined;
@@ -144,4 +162,5 @@ export interface ResolvedSecureWsOptions
   bus: WsBus | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
   preAuth: ResolvedPreAuthOptions;
+  idempotency: ResolvedIdempotencyOptions;
 }
