@@ -79,6 +79,13 @@ export {
 } from './idempotency/idempotency-store.interface.js';
 export { InMemoryIdempotencyStore } from './idempotency/in-memory-idempotency.store.js';
 export { RedisIdempotencyStore } from './idempotency/redis-idempotency.store.js';
+export {
+  currentMessage,
+  type MessageConnection,
+  type MessageContext,
+  type MessageStepObserver,
+} from './logging/message-context.js';
+export { installMessageLogFields, messageLogFields } from './logging/message-log-fields.js';
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';

@@ -29,6 +29,7 @@ import {
   SECURE_WS_OPTIONS,
   SecureWsConfigurableModule,
 } from './secure-ws.module-definition.js';
+import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js';
 
 /**
  * `SecureWsModule.forRoot(options)` / `forRootAsync({ useFactory, inject })`,
@@ -46,6 +47,7 @@ import {
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
       inject: [
+        ...tracingPlugins,
         ...protectionPlugins,
         CONNECTION_AUTHENTICATOR,
         ...metricsPlugins,
@@ -67,6 +69,7 @@ import {
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    ...tracingProviders,
     ...idempotencyProviders,
     ...resumePlugins,
   ],

@@ -41,6 +41,7 @@ import {
   WsRooms,
 } from '../../src/index.js';
 import { JWT_SECRET, PROFILE_SCOPE, statsOf, WS_PATH } from '../lib/protocol.js';
+import { registerBenchTracing } from '../lib/tracing.js';
 import { host } from './host.js';
 
 const UNREACHABLE = 1_000_000_000;
@@ -99,6 +100,7 @@ class BenchGateway {
 }
 
 host(async (options) => {
+  registerBenchTracing();
   @Module({
     imports: [
       SecureWsModule.forRoot({

@@ -212,7 +212,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
         ? { status: 400, code: 'BAD_REQUEST' }
         : await this.firstPluginRefusal(request, server);
     if (refusal) {
-      for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code);
+      for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code, request);
       refuseUpgrade(socket, refusal);
       return;
     }
@@ -252,7 +252,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       this.registry.remove(connection);
       connection.onClosed(code);
     });
-    for (const plugin of this.plugins) plugin.onHandshake?.('accepted');
+    for (const plugin of this.plugins) plugin.onHandshake?.('accepted', request);
     Promise.resolve(this.authenticator.admit(connection))
       .then((admitted) => (admitted ? connection.open() : undefined))
       .catch((error: unknown) => {

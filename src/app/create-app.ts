@@ -38,7 +38,8 @@ export async function createReferenceApp(
   // No framework banner (`X-Powered-By: Express`) for anyone to read.
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
-  app.enableShutdownHooks();
+  // SIGHUP is not a stop: it reopens LOG_FILE (see logger.ts).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Node applies these at 'listening', so they are set before listen().
   const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
   server.headersTimeout = httpTimeouts.headersTimeoutMs;

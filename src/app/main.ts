@@ -1,3 +1,4 @@
+import './tracing.js';
 import 'reflect-metadata';
 import { type AddressInfo } from 'node:net';
 import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';

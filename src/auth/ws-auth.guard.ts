@@ -4,6 +4,7 @@ import { connectionOf } from '../connection/connection.js';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
+import { currentMessage } from '../logging/message-context.js';
 import { REQUIRED_CLAIMS, REQUIRED_ROLES, REQUIRED_SCOPES } from './require-auth.decorators.js';
 
 function stringsOf(value: unknown, separator?: RegExp): string[] {
@@ -38,6 +39,7 @@ export class WsAuthGuard implements CanActivate {
     for (const [name, value] of Object.entries(claims ?? {})) {
       if (session.claims[name] !== value) this.throwForbidden('Missing a required claim');
     }
+    currentMessage()?.step('guard', 'ok');
     return true;
   }
 
@@ -62,6 +64,7 @@ export class WsAuthGuard implements CanActivate {
 
   /** Ends the check: FORBIDDEN for this message. */
   protected throwForbidden(message: string): never {
+    currentMessage()?.step('guard', WsErrorCode.FORBIDDEN);
     throw new SecureWsException(WsErrorCode.FORBIDDEN, message);
   }
 }

@@ -6,6 +6,11 @@ export { CLOSE_CODE_OF, WsCloseCode, WsErrorCode } from '../errors/error-codes.j
 export type { ReconnectOptions } from './reconnect-backoff.js';
 export type { RoomPosition } from './room-positions.js';
 export type { RoomResumeResult } from './room-resume.js';
+export {
+  activeSpanTraceparent,
+  type OpenTelemetryTraceApi,
+  type TraceparentProvider,
+} from './trace-context.js';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket.js';
 export type {
   RequestOptions,

@@ -1,4 +1,5 @@
 import { type ReconnectOptions } from './reconnect-backoff.js';
+import { type TraceparentProvider } from './trace-context.js';
 import { type WebSocketConstructor } from './web-socket.js';
 
 /** Gives the token to connect with; `null`/`undefined` when there is none. */
@@ -36,4 +37,10 @@ export interface WsClientOptions {
   reconnect?: ReconnectOptions | false;
   /** Send `auth` with `getToken()`'s token when the server pushes `session.expiring`. @default true */
   refreshOnExpiring?: boolean;
+  /**
+   * Called for each frame sent; what it returns goes out as the frame's
+   * `traceparent`. `activeSpanTraceparent(otel)` sends the caller's active
+   * OpenTelemetry span. @default none
+   */
+  traceparent?: TraceparentProvider;
 }

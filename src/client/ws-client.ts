@@ -47,6 +47,8 @@ export interface ServerFrame<T = unknown> {
   id?: string | number;
   /** On pushes through a room that keeps history. */
   pos?: { room: string; offset: number; epoch: string };
+  /** The trace the push belongs to (W3C trace context), when the server traced what caused it. */
+  traceparent?: string;
 }
 
 export interface RequestOptions {
@@ -197,7 +199,7 @@ export class WsClient {
   /** Sends `{ event, data }` without an id, if the socket is open; returns whether it was sent. */
   send(event: string, data?: unknown): boolean {
     if (this.currentState !== 'open' || this.socket?.readyState !== OPEN) return false;
-    this.socket.send(JSON.stringify({ event, data }));
+    this.socket.send(JSON.stringify({ event, data, traceparent: this.options.traceparent?.() }));
     return true;
   }
 
@@ -370,7 +372,8 @@ export class WsClient {
     idempotencyKey?: string,
   ): Promise<unknown> {
     const id = String(this.nextId++);
-    const frame = JSON.stringify({ event, data, id, idempotencyKey });
+    const traceparent = this.options.traceparent?.();
+    const frame = JSON.stringify({ event, data, id, idempotencyKey, traceparent });
     const { promise, entry } = this.pending.add(
       id,
       event,

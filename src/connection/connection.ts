@@ -9,7 +9,8 @@
  *    (auth/ws-auth.guard.ts) inside the handler;
  * 4. validate: Nest's pipes inside the handler, with the app's payload
  *    validation (lifecycle/gateway-payload-validation.ts, validation/secure-validation.pipe.ts);
- * 5. dispatch: `dispatch` and `invoke`, the handler Nest bound in `bindMessageHandlers`;
+ * 5. dispatch: `dispatch` (inside the message's log and trace context, connection/message-scope.ts),
+ *    `route` and `invoke`, the handler Nest bound in `bindMessageHandlers`;
  * 6. reply: `settle` and `reply` (frames/frame-writer.ts), through `send` and its backpressure;
  * 7. error: `failWith` (errors/error-mapper.ts `mapError`) and `fail`, the one funnel;
  *    `closeWith` for errors that close;
@@ -32,6 +33,7 @@ import { cutSocket } from './cut-socket.js';
 import { dispatchModeOf } from './dispatch-mode.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
+import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
@@ -361,7 +363,12 @@ export class Connection implements WsConnection {
 
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
-    if (!frame || this.refusedByPlugins(frame)) return;
+    if (!frame) return;
+    handleInMessageScope(this.runtime.plugins, this, frame, data, () => this.route(frame));
+  }
+
+  private route(frame: InboundFrame): void {
+    if (this.refusedByPlugins(frame)) return;
     const handler = this.handlers.get(frame.event);
     if (!handler) {
       this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);

@@ -43,11 +43,19 @@ export interface SecureWsPlugin {
     gateway: WsGatewayInfo,
   ): HandshakeRefusal | undefined | Promise<HandshakeRefusal | undefined>;
   /** Every handshake's outcome: `accepted` or the refusal code. */
-  onHandshake?(outcome: string): void;
+  onHandshake?(outcome: string, request?: IncomingMessage): void;
   /** A connection was admitted and its `handleConnection` hooks have run. */
   onOpen?(connection: WsConnection): void;
   /** A connection closed (admitted or not), with the close code sent or received. */
   onClose?(connection: WsConnection, code: number): void;
+  /**
+   * Wraps the whole handling of a well-formed frame of an open connection
+   * (the plugins' `beforeMessage`, guards, pipes, the handler's synchronous
+   * part); must call `handle` once, synchronously. What `handle` starts
+   * keeps the async context the plugin set (OpenTelemetry's active span, for
+   * one).
+   */
+  aroundMessage?(connection: WsConnection, frame: InboundFrame, handle: () => void): void;
   /**
    * Every frame that parsed, before it is handled, authenticated or not
    * (frames sent while a connection authenticates come here too): an error

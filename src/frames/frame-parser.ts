@@ -1,6 +1,7 @@
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf, type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame } from './frame.js';
+import { validTraceparent } from './traceparent.js';
 
 export interface FrameLimits {
   /** Deepest nesting of objects and arrays in a frame. */
@@ -74,7 +75,7 @@ export function parseFrame(text: string, limits: FrameLimits): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: badFrame('Frame is not a JSON object') };
   }
-  const { event, data, id, idempotencyKey } = value as Record<string, unknown>;
+  const { event, data, id, idempotencyKey, traceparent } = value as Record<string, unknown>;
   const validId = idOf(value);
   if (typeof event !== 'string' || event.length === 0 || event.length > MAX_EVENT_LENGTH) {
     return {
@@ -109,5 +110,8 @@ export function parseFrame(text: string, limits: FrameLimits): ParseResult {
   }
   const shapeError = checkShape(value, limits);
   if (shapeError) return { ok: false, error: shapeError, event, id };
-  return { ok: true, frame: { event, data, id, idempotencyKey } };
+  return {
+    ok: true,
+    frame: { event, data, id, idempotencyKey, traceparent: validTraceparent(traceparent) },
+  };
 }

@@ -3,6 +3,8 @@ export interface InboundFrame {
   readonly event: string;
   readonly data: unknown;
   readonly id: string | number | undefined;
+  /** A valid W3C trace context the client sent, else `undefined` (see `validTraceparent`). */
+  readonly traceparent?: string;
   /** Makes the request idempotent (1 to 64 characters; see Delivery). */
   readonly idempotencyKey?: string;
 }

@@ -1,5 +1,6 @@
 import { PinoLogger } from 'nestjs-pino';
 import { type Logger, pino } from 'pino';
+import { installMessageLogFields } from './message-log-fields.js';
 
 /** Paths pino blanks in every line: credentials never reach a log. */
 export const REDACT_PATHS = [
@@ -20,9 +21,13 @@ export const REDACT_PATHS = [
 /**
  * The logger the module writes to: the one given in the options, else
  * nestjs-pino's root logger when the app uses nestjs-pino, else its own.
+ * Both get the message log fields (see `installMessageLogFields`), so that
+ * the app's own lines written while a message is handled carry them too.
  */
 export function resolveRootLogger(configured: Logger | undefined): Logger {
-  if (configured) return configured;
   const nestPinoRoot = (PinoLogger as unknown as { root?: Logger }).root;
-  return nestPinoRoot ?? pino({ name: 'secure-ws', redact: REDACT_PATHS });
+  if (nestPinoRoot) installMessageLogFields(nestPinoRoot);
+  const root = configured ?? nestPinoRoot ?? pino({ name: 'secure-ws', redact: REDACT_PATHS });
+  installMessageLogFields(root);
+  return root;
 }

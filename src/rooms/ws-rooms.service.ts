@@ -15,6 +15,8 @@ import { type RoomPosition } from '../history/room-position.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { deliverRoomFrame, tracedRoomFrame } from '../tracing/room-tracing.js';
+import { WsTracing } from '../tracing/ws-tracing.js';
 import { LocalRoom } from './local-room.js';
 import { type RoomCatchUp } from './room-catch-up.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
@@ -56,6 +58,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     @Inject(WsBus) private readonly bus: WsBus,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
     @Inject(WsHistoryStore) private readonly store: HistoryStore | undefined,
+    @Inject(WsTracing) private readonly tracing: WsTracing,
   ) {
     this.policies = new RoomPolicies(options.history, store !== undefined);
   }
@@ -231,7 +234,9 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
         this.policies.retentionOf(room) !== undefined,
         (from) => void this.catchUp(room, created, from),
       );
-      created.subscription = this.bus.subscribe(roomTopic(room), (frame) => created.deliver(frame));
+      created.subscription = this.bus.subscribe(roomTopic(room), (frame, origin) =>
+        deliverRoomFrame(this.tracing, room, frame, { origin, node: this.bus.nodeId }, created),
+      );
       local = created;
       this.rooms.set(room, local);
       if (created.keepsHistory) this.notePosition(created, room);
@@ -278,7 +283,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    */
   send(room: string, event: string, data: unknown): void {
     if (!this.policies.retentionOf(room)) {
-      this.bus.publish(roomTopic(room), messageFrame(event, data));
+      this.sendFrame(room, messageFrame(event, data));
       return;
     }
     void this.publish(room, event, data);
@@ -295,12 +300,12 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     const retention = this.policies.retentionOf(room);
     if (retention) {
       try {
-        return await this.history.publish(
-          room,
-          roomTopic(room),
-          messageBody(event, data),
-          retention,
+        // The trace goes into the body, before the `pos` the store appends.
+        const body = tracedRoomFrame(this.tracing, room, `${messageBody(event, data)}}`).slice(
+          0,
+          -1,
         );
+        return await this.history.publish(room, roomTopic(room), body, retention);
       } catch (error) {
         this.unstored += 1;
         if (this.unstored === 1 || this.unstored % 1000 === 0) {
@@ -311,13 +316,13 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
-    this.bus.publish(roomTopic(room), messageFrame(event, data));
+    this.sendFrame(room, messageFrame(event, data));
     return undefined;
   }
 
   /** Sends an already serialized frame to every member of the room, on every node (never stored). */
   sendFrame(room: string, frame: string): void {
-    this.bus.publish(roomTopic(room), frame);
+    this.bus.publish(roomTopic(room), tracedRoomFrame(this.tracing, room, frame));
   }
 
   isMember(member: WsConnection, room: string): boolean {

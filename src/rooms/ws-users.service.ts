@@ -4,6 +4,8 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { messageFrame } from '../frames/frame-writer.js';
+import { tracedUserFrame } from '../tracing/room-tracing.js';
+import { WsTracing } from '../tracing/ws-tracing.js';
 import { USERS_TOPIC, type UserMessage } from './users-topic.js';
 
 export { USERS_TOPIC } from './users-topic.js';
@@ -19,6 +21,7 @@ export class WsUsers implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(WsBus) private readonly bus: WsBus,
     private readonly registry: ConnectionRegistry,
+    @Inject(WsTracing) private readonly tracing: WsTracing,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +34,7 @@ export class WsUsers implements OnModuleInit, OnModuleDestroy {
 
   /** Sends `{ event, data }` to every connection of the user, on every node. */
   sendToUser(userId: string, event: string, data: unknown): void {
-    this.publish({ userId, frame: messageFrame(event, data) });
+    this.publish({ userId, frame: tracedUserFrame(this.tracing, messageFrame(event, data)) });
   }
 
   /**

@@ -9,6 +9,7 @@ import { plainToInstance } from 'class-transformer';
 import { type ValidatorOptions, validate } from 'class-validator';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
+import { currentMessage } from '../logging/message-context.js';
 import { validationDetails } from './validation-details.js';
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, Date]);
@@ -56,10 +57,13 @@ export class SecureValidationPipe implements PipeTransform {
     const metatype = metadata.metatype as Type | undefined;
     if (metadata.type !== 'body' || !isDtoClass(metatype)) return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      currentMessage()?.step('validation', WsErrorCode.VALIDATION_FAILED);
       throw new ValidationFailedException([{ path: '', constraints: ['data must be an object'] }]);
     }
     const instance = plainToInstance(metatype, value) as object;
     const errors = await validate(instance, this.validatorOptions);
+    const outcome = errors.length > 0 ? WsErrorCode.VALIDATION_FAILED : 'ok';
+    currentMessage()?.step('validation', outcome);
     if (errors.length > 0) throw new ValidationFailedException(validationDetails(errors));
     return instance;
   }

@@ -7,6 +7,8 @@ const NEEDED = [
   { program: 'chromium', pkg: 'chromium' },
   // Peers with a tiny TCP receive buffer (test/hostile/support/non-reader.py).
   { program: 'python3', pkg: 'python3' },
+  // The operations kit's test (test/observability/prometheus.e2e.test.ts); promtool comes with it.
+  { program: 'prometheus', pkg: 'prometheus' },
 ];
 
 function installed(program: string): boolean {

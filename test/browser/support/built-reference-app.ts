@@ -19,12 +19,15 @@ export interface RunningReferenceApp {
   readonly origin: string;
   readonly port: number;
   readonly logs: Array<Record<string, unknown>>;
+  /** Sends a signal to the app's process (e.g. `SIGHUP`). */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
 export async function startReferenceApp(
   build: ReferenceAppBuild,
   env: Record<string, string> = {},
+  startTimeoutMs = 20_000,
 ): Promise<RunningReferenceApp> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [join(build.outDir, 'app/main.js')], {
@@ -59,12 +62,13 @@ export async function startReferenceApp(
     });
     void exited.then((code) => fail(new Error(`Reference app exited ${code}: ${stderr}`)));
   });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const timeout = setTimeout(() => child.kill('SIGKILL'), startTimeoutMs);
   const origin = await listening.finally(() => clearTimeout(timeout));
   return {
     origin,
     port: Number(new URL(origin).port),
     logs,
+    signal: (signal) => child.kill(signal),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);

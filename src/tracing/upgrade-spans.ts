@@ -1,0 +1,65 @@
+import { type IncomingMessage } from 'node:http';
+import type { Span } from '@opentelemetry/api';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
+import { MESSAGING_SYSTEM, SpanAttribute, SpanName } from './span-names.js';
+import { type WsTracing } from './ws-tracing.js';
+
+/** Peers are told apart by address and port: unique among open TCP connections. */
+function peerKey(address: string | undefined, port: number | undefined): string {
+  return `${address}|${port}`;
+}
+
+/**
+ * One `upgrade <path>` span per upgrade request: the handshake checks and
+ * authentication, until the connection is admitted (its gateways'
+ * `handleConnection` ran) or refused. Spans are kept only while their
+ * socket is open.
+ */
+export class UpgradeSpans {
+  private readonly open = new Map<string, Span>();
+
+  constructor(private readonly tracing: WsTracing) {}
+
+  started(request: IncomingMessage): void {
+    const path = (request.url ?? '/').split('?')[0] as string;
+    const span = this.tracing.start(SpanName.upgrade(path), 'SERVER');
+    if (!span) return;
+    const socket = request.socket;
+    const key = peerKey(socket.remoteAddress, socket.remotePort);
+    span.setAttributes({
+      [SpanAttribute.system]: MESSAGING_SYSTEM,
+      [SpanAttribute.path]: path,
+      [SpanAttribute.clientAddress]: socket.remoteAddress ?? '',
+    });
+    this.open.set(key, span);
+    socket.once('close', () => this.end(key, { [SpanAttribute.outcome]: 'closed' }));
+  }
+
+  refused(request: IncomingMessage, code: string): void {
+    const socket = request.socket;
+    this.end(peerKey(socket.remoteAddress, socket.remotePort), { [SpanAttribute.outcome]: code });
+  }
+
+  admitted(connection: WsConnection): void {
+    this.end(peerKey(connection.remoteAddress, connection.remotePort), {
+      [SpanAttribute.outcome]: 'accepted',
+      [SpanAttribute.clientId]: connection.id,
+      [SpanAttribute.userId]: connection.session?.userId ?? '',
+    });
+  }
+
+  closed(connection: WsConnection, code: number): void {
+    this.end(peerKey(connection.remoteAddress, connection.remotePort), {
+      [SpanAttribute.outcome]: 'closed',
+      [SpanAttribute.closeCode]: code,
+      [SpanAttribute.clientId]: connection.id,
+    });
+  }
+
+  private end(key: string, attributes: Record<string, string | number>): void {
+    const span = this.open.get(key);
+    if (!span) return;
+    this.open.delete(key);
+    this.tracing.end(span, attributes);
+  }
+}
