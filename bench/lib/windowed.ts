@@ -1,23 +1,28 @@
 import { benchToken } from '../servers/session.js';
 import { closeAll, openMany } from './client.js';
-import { type LoadOptions, WindowedLoad } from './load.js';
+import { dialectOf } from './dialect.js';
+import { WindowedLoad } from './load.js';
 import type { InterleavedSpec } from './scenario.js';
 
 /** Interleaved windowed request/response load (echo, pipeline). */
 export function windowedSpec(
-  load: Omit<LoadOptions, 'window'>,
+  request: 'echo' | 'profile',
   options: { auth: boolean },
 ): InterleavedSpec {
   return {
     auth: options.auth,
     countLabel: 'replies',
     open: async (ctx, server) => {
-      const headers = options.auth ? { Authorization: `Bearer ${benchToken()}` } : undefined;
-      const sockets = await openMany(server.url, ctx.config.connections, { headers });
-      return {
-        driver: new WindowedLoad(sockets, { ...load, window: ctx.config.window }),
-        close: () => closeAll(sockets),
-      };
+      const dialect = dialectOf(server.kind);
+      const token = options.auth ? benchToken() : undefined;
+      const sockets = await openMany(server, ctx.config.connections, { token });
+      const load = new WindowedLoad(sockets, {
+        window: ctx.config.window,
+        frame: request === 'echo' ? dialect.echoFrame : dialect.profileFrame,
+        replyOk: dialect.replyCheck(request),
+        isControl: dialect.isControl,
+      });
+      return { driver: load, close: () => closeAll(sockets) };
     },
   };
 }

@@ -34,7 +34,7 @@ function perConnection(before: MemorySample, after: MemorySample, n: number) {
 async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
   const n = ctx.config.members;
   return withServer(ctx, kind, { auth: false }, async (server) => {
-    closeAll(await openMany(server.url, WARM_UP_CONNECTIONS));
+    closeAll(await openMany(server, WARM_UP_CONNECTIONS));
     await sleep(500);
     if (ctx.config.profile) mkdirSync(join(ctx.profileDir, kind), { recursive: true });
     const snapshot = (name: string) =>
@@ -43,7 +43,7 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
         : Promise.resolve();
     await snapshot('before');
     const before = await server.memory(true);
-    const sockets = await openMany(server.url, n, { concurrency: 64 });
+    const sockets = await openMany(server, n, { concurrency: 64 });
     try {
       await sleep(1000);
       const stats = await server.stats();
@@ -73,6 +73,6 @@ export const memory: Scenario = {
     format: (v) => `${formatBytes(v)} RSS/conn`,
     higherIsBetter: false,
   },
-  target: ratioAtMost(1.3),
+  target: ratioAtMost(1.1),
   run,
 };
