@@ -7,6 +7,7 @@ import { WsBus } from './bus/ws-bus.interface.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
+import { DirectHandlers } from './lifecycle/direct-handlers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
@@ -45,6 +46,7 @@ import {
     ...authProviders,
     ConnectionRegistry,
     GatewayDiscovery,
+    DirectHandlers,
     Heartbeat,
     GracefulShutdown,
     SecureWsAdapter,

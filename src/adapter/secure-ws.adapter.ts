@@ -11,6 +11,8 @@ import { Connection, type ConnectionRuntime, connectionOf } from '../connection/
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
+import { DirectHandlers } from '../lifecycle/direct-handlers.js';
+import { normalizeGatewayPath } from '../lifecycle/gateway-path.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
   type ResolvedSecureWsOptions,
@@ -42,11 +44,7 @@ function destroyOnError(socket: Duplex): void {
   socket.on('error', () => socket.destroy());
 }
 
-function normalizePath(path: string | undefined): string {
-  if (!path) return '/';
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
-}
+const normalizePath = normalizeGatewayPath;
 
 function pathOf(url: string | undefined): string {
   const end = url?.indexOf('?') ?? -1;
@@ -73,6 +71,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     private readonly registry: ConnectionRegistry,
     @Inject(SECURE_WS_PLUGINS) private readonly plugins: SecureWsPlugin[],
     @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
+    private readonly directHandlers: DirectHandlers,
   ) {
     super();
   }
@@ -257,7 +256,12 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     if (!connection) return;
     for (const handler of handlers) {
       if (typeof handler.message === 'string') {
-        connection.handlers.set(handler.message, handler.callback as (data: unknown) => unknown);
+        // Handlers Nest's per-message context has nothing to do for are called straight.
+        const direct = this.directHandlers.lookup(connection.server.path, handler.message);
+        connection.handlers.set(
+          handler.message,
+          direct ? direct(client) : (handler.callback as (data: unknown) => unknown),
+        );
       }
     }
   }

@@ -2,10 +2,9 @@ import { Logger, type PipeTransform, type Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
 import { connectionOf } from '../connection/connection.js';
 import { dtoHandlerNames } from './dto-handlers.js';
-import { EscalateToFunnelFilter } from './escalate-to-funnel.filter.js';
+import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
 
 const HARDENED = Symbol('secure-ws.hardened');
-const FUNNEL_FILTER = new EscalateToFunnelFilter();
 const logger = new Logger('SecureWs');
 
 type Hook = (this: unknown, ...args: unknown[]) => unknown;
