@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { renderCapacity } from './lib/capacity.js';
 import { type BenchConfig, parseArgs, USAGE } from './lib/cli.js';
 import { SOURCE_ADDRESSES } from './lib/client.js';
 import { runInterleaved } from './lib/interleave.js';
@@ -178,6 +179,12 @@ async function main(): Promise<number> {
     'cpu srv/gen/other/irq: CPU of the server / of the load generator / of other processes / of interrupt work',
     '(loopback TCP) over the measurement, in % of one core. A generator near 100% means the generator, not the',
     'server, may be the limit; a high "other" means the machine was shared with other work.',
+    '',
+    'Capacity of one core of this machine (server CPU per operation above -> operations per second of one',
+    'core, each alone; idle connections: RSS per connection -> connections per GiB):',
+    '',
+    renderCapacity(rows, config.servers, config.members),
+    '',
     `total ${elapsed.toFixed(0)} s`,
     '',
   ];

@@ -70,6 +70,7 @@ const TARGET_CPU_RATIO = 2;
 const HALF_CORE = 0.5;
 /** Rate of the short run that measures A's CPU per `room.send`. */
 const CALIBRATION_RATE = 2000;
+const PROBES = 2;
 const ECHO_CONNECTIONS = 8;
 const ECHO_MS = 2000;
 
@@ -355,16 +356,22 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     let rate = ctx.config.rate;
     let calibrated: number | undefined;
     if (rate === undefined) {
-      const probe = await runOnce(nodes, nodes.b, 'B', {
-        rate: CALIBRATION_RATE,
-        holdS: 2,
-        durationS: 3,
-      });
-      calibrated = probe.facts?.aMicrosPerMessage ?? Number.NaN;
-      ctx.log(
-        `  ${kind}: probe at ${CALIBRATION_RATE} msg/s: ${[...probe.warnings, ...probe.notes].join('; ')}`,
-      );
-      if (!(calibrated > 0)) throw new Error('could not measure node A CPU per room.send');
+      // Two probes, the lower figure kept: the first one after start-up pays
+      // for JIT and first connections, and on a shared VM a descheduled vCPU
+      // can be charged to the process that was running (CPU above 100%).
+      const figures: number[] = [];
+      for (let probe = 0; probe < PROBES; probe++) {
+        const m = await runOnce(nodes, nodes.b, 'B', {
+          rate: CALIBRATION_RATE,
+          holdS: 2,
+          durationS: 3,
+        });
+        const us = m.facts?.aMicrosPerMessage ?? Number.NaN;
+        ctx.log(`  ${kind}: probe at ${CALIBRATION_RATE} msg/s: A ${us.toFixed(1)} µs/room.send`);
+        if (us > 0 && (us * CALIBRATION_RATE) / 1e6 <= 1) figures.push(us);
+      }
+      if (figures.length === 0) throw new Error('could not measure node A CPU per room.send');
+      calibrated = Math.min(...figures);
       rate = Math.round((HALF_CORE * 1e6) / calibrated);
     }
     // A p99 over 5 s moves a lot with one GC pause in or out of the window:
@@ -389,7 +396,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     cross.notes.unshift(
       calibrated === undefined
         ? `rate fixed by --rate`
-        : `rate = half a core of A at ${calibrated.toFixed(1)} µs/room.send (probe at ${CALIBRATION_RATE} msg/s)`,
+        : `rate = half a core of A at ${calibrated.toFixed(1)} µs/room.send (best of ${PROBES} probes at ${CALIBRATION_RATE} msg/s)`,
     );
     const oneNode = kind === 'module' ? 'module, one node' : 'Socket.IO, one node';
     cross.extraRows = [{ label: oneNode, measurement: local }];
