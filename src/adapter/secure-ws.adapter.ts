@@ -6,7 +6,7 @@ import { Inject, Injectable, type WsMessageHandler } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { type Logger } from 'pino';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
@@ -45,6 +45,23 @@ function destroyOnError(socket: Duplex): void {
 }
 
 const normalizePath = normalizeGatewayPath;
+
+/*
+ * A client's ws listeners, shared by every connection (ws calls them with the
+ * client as `this`): no closures per connection.
+ */
+function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connectionOf(this)?.onFrame(data, isBinary);
+}
+
+function onClientPong(this: WebSocket): void {
+  const connection = connectionOf(this);
+  if (connection) connection.awaitingPong = false;
+}
+
+function onClientError(this: WebSocket, error: Error & { code?: string }): void {
+  connectionOf(this)?.debug({ code: error.code, reason: error.message }, 'Protocol error');
+}
 
 function pathOf(url: string | undefined): string {
   const end = url?.indexOf('?') ?? -1;
@@ -222,13 +239,9 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     const connection = new Connection(client, request, server, this.runtime);
     server.connections.add(connection);
     this.registry.add(connection);
-    client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
-    client.on('pong', () => {
-      connection.awaitingPong = false;
-    });
-    client.on('error', (error: Error & { code?: string }) =>
-      connection.debug({ code: error.code, reason: error.message }, 'Protocol error'),
-    );
+    client.on('message', onClientMessage);
+    client.on('pong', onClientPong);
+    client.on('error', onClientError);
     client.once('close', (code: number) => {
       server.connections.delete(connection);
       this.registry.remove(connection);

@@ -78,13 +78,19 @@ function plainParams(gateway: Type, name: string): Param[] | undefined {
 /** The handler called straight, with the arguments Nest's param factory would give it. */
 function directFactory(instance: object, method: Method, params: Param[]): DirectHandlerFactory {
   const argsLength = params.reduce((max, p) => Math.max(max, p.index + 1), 0);
-  if (argsLength === 0) return () => () => method.call(instance);
+  // Handlers that never see the client are one function shared by every connection.
+  if (argsLength === 0) {
+    const call: BoundHandler = () => method.call(instance);
+    return () => call;
+  }
   const [only] = params;
   if (params.length === 1 && only && only.index === 0 && !only.socket) {
     const key = only.key;
-    return key === undefined
-      ? () => (data) => method.call(instance, data)
-      : () => (data) => method.call(instance, (data as Record<string, unknown> | null)?.[key]);
+    const call: BoundHandler =
+      key === undefined
+        ? (data) => method.call(instance, data)
+        : (data) => method.call(instance, (data as Record<string, unknown> | null)?.[key]);
+    return () => call;
   }
   return (client) => (data) => {
     const args: unknown[] = new Array(argsLength).fill(null);
