@@ -29,6 +29,7 @@ import {
   type SecureGatewayOptions,
 } from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
+import { corkUntilTickEnds } from './tick-cork.js';
 
 const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
 const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
@@ -51,7 +52,10 @@ const normalizePath = normalizeGatewayPath;
  * client as `this`): no closures per connection.
  */
 function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  connectionOf(this)?.onFrame(data, isBinary);
+  const connection = connectionOf(this);
+  if (!connection) return;
+  corkUntilTickEnds(this);
+  connection.onFrame(data, isBinary);
 }
 
 function onClientPong(this: WebSocket): void {
