@@ -29,7 +29,7 @@ import {
   type SecureGatewayOptions,
 } from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
-import { corkUntilTickEnds } from './tick-cork.js';
+import { corkUntilLoopTurn } from './loop-cork.js';
 
 const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
 const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
@@ -54,7 +54,7 @@ const normalizePath = normalizeGatewayPath;
 function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const connection = connectionOf(this);
   if (!connection) return;
-  corkUntilTickEnds(this);
+  corkUntilLoopTurn(this);
   connection.onFrame(data, isBinary);
 }
 
