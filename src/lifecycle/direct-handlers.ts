@@ -1,21 +1,19 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
+import { ApplicationConfig, ModulesContainer } from '@nestjs/core';
+import { type BoundHandler } from '../connection/connection.js';
+import { gatewayClasses } from '../nest/gateway-classes.js';
 import {
   EXCEPTION_FILTERS_METADATA,
+  GATEWAY_OPTIONS,
   GUARDS_METADATA,
   INTERCEPTORS_METADATA,
-  PIPES_METADATA,
-} from '@nestjs/common/constants.js';
-import { ApplicationConfig, ModulesContainer } from '@nestjs/core';
-import {
-  GATEWAY_METADATA,
-  GATEWAY_OPTIONS,
   MESSAGE_MAPPING_METADATA,
   MESSAGE_METADATA,
   PARAM_ARGS_METADATA,
+  PIPES_METADATA,
   PORT_METADATA,
-} from '@nestjs/websockets/constants.js';
-import { WsParamtype } from '@nestjs/websockets/enums/ws-paramtype.enum.js';
-import { type BoundHandler } from '../connection/connection.js';
+  WsParamtype,
+} from '../nest/internals.js';
 import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
 import { normalizeGatewayPath } from './gateway-path.js';
 
@@ -120,7 +118,7 @@ function directFactory(instance: object, method: Method, params: Param[]): Direc
  * they are declared. With `validateAllGateways`, handlers whose payload is a
  * DTO class carry the validation pipe and so keep Nest's context.
  *
- * This file is the one that reads Nest's metadata keys for it.
+ * Nest's metadata keys come from `src/nest/internals.ts`.
  */
 @Injectable()
 export class DirectHandlers {
@@ -158,28 +156,23 @@ export class DirectHandlers {
     /** Keys served by more than one gateway keep Nest's context (which one binds last is Nest's business). */
     const seen = new Set<string>();
     const ambiguous = new Set<string>();
-    for (const module of this.modules.values()) {
-      for (const wrapper of module.providers.values()) {
-        const gateway = wrapper.metatype as Type | null;
-        if (typeof gateway !== 'function' || !Reflect.hasMetadata(GATEWAY_METADATA, gateway)) {
-          continue;
-        }
-        const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as {
-          path?: string;
-        };
-        const port = (Reflect.getMetadata(PORT_METADATA, gateway) as number | undefined) ?? 0;
-        const path = normalizeGatewayPath(options.path);
-        const instance = wrapper.instance as Record<string, unknown> | undefined;
-        const eligibleClass =
-          wrapper.isDependencyTreeStatic() &&
-          instance !== undefined &&
-          port === 0 &&
-          metadataList(GUARDS_METADATA, gateway).length === 0 &&
-          metadataList(INTERCEPTORS_METADATA, gateway).length === 0 &&
-          metadataList(PIPES_METADATA, gateway).length === 0 &&
-          metadataList(EXCEPTION_FILTERS_METADATA, gateway).every((f) => f === FUNNEL_FILTER);
-        this.compileGateway(gateway, instance, eligibleClass, path, direct, seen, ambiguous);
-      }
+    for (const { gateway, module } of gatewayClasses(this.modules)) {
+      const wrapper = module.providers.get(gateway);
+      const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as {
+        path?: string;
+      };
+      const port = (Reflect.getMetadata(PORT_METADATA, gateway) as number | undefined) ?? 0;
+      const path = normalizeGatewayPath(options.path);
+      const instance = wrapper?.instance as Record<string, unknown> | undefined;
+      const eligibleClass =
+        wrapper?.isDependencyTreeStatic() === true &&
+        instance !== undefined &&
+        port === 0 &&
+        metadataList(GUARDS_METADATA, gateway).length === 0 &&
+        metadataList(INTERCEPTORS_METADATA, gateway).length === 0 &&
+        metadataList(PIPES_METADATA, gateway).length === 0 &&
+        metadataList(EXCEPTION_FILTERS_METADATA, gateway).every((f) => f === FUNNEL_FILTER);
+      this.compileGateway(gateway, instance, eligibleClass, path, direct, seen, ambiguous);
     }
     for (const key of ambiguous) direct.delete(key);
     return direct;
