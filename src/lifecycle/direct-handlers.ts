@@ -74,20 +74,41 @@ function plainParams(gateway: Type, name: string): Param[] | undefined {
 }
 
 /** The handler called straight, with the arguments Nest's param factory would give it. */
+/**
+ * What Nest's path makes of a handler that throws nothing (`throw undefined`):
+ * its proxy turns the throw into a rejection, which the connection reports as
+ * this error.
+ */
+function thrown(error: unknown): unknown {
+  return error ?? new Error('Handler rejected');
+}
+
 function directFactory(instance: object, method: Method, params: Param[]): DirectHandlerFactory {
   const argsLength = params.reduce((max, p) => Math.max(max, p.index + 1), 0);
   // Handlers that never see the client are one function shared by every connection.
   if (argsLength === 0) {
-    const call: BoundHandler = () => method.call(instance);
+    const call: BoundHandler = () => {
+      try {
+        return method.call(instance);
+      } catch (error) {
+        throw thrown(error);
+      }
+    };
     return () => call;
   }
   const [only] = params;
   if (params.length === 1 && only && only.index === 0 && !only.socket) {
     const key = only.key;
-    const call: BoundHandler =
-      key === undefined
-        ? (data) => method.call(instance, data)
-        : (data) => method.call(instance, (data as Record<string, unknown> | null)?.[key]);
+    const call: BoundHandler = (data) => {
+      try {
+        return method.call(
+          instance,
+          key === undefined ? data : (data as Record<string, unknown> | null)?.[key],
+        );
+      } catch (error) {
+        throw thrown(error);
+      }
+    };
     return () => call;
   }
   return (client) => (data) => {
@@ -99,7 +120,11 @@ function directFactory(instance: object, method: Method, params: Param[]): Direc
           ? data
           : (data as Record<string, unknown> | null)?.[p.key];
     }
-    return method.apply(instance, args);
+    try {
+      return method.apply(instance, args);
+    } catch (error) {
+      throw thrown(error);
+    }
   };
 }
 
