@@ -3,10 +3,12 @@
  * and this module's gateway (each server in its own forked process), then
  * prints one comparison table.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { renderCapacity } from './lib/capacity.js';
 import { type BenchConfig, parseArgs, USAGE } from './lib/cli.js';
 import { SOURCE_ADDRESSES } from './lib/client.js';
 import { runInterleaved } from './lib/interleave.js';
@@ -27,7 +29,7 @@ function describe(config: BenchConfig): string {
     `${config.members} members`,
     `${config.handshakeConcurrency} handshake loops`,
     `${config.rounds} broadcast rounds`,
-    `cross-node at ${config.rate} msg/s`,
+    `cross-node at ${config.rate === undefined ? 'the rate that loads node A to half a core' : `${config.rate} msg/s`}`,
   ].join(', ');
 }
 
@@ -71,6 +73,17 @@ async function main(): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => !config.only || config.only.includes(s.id));
 
   const machine = machineInfo();
+  let serverNode = process.version;
+  if (config.node) {
+    try {
+      serverNode = execFileSync(config.node, ['-v'], { encoding: 'utf8' }).trim();
+    } catch (err) {
+      log(
+        `--node ${config.node}: cannot run it (${err instanceof Error ? err.message : String(err)})`,
+      );
+      return 2;
+    }
+  }
   // Client and server each hold up to `members` sockets, plus headroom.
   const limits = ensureFdLimit(config.members + 2048);
   let serverCpu: number | undefined;
@@ -81,7 +94,7 @@ async function main(): Promise<number> {
       : 'generator pinned to cpu 0, servers to cpu 1';
 
   log(
-    `machine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`,
+    `machine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, generator on node ${machine.node}, servers on node ${serverNode}`,
   );
   log(`config: ${describe(config)}`);
   log(`limits: ${limits}; ${placement}; client source addresses 127.0.0.2-${1 + SOURCE_ADDRESSES}`);
@@ -148,7 +161,7 @@ async function main(): Promise<number> {
 
   const out: string[] = [
     '',
-    `nestjs-secure-ws benchmark: ${machine.cores} cores (${machine.cpuModel}), node ${machine.node}`,
+    `nestjs-secure-ws benchmark: ${machine.cores} cores (${machine.cpuModel}), servers on node ${serverNode} (generator on ${machine.node})`,
     `${describe(config)}; ${placement}; ${quiet}`,
     '',
     renderTable(rows),
@@ -166,6 +179,12 @@ async function main(): Promise<number> {
     'cpu srv/gen/other/irq: CPU of the server / of the load generator / of other processes / of interrupt work',
     '(loopback TCP) over the measurement, in % of one core. A generator near 100% means the generator, not the',
     'server, may be the limit; a high "other" means the machine was shared with other work.',
+    '',
+    'Capacity of one core of this machine (server CPU per operation above -> operations per second of one',
+    'core, each alone; idle connections: RSS per connection -> connections per GiB):',
+    '',
+    renderCapacity(rows, config.servers, config.members),
+    '',
     `total ${elapsed.toFixed(0)} s`,
     '',
   ];
@@ -173,7 +192,7 @@ async function main(): Promise<number> {
 
   if (config.json) {
     const data = {
-      machine,
+      machine: { ...machine, serverNode },
       config,
       placement,
       rows: rows.map((r) => ({ scenario: r.scenario.id, server: r.kind, ...r.outcome })),

@@ -10,6 +10,7 @@ import { ConnectionRegistry } from './connection/connection-registry.js';
 import { SECURE_WS_PLUGINS, type SecureWsPlugin } from './connection/plugin.interface.js';
 import { healthProviders } from './health/health.providers.js';
 import { idempotencyPlugins, idempotencyProviders } from './idempotency/idempotency.providers.js';
+import { DirectHandlers } from './lifecycle/direct-handlers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
@@ -63,6 +64,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ConnectionRegistry,
     ConcurrentHandlers,
     GatewayDiscovery,
+    DirectHandlers,
     Heartbeat,
     IdleDeadline,
     GracefulShutdown,

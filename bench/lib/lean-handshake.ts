@@ -107,3 +107,115 @@ export function leanHandshake(
     });
   });
 }
+
+/** A masked client text frame (mask 0x01020304) carrying `text`. */
+export function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = [0x01, 0x02, 0x03, 0x04];
+  const extended = payload.length >= 126;
+  if (payload.length > 0xffff) throw new Error('frame too long for the lean client');
+  const head = extended
+    ? Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff, ...mask])
+    : Buffer.from([0x81, 0x80 | payload.length, ...mask]);
+  const body = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] as number)));
+  return Buffer.concat([head, body]);
+}
+
+/** The next whole server frame (unmasked) in `buffer`: opcode, payload, and its end. */
+function nextFrame(buffer: Buffer): { opcode: number; payload: Buffer; end: number } | undefined {
+  if (buffer.length < 2) return undefined;
+  let length = (buffer[1] as number) & 0x7f;
+  let at = 2;
+  if (length === 126) {
+    if (buffer.length < 4) return undefined;
+    length = buffer.readUInt16BE(2);
+    at = 4;
+  } else if (length === 127) {
+    if (buffer.length < 10) return undefined;
+    length = Number(buffer.readBigUInt64BE(2));
+    at = 10;
+  }
+  if (buffer.length < at + length) return undefined;
+  return {
+    opcode: (buffer[0] as number) & 0x0f,
+    payload: buffer.subarray(at, at + length),
+    end: at + length,
+  };
+}
+
+/**
+ * One Socket.IO open + close cycle, as socket.io-client does it with
+ * `transports: ['websocket']`: the upgrade, the server's Engine.IO open
+ * packet (`0{...}`), our CONNECT packet (`connectFrame`, carrying `auth`), and
+ * the server's answer: `40{"sid":...}` once its `io.use` middlewares let the
+ * connection in (`44{...}`: refused). `openMs` is the time from connect() to
+ * that answer (the JWT is verified after the upgrade, in `io.use`). Then the
+ * same closing handshake as the plain WebSocket cycle.
+ */
+export function leanSocketIoHandshake(
+  port: number,
+  request: Buffer,
+  connectFrame: Buffer,
+  timeoutMs = 5000,
+): Promise<HandshakeOutcome> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let socket: Socket;
+    let outcome: HandshakeOutcome = { ok: false, reason: 'error' };
+    let buffered: Buffer = Buffer.alloc(0);
+    let upgraded = false;
+    let closeSent = false;
+    const timer = setTimeout(() => {
+      outcome = { ok: false, reason: 'timeout' };
+      socket.destroy();
+    }, timeoutMs);
+
+    socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      if (!upgraded) {
+        const end = buffered.indexOf(HEADER_END);
+        if (end === -1) return;
+        const head = buffered.subarray(0, end);
+        if (
+          head.indexOf(STATUS_101) !== 0 ||
+          Buffer.from(head.toString('latin1').toLowerCase()).indexOf(ACCEPT_LINE) === -1
+        ) {
+          outcome = { ok: false, reason: 'rejected' };
+          socket.destroy();
+          return;
+        }
+        upgraded = true;
+        buffered = buffered.subarray(end + HEADER_END.length);
+      }
+      for (let frame = nextFrame(buffered); frame; frame = nextFrame(buffered)) {
+        buffered = buffered.subarray(frame.end);
+        if (frame.opcode === 0x8) {
+          const code = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
+          if (code !== 1000 && outcome.ok) outcome = { ok: false, reason: 'closed-by-server' };
+          socket.end();
+          return;
+        }
+        const text = frame.payload.toString('latin1');
+        if (text.startsWith('0{')) {
+          socket.write(connectFrame);
+        } else if (text.startsWith('40') && !closeSent) {
+          outcome = { ok: true, openMs: performance.now() - started };
+          closeSent = true;
+          socket.write(CLOSE_FRAME);
+        } else if (text.startsWith('44') && !closeSent) {
+          outcome = { ok: false, reason: 'rejected' };
+          closeSent = true;
+          socket.write(CLOSE_FRAME);
+        }
+      }
+    });
+    socket.on('error', () => {
+      if (!closeSent) outcome = { ok: false, reason: 'error' };
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
+}

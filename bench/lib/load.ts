@@ -4,8 +4,8 @@
  *
  * Replies are matched in order per connection (a sync handler answers in
  * order on one connection), so servers that cannot carry the request id (the
- * stock Nest gateway) are measured the same way. When a reply carries an id it
- * is checked against the expected one, and the reply's event is checked too;
+ * stock Nest gateway) are measured the same way. Each reply is checked (its
+ * id when it carries one, its event or content: see lib/dialect.ts);
  * mismatches are counted as `bad`, never silently accepted.
  */
 import type { Socket } from 'node:net';
@@ -16,29 +16,12 @@ import { LatencyHistogram } from './stats.js';
 
 export interface LoadOptions {
   window: number;
-  /** Frame for request number `seq` of a connection (carries `"id":"<seq>"`). */
+  /** Frame for request number `seq` of a connection (carries `seq` as its id). */
   frame: (seq: number) => string;
-  /** Event the replies must carry. */
-  replyEvent: string;
-}
-
-const ID_MARK = Buffer.from('"id":"');
-const QUOTE = 0x22;
-
-/** Id of a reply as a number, -1 when the reply has none, -2 when it is not numeric. */
-function replyId(data: Buffer): number {
-  const at = data.indexOf(ID_MARK);
-  if (at === -1) return -1;
-  let n = 0;
-  let i = at + ID_MARK.length;
-  if (i >= data.length || data[i] === QUOTE) return -2;
-  for (; i < data.length; i++) {
-    const c = data[i] as number;
-    if (c === QUOTE) return n;
-    if (c < 0x30 || c > 0x39) return -2;
-    n = n * 10 + (c - 0x30);
-  }
-  return -2;
+  /** Whether `data` is the right reply to request `seq`. */
+  replyOk: (data: Buffer, seq: number) => boolean;
+  /** Frames that are no replies (the server's pings), skipped. */
+  isControl: (data: Buffer) => boolean;
 }
 
 function asBuffer(data: RawData): Buffer {
@@ -59,7 +42,6 @@ interface Conn {
 /** Windowed request/response load over already open connections. */
 export class WindowedLoad implements Driver {
   private readonly conns: Conn[];
-  private readonly eventMark: Buffer;
   private readonly histogram = new LatencyHistogram();
   private phase: 'idle' | 'run' | 'measure' | 'drain' = 'idle';
   private inFlight = 0;
@@ -72,7 +54,6 @@ export class WindowedLoad implements Driver {
     sockets: WebSocket[],
     private readonly options: LoadOptions,
   ) {
-    this.eventMark = Buffer.from(`"event":"${options.replyEvent}"`);
     this.conns = sockets.map((ws) => ({
       ws,
       // Requests freed by one read of replies go out in one corked write (one
@@ -103,15 +84,15 @@ export class WindowedLoad implements Driver {
 
   private onReply(c: Conn, raw: RawData): void {
     const now = performance.now();
+    const data = asBuffer(raw);
+    if (this.options.isControl(data)) return;
     if (c.acked >= c.sent) {
       this.bad++;
       return;
     }
     const seq = c.acked++;
     this.inFlight--;
-    const data = asBuffer(raw);
-    const id = replyId(data);
-    if (data.indexOf(this.eventMark) === -1 || (id !== -1 && id !== seq)) this.bad++;
+    if (!this.options.replyOk(data, seq)) this.bad++;
     if (this.phase === 'measure') {
       this.replies++;
       this.histogram.recordMs(now - (c.sentAt[seq % this.options.window] as number));

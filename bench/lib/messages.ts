@@ -1,5 +1,6 @@
 /**
- * The exact frames the load generator sends. Built by string concatenation so
+ * The envelope frames the load generator sends to raw ws, stock Nest and the
+ * module (Socket.IO's are in lib/dialect.ts). Built by string concatenation so
  * that the generator spends as little CPU per message as possible.
  */
 
@@ -32,18 +33,5 @@ export function profileFrame(seq: number): string {
   return PROFILE_HEAD + seq + TAIL;
 }
 
-/** An echo frame whose text is `bytes` long (for the stalled-reader scenario). */
-export function bigEchoFrameFactory(bytes: number): (seq: number) => string {
-  const head = `{"event":"echo","data":{"text":"${'x'.repeat(bytes)}"},"id":"`;
-  return (seq) => head + seq + TAIL;
-}
-
+/** The room of the broadcast scenario. */
 export const BROADCAST_ROOM = 'all';
-
-export function joinFrame(seq: number): string {
-  return `{"event":"room.join","data":{"room":"${BROADCAST_ROOM}"},"id":"${seq}"}`;
-}
-
-export function broadcastFrame(round: number): string {
-  return `{"event":"broadcast","data":{"room":"${BROADCAST_ROOM}","text":"hello","round":${round}}}`;
-}

@@ -12,12 +12,13 @@ export const JWT_SECRET = 'bench-only-hs256-secret-0123456789abcdef0123456789abc
 /** Scope the per-message guard of the pipeline scenario requires. */
 export const PROFILE_SCOPE = 'profile:write';
 
-export const SERVER_KINDS = ['raw', 'nest', 'module'] as const;
+export const SERVER_KINDS = ['raw', 'nest', 'socketio', 'module'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export const SERVER_LABELS: Record<ServerKind, string> = {
   raw: 'raw ws',
   nest: 'Nest WsAdapter',
+  socketio: 'Socket.IO 4.8',
   module: 'nestjs-secure-ws',
 };
 
@@ -25,7 +26,7 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
 export interface ServerOptions {
   /** Verify an HS256 JWT from `Authorization: Bearer` at connect. */
   auth: boolean;
-  /** Module server only: share rooms across nodes through this Redis (`redis: { url }`). */
+  /** Module and Socket.IO servers: share rooms across nodes through this Redis. */
   redisUrl?: string;
   /** Module server only: every room keeps history (`history: { allRooms: true }`, pushes carry `pos`). */
   history?: boolean;

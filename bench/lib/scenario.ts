@@ -58,6 +58,11 @@ export interface Scenario {
   /** The headline number has no meaningful ratio to raw ws (e.g. a growth). */
   noRatio?: boolean;
   /**
+   * The number that says whether the module is ahead of stock Nest and
+   * Socket.IO (default: the headline number, as `metric.higherIsBetter` says).
+   */
+  ahead?: { of: (m: Measurement) => number | undefined; higherIsBetter: boolean };
+  /**
    * Rate scenarios: all servers run side by side and are measured in
    * alternating slices (see lib/interleave.ts). Used instead of `run`.
    */
@@ -163,6 +168,7 @@ export function startServer(
     ...options,
     cpu: ctx.serverCpu,
     profileDir: ctx.config.profile ? ctx.profileDir : undefined,
+    node: ctx.config.node,
   });
 }
 

@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dialectOf } from './dialect.js';
 import type {
   ChildMessage,
   CpuSample,
@@ -15,13 +16,14 @@ import type {
   ServerOptions,
   ServerStats,
 } from './protocol.js';
-import { WS_PATH } from './protocol.js';
 
 export interface StartOptions extends ServerOptions {
   /** Core to pin the server to with taskset, or undefined to let the OS schedule it. */
   cpu: number | undefined;
   /** Write a V8 CPU profile of the server into this directory when it exits. */
   profileDir?: string | undefined;
+  /** Node binary to run the server on (default: this process's). */
+  node?: string | undefined;
 }
 
 export function serverEntry(kind: ServerKind): string {
@@ -59,7 +61,7 @@ export class ServerProcess {
   }
 
   get url(): string {
-    return `ws://127.0.0.1:${this.port}${WS_PATH}`;
+    return dialectOf(this.kind).url(this.port);
   }
 
   get pid(): number | undefined {
@@ -70,12 +72,13 @@ export class ServerProcess {
     const serverOptions: ServerOptions = { auth: options.auth };
     if (options.redisUrl !== undefined) serverOptions.redisUrl = options.redisUrl;
     const pinned = options.cpu !== undefined;
+    const node = options.node ?? process.execPath;
     // fork() runs `execPath ...execArgv entry args`; with taskset as execPath the
     // server is still a Node child with an IPC channel, just pinned to a core.
     const child = fork(serverEntry(kind), [JSON.stringify(serverOptions)], {
-      execPath: pinned ? 'taskset' : process.execPath,
+      execPath: pinned ? 'taskset' : node,
       execArgv: [
-        ...(pinned ? ['-c', String(options.cpu), process.execPath] : []),
+        ...(pinned ? ['-c', String(options.cpu), node] : []),
         '--expose-gc',
         '--max-old-space-size=4096',
         ...(options.profileDir

@@ -39,17 +39,41 @@ function latencyRatio(a: number | undefined, b: number | undefined): number | un
   return a / b;
 }
 
-function targetCell(row: ResultRow, raw: Measurement | undefined): string {
+const mark = (p: boolean | undefined) => (p === undefined ? '?' : p ? 'pass' : 'MISS');
+
+/** The module against stock Nest and Socket.IO: "ahead of nest 1.21x pass, ...". */
+function aheadCell(row: ResultRow, peers: ResultRow[]): string {
+  if (row.outcome.status !== 'ok') return '';
+  const { scenario } = row;
+  const by = scenario.ahead ?? {
+    of: (m: Measurement) => m.value,
+    higherIsBetter: scenario.metric.higherIsBetter,
+  };
+  const mine = by.of(row.outcome.measurement);
+  const parts: string[] = [];
+  for (const peer of peers) {
+    if (peer.outcome.status !== 'ok' || mine === undefined) continue;
+    const theirs = by.of(peer.outcome.measurement);
+    if (theirs === undefined || !Number.isFinite(theirs) || !Number.isFinite(mine)) continue;
+    // How many times better the module is (> 1: ahead).
+    const better = by.higherIsBetter ? mine / theirs : theirs / mine;
+    parts.push(
+      `${peer.kind === 'nest' ? 'Nest' : 'Socket.IO'} ${better.toFixed(2)}x ${mark(better > 1)}`,
+    );
+  }
+  return parts.length > 0 ? `; ahead of ${parts.join(', ')}` : '';
+}
+
+function targetCell(row: ResultRow, raw: Measurement | undefined, peers: ResultRow[]): string {
   const target = row.scenario.target;
   if (!target || row.kind !== 'module') return '';
   if (row.outcome.status !== 'ok') return `${target.label}: -`;
   const m = row.outcome.measurement;
   const pass = target.pass(m, raw);
-  const mark = (p: boolean | undefined) => (p === undefined ? '?' : p ? 'pass' : 'MISS');
   const byCpu = target.bySecondary?.(m, raw);
   const capacity = byCpu ? `; by cpu ${byCpu.ratio.toFixed(3)}x ${mark(byCpu.pass)}` : '';
   const actual = target.actual?.(m, raw);
-  return `${target.label}: ${actual ? `${actual} ` : ''}${mark(pass)}${capacity}`;
+  return `${target.label}: ${actual ? `${actual} ` : ''}${mark(pass)}${capacity}${aheadCell(row, peers)}`;
 }
 
 function secondaryNote(
@@ -61,11 +85,26 @@ function secondaryNote(
   return `${s.label} ${s.format(s.value)}${r}`;
 }
 
-function cells(row: ResultRow, raw: Measurement | undefined, label?: string): string[] {
+function cells(
+  row: ResultRow,
+  raw: Measurement | undefined,
+  peers: ResultRow[],
+  label?: string,
+): string[] {
   const { scenario, kind, outcome } = row;
   const head = [String(scenario.number), scenario.title, label ?? SERVER_LABELS[kind]];
   if (outcome.status !== 'ok') {
-    return [...head, outcome.status, '', '', '', '', '', targetCell(row, raw), outcome.reason];
+    return [
+      ...head,
+      outcome.status,
+      '',
+      '',
+      '',
+      '',
+      '',
+      targetCell(row, raw, peers),
+      outcome.reason,
+    ];
   }
   const m = outcome.measurement;
   const isRaw = kind === 'raw';
@@ -79,7 +118,7 @@ function cells(row: ResultRow, raw: Measurement | undefined, label?: string): st
     isRaw ? '' : formatRatio(latencyRatio(m.p50Ms, raw?.p50Ms)),
     formatMs(m.p99Ms),
     isRaw ? '' : formatRatio(latencyRatio(m.p99Ms, raw?.p99Ms)),
-    label === undefined ? targetCell(row, raw) : '',
+    label === undefined ? targetCell(row, raw, peers) : '',
     notes,
   ];
 }
@@ -92,13 +131,17 @@ export function renderTable(rows: ResultRow[]): string {
   const body = rows.flatMap((row) => {
     const rawRow = rows.find((r) => r.scenario === row.scenario && r.kind === 'raw');
     const raw = rawRow?.outcome.status === 'ok' ? rawRow.outcome.measurement : undefined;
+    const peers = rows.filter(
+      (r) => r.scenario === row.scenario && (r.kind === 'nest' || r.kind === 'socketio'),
+    );
     const extras = row.outcome.status === 'ok' ? (row.outcome.measurement.extraRows ?? []) : [];
     return [
-      cells(row, raw),
+      cells(row, raw, peers),
       ...extras.map((extra) =>
         cells(
           { ...row, outcome: { status: 'ok', measurement: extra.measurement } },
           raw,
+          peers,
           extra.label,
         ),
       ),

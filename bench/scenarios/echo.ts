@@ -3,12 +3,7 @@
  * with the same envelope, under the windowed request/response load.
  */
 import { formatRate } from '../lib/format.js';
-import {
-  CONCURRENT_ECHO_EVENT,
-  concurrentEchoFrame,
-  ECHO_EVENT,
-  echoFrame,
-} from '../lib/messages.js';
+import { CONCURRENT_ECHO_EVENT, concurrentEchoFrame } from '../lib/messages.js';
 import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
 import { windowedSpec } from '../lib/windowed.js';
 
@@ -18,8 +13,8 @@ export const echo: Scenario = {
   title: 'JSON echo',
   metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
   latency: 'round trip',
-  target: ratioAtLeast(0.85),
-  interleaved: windowedSpec({ frame: echoFrame, replyEvent: ECHO_EVENT }, { auth: false }),
+  target: ratioAtLeast(0.9),
+  interleaved: windowedSpec('echo', { auth: false }),
 };
 
 /**

@@ -8,7 +8,6 @@
  * properties refused).
  */
 import { formatRate } from '../lib/format.js';
-import { PROFILE_REPLY_EVENT, profileFrame } from '../lib/messages.js';
 import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
 import { windowedSpec } from '../lib/windowed.js';
 
@@ -18,9 +17,6 @@ export const pipeline: Scenario = {
   title: 'guard + DTO validation',
   metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
   latency: 'round trip',
-  target: ratioAtLeast(0.6),
-  interleaved: windowedSpec(
-    { frame: profileFrame, replyEvent: PROFILE_REPLY_EVENT },
-    { auth: true },
-  ),
+  target: ratioAtLeast(0.85),
+  interleaved: windowedSpec('profile', { auth: true }),
 };

@@ -14,9 +14,9 @@
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { closeAll, connect, openMany, sourceAddress } from '../lib/client.js';
+import { dialectOf } from '../lib/dialect.js';
 import { formatBytes, formatRate } from '../lib/format.js';
 import { WindowedLoad } from '../lib/load.js';
-import { bigEchoFrameFactory, ECHO_EVENT, echoFrame } from '../lib/messages.js';
 import type { ServerKind } from '../lib/protocol.js';
 import type { Measurement, Scenario, ScenarioContext } from '../lib/scenario.js';
 import { withServer } from '../lib/scenario.js';
@@ -53,19 +53,21 @@ function watchStalled(stalled: WebSocket, started: number): () => Promise<string
 async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
   const { config } = ctx;
   return withServer(ctx, kind, { auth: false }, async (server) => {
-    const sockets = await openMany(server.url, config.connections);
-    const stalled = await connect(server.url, { localAddress: sourceAddress(config.connections) });
+    const dialect = dialectOf(kind);
+    const sockets = await openMany(server, config.connections);
+    const stalled = await connect(server, { localAddress: sourceAddress(config.connections) });
     stalled.pause();
     try {
       const baseline = await server.memory(true);
       const load = new WindowedLoad(sockets, {
         window: config.window,
-        frame: echoFrame,
-        replyEvent: ECHO_EVENT,
+        frame: dialect.echoFrame,
+        replyOk: dialect.replyCheck('echo'),
+        isControl: dialect.isControl,
       });
 
       // The stalled client's requests, paced by elapsed time (bounded by the run).
-      const bigFrame = bigEchoFrameFactory(FRAME_TEXT_BYTES);
+      const bigFrame = dialect.bigEchoFrame(FRAME_TEXT_BYTES);
       const frameBytes = Buffer.byteLength(bigFrame(0));
       const perSecond = STALLED_BYTES_PER_SECOND / frameBytes;
       let stalledSent = 0;

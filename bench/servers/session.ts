@@ -40,8 +40,13 @@ export const benchJwt = new JwtService({
 export function sessionFromRequest(jwt: JwtService, req: IncomingMessage): Session | undefined {
   const header = req.headers.authorization;
   if (!header?.startsWith('Bearer ')) return undefined;
+  return sessionFromToken(jwt, header.slice(7));
+}
+
+/** Session from a JWT, or undefined when it does not verify. */
+export function sessionFromToken(jwt: JwtService, token: string): Session | undefined {
   try {
-    const claims = jwt.verify<BenchClaims>(header.slice(7));
+    const claims = jwt.verify<BenchClaims>(token);
     return { sub: claims.sub, scopes: claims.scope ? claims.scope.split(' ') : [] };
   } catch {
     return undefined;

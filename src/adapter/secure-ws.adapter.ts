@@ -6,7 +6,7 @@ import { Inject, Injectable, type WsMessageHandler } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { type Logger } from 'pino';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { ConcurrentHandlers } from '../connection/concurrent-handlers.js';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
@@ -23,6 +23,8 @@ import {
   type SecureWsPlugin,
 } from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
+import { DirectHandlers } from '../lifecycle/direct-handlers.js';
+import { normalizeGatewayPath } from '../lifecycle/gateway-path.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
   type ResolvedSecureWsOptions,
@@ -34,6 +36,7 @@ import {
   type ConnectionAuthenticator,
 } from './connection-authenticator.js';
 import { refuseUpgrade } from './http-refusal.js';
+import { corkUntilLoopTurn } from './loop-cork.js';
 import { protocolCloseCode } from './protocol-close-code.js';
 import { upgradeHasBody } from './upgrade-body.js';
 
@@ -51,10 +54,29 @@ function destroyOnError(socket: Duplex): void {
   socket.on('error', () => socket.destroy());
 }
 
-function normalizePath(path: string | undefined): string {
-  if (!path) return '/';
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
+const normalizePath = normalizeGatewayPath;
+
+/*
+ * A client's ws listeners, shared by every connection (ws calls them with the
+ * client as `this`): no closures per connection.
+ */
+function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const connection = connectionOf(this);
+  if (!connection) return;
+  corkUntilLoopTurn(this);
+  connection.onFrame(data, isBinary);
+}
+
+function onClientPong(this: WebSocket): void {
+  connectionOf(this)?.pong();
+}
+
+function onClientError(this: WebSocket, error: Error & { code?: string }): void {
+  const connection = connectionOf(this);
+  if (!connection) return;
+  const closeCode = protocolCloseCode(error.code);
+  if (closeCode !== undefined) connection.closeSent(closeCode);
+  connection.debug({ code: error.code, reason: error.message }, 'Protocol error');
 }
 
 function pathOf(url: string | undefined): string {
@@ -83,6 +105,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     @Inject(SECURE_WS_PLUGINS) private readonly plugins: SecureWsPlugin[],
     @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
     private readonly concurrentHandlers: ConcurrentHandlers,
+    private readonly directHandlers: DirectHandlers,
   ) {
     super();
   }
@@ -240,13 +263,9 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     deferProtocolErrors(client);
     server.connections.add(connection);
     this.registry.add(connection);
-    client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
-    client.on('pong', () => connection.pong());
-    client.on('error', (error: Error & { code?: string }) => {
-      const closeCode = protocolCloseCode(error.code);
-      if (closeCode !== undefined) connection.closeSent(closeCode);
-      connection.debug({ code: error.code, reason: error.message }, 'Protocol error');
-    });
+    client.on('message', onClientMessage);
+    client.on('pong', onClientPong);
+    client.on('error', onClientError);
     client.once('close', (code: number) => {
       server.connections.delete(connection);
       this.registry.remove(connection);
@@ -274,7 +293,9 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     if (!connection) return;
     for (const handler of handlers) {
       if (typeof handler.message === 'string') {
-        const callback = handler.callback as (data: unknown) => unknown;
+        // Handlers Nest's per-message context has nothing to do for are called straight.
+        const direct = this.directHandlers.lookup(connection.server.path, handler.message);
+        const callback = direct ? direct(client) : (handler.callback as (data: unknown) => unknown);
         connection.handlers.set(
           handler.message,
           this.concurrentHandlers.has(connection.server.path, handler.message)

@@ -12,3 +12,6 @@ export class EscalateToFunnelFilter implements ExceptionFilter {
     throw exception;
   }
 }
+
+/** The one instance the module puts in every gateway's filters. */
+export const FUNNEL_FILTER = new EscalateToFunnelFilter();

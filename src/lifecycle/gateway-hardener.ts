@@ -2,10 +2,9 @@ import { Logger, type Type } from '@nestjs/common';
 import { connectionOf } from '../connection/connection.js';
 import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '../nest/internals.js';
 import { dtoHandlerNames } from './dto-handlers.js';
-import { EscalateToFunnelFilter } from './escalate-to-funnel.filter.js';
+import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
 import { GatewayPayloadValidation } from './gateway-payload-validation.js';
 
-const FUNNEL_FILTER = new EscalateToFunnelFilter();
 const WRAPPED = Symbol('secure-ws.wrapped-hook');
 const logger = new Logger('SecureWs');
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { type SecureWsPlugin } from '../connection/plugin.interface.js';
 import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { PlainCounts, PlainHistogram } from './plain-counts.js';
 
 /** The label of an event no handler serves: labels stay bounded whatever clients send. */
 export const UNKNOWN_EVENT_LABEL = '(unknown)';
@@ -16,18 +17,43 @@ const KNOWN_CLOSE_CODES = new Set([
   4408, 4429,
 ]);
 
+/** A counter with one label whose counts are kept in `counts` and handed over at each scrape. */
+function countedOnScrape(
+  name: string,
+  help: string,
+  labelName: string,
+  counts: PlainCounts,
+  registers: Registry[],
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [labelName],
+    registers,
+    collect() {
+      this.reset();
+      for (const [value, n] of counts.entries()) this.inc({ [labelName]: value }, n);
+    },
+  });
+}
+
 /**
  * The module's Prometheus metrics, fed by the plugin hooks. Labels are
  * bounded: no user ids or addresses, events only of existing handlers.
+ *
+ * The per-handshake and per-message hooks count in plain numbers
+ * (`PlainCounts`, `PlainHistogram`) that prom-client reads when the registry
+ * is scraped: its label validation and hashing ran on every message before.
  */
 @Injectable()
 export class SecureWsMetrics implements SecureWsPlugin {
   readonly registry: Registry;
-  private readonly handshakes: Counter<'outcome'>;
-  private readonly messages: Counter<'event' | 'outcome'>;
-  private readonly errorFrames: Counter<'code'>;
-  private readonly closes: Counter<'code'>;
-  private readonly handlerSeconds: Histogram<'event'>;
+  private readonly handshakes = new PlainCounts();
+  /** Outcomes by event. */
+  private readonly messages = new Map<string, PlainCounts>();
+  private readonly errorFrames = new PlainCounts();
+  private readonly closes = new PlainCounts();
+  private readonly handlerSeconds: PlainHistogram;
   private readonly rateLimited: Counter;
   private readonly slowConsumers: Counter;
 
@@ -50,37 +76,47 @@ export class SecureWsMetrics implements SecureWsPlugin {
         this.set(connections.size);
       },
     });
-    this.handshakes = new Counter({
-      name: `${prefix}handshakes_total`,
-      help: 'Upgrade requests by outcome: accepted, or the refusal code.',
-      labelNames: ['outcome'],
+    countedOnScrape(
+      `${prefix}handshakes_total`,
+      'Upgrade requests by outcome: accepted, or the refusal code.',
+      'outcome',
+      this.handshakes,
       registers,
-    });
-    this.messages = new Counter({
+    );
+    const messages = this.messages;
+    new Counter({
       name: `${prefix}messages_total`,
       help: 'Messages that reached a handler, by event and outcome (ok or the error code).',
       labelNames: ['event', 'outcome'],
       registers,
+      collect() {
+        this.reset();
+        for (const [event, outcomes] of messages) {
+          for (const [outcome, n] of outcomes.entries()) this.inc({ event, outcome }, n);
+        }
+      },
     });
-    this.errorFrames = new Counter({
-      name: `${prefix}error_frames_total`,
-      help: 'Error frames sent, by code.',
-      labelNames: ['code'],
+    countedOnScrape(
+      `${prefix}error_frames_total`,
+      'Error frames sent, by code.',
+      'code',
+      this.errorFrames,
       registers,
-    });
-    this.closes = new Counter({
-      name: `${prefix}closes_total`,
-      help: 'Closed connections by close code (unlisted codes are "other").',
-      labelNames: ['code'],
+    );
+    countedOnScrape(
+      `${prefix}closes_total`,
+      'Closed connections by close code (unlisted codes are "other").',
+      'code',
+      this.closes,
       registers,
-    });
-    this.handlerSeconds = new Histogram({
-      name: `${prefix}handler_duration_seconds`,
-      help: 'Time from handler call to its reply or error, by event.',
-      labelNames: ['event'],
-      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    );
+    this.handlerSeconds = new PlainHistogram(
+      `${prefix}handler_duration_seconds`,
+      'Time from handler call to its reply or error, by event.',
+      'event',
+      [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
-    });
+    );
     this.rateLimited = new Counter({
       name: `${prefix}rate_limited_total`,
       help: 'Messages refused RATE_LIMITED.',
@@ -100,21 +136,26 @@ export class SecureWsMetrics implements SecureWsPlugin {
   }
 
   onHandshake(outcome: string): void {
-    this.handshakes.inc({ outcome });
+    this.handshakes.inc(outcome);
   }
 
   onClose(_connection: WsConnection, code: number): void {
-    this.closes.inc({ code: KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other' });
+    this.closes.inc(KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other');
   }
 
   afterMessage(connection: WsConnection, event: string, outcome: string, durationMs: number): void {
     const label = connection.handles(event) ? event : UNKNOWN_EVENT_LABEL;
-    this.messages.inc({ event: label, outcome });
-    this.handlerSeconds.observe({ event: label }, durationMs / 1000);
+    let outcomes = this.messages.get(label);
+    if (!outcomes) {
+      outcomes = new PlainCounts();
+      this.messages.set(label, outcomes);
+    }
+    outcomes.inc(outcome);
+    this.handlerSeconds.observe(label, durationMs / 1000);
   }
 
   onErrorFrame(_connection: WsConnection, code: string): void {
-    this.errorFrames.inc({ code });
+    this.errorFrames.inc(code);
     if (code === WsErrorCode.RATE_LIMITED) this.rateLimited.inc();
     else if (code === WsErrorCode.SLOW_CONSUMER) this.slowConsumers.inc();
   }

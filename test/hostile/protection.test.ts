@@ -217,11 +217,13 @@ describe('protection under attack', () => {
       retryAfterMs ??= frame.data.retryAfterMs;
     });
     const during = latencies(20);
+    const floodStarted = performance.now();
     for (let i = 0; i < 2000 && abuser.socket.readyState === 1; i += 1) {
       abuser.send({ event: 'ping', id: i });
       if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
     }
     const closed = await abuser.closed;
+    const floodMs = performance.now() - floodStarted;
     const under = await during;
     const p = (list: number[], q: number) =>
       list[Math.min(list.length - 1, Math.floor(list.length * q))] ?? 0;
@@ -230,8 +232,9 @@ describe('protection under attack', () => {
         `others' latency p50/p99 ${p(before, 0.5).toFixed(1)}/${p(before, 0.99).toFixed(1)} ms before, ` +
         `${p(under, 0.5).toFixed(1)}/${p(under, 0.99).toFixed(1)} ms during`,
     );
-    // At most the burst is accepted; replies still in flight when the abuser is closed are dropped.
-    expect(codes.get('ping') ?? 0).toBeLessThanOrEqual(100);
+    // At most the burst plus what the bucket refilled (50/s) while the flood lasted is accepted
+    // (synchronous handlers answer at once, so those replies leave before the close).
+    expect(codes.get('ping') ?? 0).toBeLessThanOrEqual(100 + Math.ceil((50 * floodMs) / 1000));
     expect(codes.get('RATE_LIMITED')).toBeGreaterThanOrEqual(1);
     expect(typeof retryAfterMs).toBe('number');
     expect(closed.code).toBe(4429);
