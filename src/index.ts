@@ -81,6 +81,7 @@ export { WsRooms } from './rooms/ws-rooms.service.js';
 export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';
 export { SECURE_WS_OPTIONS } from './secure-ws.module-definition.js';
+export { SecureStandardSchemaPipe } from './validation/secure-standard-schema.pipe.js';
 export {
   SecureValidationPipe,
   ValidationFailedException,

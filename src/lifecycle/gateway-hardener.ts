@@ -1,7 +1,7 @@
 import { Logger, type PipeTransform, type Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
 import { connectionOf } from '../connection/connection.js';
-import { dtoHandlerNames } from './dto-handlers.js';
+import { dtoHandlerNames, schemaHandlerNames } from './dto-handlers.js';
 import { EscalateToFunnelFilter } from './escalate-to-funnel.filter.js';
 
 const HARDENED = Symbol('secure-ws.hardened');
@@ -41,9 +41,14 @@ function wrapHook(
  *   `handleConnection` before its frames are handled;
  * - the funnel's filter goes last in its class filters;
  * - with `validationPipe`, that pipe goes first in the pipes of every
- *   handler whose payload is a DTO class.
+ *   handler whose payload is a DTO class, and `schemaPipe` first in those
+ *   of every handler with `@MessageBody({ schema })`.
  */
-export function hardenGateway(gateway: Type, validationPipe: PipeTransform | undefined): void {
+export function hardenGateway(
+  gateway: Type,
+  validationPipe: PipeTransform | undefined,
+  schemaPipe?: PipeTransform,
+): void {
   const target = gateway as Type & { [HARDENED]?: boolean };
   if (target[HARDENED]) return;
   target[HARDENED] = true;
@@ -64,9 +69,18 @@ export function hardenGateway(gateway: Type, validationPipe: PipeTransform | und
   Reflect.defineMetadata(EXCEPTION_FILTERS_METADATA, [FUNNEL_FILTER, ...filters], gateway);
   // Only where a payload is a DTO: any pipe makes Nest run its async pipe
   // chain on every message of that handler.
-  for (const name of validationPipe ? dtoHandlerNames(gateway) : []) {
+  if (validationPipe) prependPipe(prototype, dtoHandlerNames(gateway), validationPipe);
+  if (schemaPipe) prependPipe(prototype, schemaHandlerNames(gateway), schemaPipe);
+}
+
+function prependPipe(
+  prototype: Record<string, unknown>,
+  names: string[],
+  pipe: PipeTransform,
+): void {
+  for (const name of names) {
     const handler = prototype[name] as object;
     const pipes: unknown[] = Reflect.getMetadata(PIPES_METADATA, handler) ?? [];
-    Reflect.defineMetadata(PIPES_METADATA, [validationPipe, ...pipes], handler);
+    Reflect.defineMetadata(PIPES_METADATA, [pipe, ...pipes], handler);
   }
 }
