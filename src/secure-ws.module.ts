@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { asyncApiProviders } from './asyncapi/asyncapi.providers.js';
+import { SecureWsAsyncApi } from './asyncapi/secure-ws-asyncapi.service.js';
 import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { busProviders } from './bus/bus.providers.js';
@@ -50,6 +52,7 @@ import {
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    ...asyncApiProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,
@@ -62,6 +65,7 @@ import {
     WsBus,
     WsRooms,
     WsUsers,
+    SecureWsAsyncApi,
   ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

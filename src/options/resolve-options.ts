@@ -19,6 +19,7 @@ export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 
   maxRoomsPerConnection: 100,
   validateAllGateways: true,
   listeners: [],
+  asyncapi: {},
 };
 
 function positiveInteger(name: string, value: number | undefined): void {

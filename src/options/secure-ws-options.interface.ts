@@ -8,6 +8,7 @@ export interface TlsOptions {
   cert: string | Buffer;
 }
 
+import { type AsyncApiOptions } from '../asyncapi/asyncapi-options.interface.js';
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 
@@ -103,6 +104,8 @@ export interface SecureWsModuleOptions {
    * @default undefined
    */
   redis?: RedisBusOptions;
+  /** The AsyncAPI document of the gateways, served at `asyncapi.path` when set. See docs/contract.md. @default {} (not served) */
+  asyncapi?: AsyncApiOptions;
 }
 
 /** Every option with its default filled in. */

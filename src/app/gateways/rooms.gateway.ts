@@ -5,11 +5,12 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type WebSocket } from 'ws';
+import { Push, Reply } from '../../asyncapi/contract.decorators.js';
 import { type Connection, connectionOf } from '../../connection/connection.js';
 import { WsErrorCode } from '../../errors/error-codes.js';
 import { SecureWsException } from '../../errors/secure-ws.exception.js';
 import { WsRooms } from '../../rooms/ws-rooms.service.js';
-import { RoomDto, RoomMessageDto } from '../dto/room.dto.js';
+import { RoomDto, RoomJoinedDto, RoomMessageDto, RoomMessagePushDto } from '../dto/room.dto.js';
 
 function connectionFor(client: WebSocket): Connection {
   const connection = connectionOf(client);
@@ -24,10 +25,15 @@ function speakerOf(connection: Connection): string {
 
 /** The reference app's room events, on `/ws` beside the chat gateway. */
 @WebSocketGateway({ path: '/ws' })
+@Push('room.message', RoomMessagePushDto, {
+  history: true,
+  summary: 'A message sent to a room, pushed to every member on every node.',
+})
 export class RoomsGateway {
   constructor(private readonly rooms: WsRooms) {}
 
   @SubscribeMessage('room.join')
+  @Reply('room.joined', RoomJoinedDto)
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     await this.rooms.join(connectionFor(client), room);
     const members = await this.rooms.members(room);
@@ -36,6 +42,7 @@ export class RoomsGateway {
   }
 
   @SubscribeMessage('room.leave')
+  @Reply('room.left', RoomDto)
   async leave(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     await this.rooms.leave(connectionFor(client), room);
     return { event: 'room.left', data: { room } };

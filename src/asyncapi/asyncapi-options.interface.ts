@@ -1,0 +1,22 @@
+import { type StandardSchemaToJson } from './json-schema.js';
+
+/** The AsyncAPI document of the app's gateways (`SecureWsAsyncApi`), and where it is served. */
+export interface AsyncApiOptions {
+  /** Serve the document at this HTTP path, e.g. `'/asyncapi.json'`. @default undefined (not served) */
+  path?: string;
+  /** @default { title: 'WebSocket API', version: '1.0.0' } */
+  info?: { title?: string; version?: string; description?: string };
+  /**
+   * The server's `host` (and port). @default the request's `Host` header when
+   * served, else `'localhost:3000'`
+   */
+  host?: string;
+  /** @default 'wss' when served over HTTPS, else 'ws' */
+  protocol?: 'ws' | 'wss';
+  /**
+   * Converts a Standard Schema whose library has no `~standard.jsonSchema`
+   * (valibot: `(schema) => toJsonSchema(schema)` from `@valibot/to-json-schema`).
+   * @default undefined
+   */
+  toJsonSchema?: StandardSchemaToJson;
+}

@@ -1,0 +1,34 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type TLSSocket } from 'node:tls';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SecureWsAsyncApi } from './secure-ws-asyncapi.service.js';
+
+/**
+ * Serves the AsyncAPI document at `asyncapi.path`, when set. Routes added in
+ * `onModuleInit` come after the app's controllers and before Nest's 404 handler.
+ */
+@Injectable()
+export class AsyncApiRoute implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly asyncApi: SecureWsAsyncApi,
+    @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const path = this.options.asyncapi?.path;
+    const http = this.adapterHost.httpAdapter;
+    if (!path || !http) return;
+    http.get(path, (request: IncomingMessage, response: ServerResponse) => {
+      const encrypted = (request.socket as TLSSocket).encrypted === true;
+      const document = this.asyncApi.document({
+        host: request.headers.host,
+        protocol: encrypted ? 'wss' : 'ws',
+      });
+      http.reply(response, document, 200);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { type AsyncApiDocument, buildAsyncApiDocument } from './asyncapi-document.js';
+import { gatewayContract } from './gateway-contract.js';
+import { registeredGateways } from './registered-gateways.js';
+
+const DEFAULT_INFO = { title: 'WebSocket API', version: '1.0.0' };
+const DEFAULT_HOST = 'localhost:3000';
+
+/**
+ * The AsyncAPI 3.0 document of every gateway the app registered, built from
+ * the code: handlers, DTOs and Standard Schemas, `@Reply`, `@Push`, and the
+ * module's own events, codes and authentication.
+ */
+@Injectable()
+export class SecureWsAsyncApi {
+  constructor(
+    private readonly modules: ModulesContainer,
+    @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
+  ) {}
+
+  /** The document; `server` overrides the configured host and protocol (e.g. the request's). */
+  document(server: { host?: string; protocol?: 'ws' | 'wss' } = {}): AsyncApiDocument {
+    const { asyncapi = {}, auth } = this.options;
+    return buildAsyncApiDocument({
+      gateways: registeredGateways(this.modules).map(gatewayContract),
+      info: { ...DEFAULT_INFO, ...asyncapi.info },
+      server: {
+        host: asyncapi.host ?? server.host ?? DEFAULT_HOST,
+        protocol: asyncapi.protocol ?? server.protocol ?? 'ws',
+      },
+      auth: auth ? { sources: auth.sources, firstMessage: auth.firstMessage } : undefined,
+      toJsonSchema: asyncapi.toJsonSchema,
+    });
+  }
+}
