@@ -26,7 +26,7 @@ export async function parseStrict(
     .operations()
     .all()
     .map((operation) => ({
-      id: operation.id(),
+      id: operation.id() ?? '',
       action: operation.action(),
       events: operation
         .messages()
