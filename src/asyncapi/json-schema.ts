@@ -11,7 +11,7 @@ import {
 export type JsonSchema = { [keyword: string]: unknown };
 
 /** Turns a Standard Schema into JSON Schema when its library does not say how itself. */
-export type StandardSchemaToJson = (schema: StandardSchemaV1) => JsonSchema | undefined;
+export type StandardSchemaToJson = (schema: StandardSchemaV1) => object | undefined;
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 
@@ -51,7 +51,7 @@ export function standardSchemaToJson(
       return embeddable(schema['~standard'].jsonSchema.input({ target: 'draft-07' }) as JsonSchema);
     }
     const converted = convert?.(schema);
-    if (converted) return embeddable(converted);
+    if (converted) return embeddable(converted as JsonSchema);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { description: `A ${vendor} schema that could not be converted: ${reason}` };

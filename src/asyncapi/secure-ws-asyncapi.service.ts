@@ -21,7 +21,7 @@ export class SecureWsAsyncApi {
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
   ) {}
 
-  /** The document; `server` overrides the configured host and protocol (e.g. the request's). */
+  /** The document; `server` gives the host and protocol when the options set none (e.g. the request's). */
   document(server: { host?: string; protocol?: 'ws' | 'wss' } = {}): AsyncApiDocument {
     const { asyncapi = {}, auth } = this.options;
     return buildAsyncApiDocument({
