@@ -3,6 +3,19 @@ export { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js'
 export type { GatewayFormat, SecureGatewayOptions } from './adapter/gateway-server.js';
 export { TEXT_EVENT } from './adapter/gateway-server.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export type { AsyncApiOptions } from './asyncapi/asyncapi-options.interface.js';
+export {
+  type ContractSchema,
+  EventDoc,
+  type EventDocOptions,
+  Push,
+  type PushOptions,
+  Reply,
+} from './asyncapi/contract.decorators.js';
+export { type ContractTypesOptions, contractTypes } from './asyncapi/contract-types.js';
+export type { JsonSchema, StandardSchemaToJson } from './asyncapi/json-schema.js';
+export { SecureWsAsyncApi } from './asyncapi/secure-ws-asyncapi.service.js';
 export type {
   AuthOptions,
   JwtAlgorithm,
