@@ -13,6 +13,12 @@ export {
   type PushOptions,
   Reply,
 } from './asyncapi/contract.decorators.js';
+export {
+  assertSameContract,
+  type ContractChange,
+  contractChanges,
+  describeChanges,
+} from './asyncapi/contract-diff.js';
 export { type ContractTypesOptions, contractTypes } from './asyncapi/contract-types.js';
 export type { JsonSchema, StandardSchemaToJson } from './asyncapi/json-schema.js';
 export { SecureWsAsyncApi } from './asyncapi/secure-ws-asyncapi.service.js';

@@ -48,12 +48,14 @@ function operationsOf(document: Json): Map<string, OperationView> {
     const replies = (((operation.reply as Json | undefined)?.messages ?? []) as unknown[])
       .map(frame)
       .filter((reply) => reply.event !== 'error');
-    views.set(id, {
+    const view = {
       action: String(operation.action),
       channel: String(channel.address ?? id),
       ...request,
       reply: replies[0],
-    });
+    };
+    // Keyed by what a client sees, not by the operation's id.
+    views.set(`${view.action} ${view.channel} ${view.event}`, view);
   }
   return views;
 }

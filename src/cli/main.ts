@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { describeChanges } from '../asyncapi/contract-diff.js';
 import { contractTypes } from '../asyncapi/contract-types.js';
 import { asyncApiOf } from './asyncapi.command.js';
 
@@ -9,6 +10,9 @@ const USAGE = `Usage:
   nestjs-secure-ws asyncapi --module <file.js> [--export <name>] [--host <host:port>] [--protocol ws|wss] [--out <file>]
       The AsyncAPI 3.0 document of the app whose root module <file.js> exports
       (its default export, a module class, a DynamicModule or a function returning one).
+  nestjs-secure-ws check --module <file.js> --against <asyncapi.json> [--export <name>]
+      Exits 1, naming each change (breaking ones first), when the app's document
+      differs from the reviewed one.
   nestjs-secure-ws types --input <asyncapi.json> [--name <TypeName>] [--channel <id or path>] [--out <file>]
       The TypeScript contract of that document, for WsClient<TypeName>.
 Without --out, the result is written to standard output.`;
@@ -31,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
       input: { type: 'string' },
       name: { type: 'string' },
       channel: { type: 'string' },
+      against: { type: 'string' },
     },
   });
   if (command === 'asyncapi' && values.module) {
@@ -44,6 +49,15 @@ async function main(argv: string[]): Promise<void> {
       protocol: values.protocol,
     });
     write(`${JSON.stringify(document, null, 2)}\n`, values.out);
+    return;
+  }
+  if (command === 'check' && values.module && values.against) {
+    const reviewed = JSON.parse(readFileSync(values.against, 'utf8')) as Record<string, unknown>;
+    const current = await asyncApiOf({ module: values.module, export: values.export });
+    const report = describeChanges(reviewed, JSON.parse(JSON.stringify(current)));
+    if (report === undefined) return;
+    process.stderr.write(`The contract differs from ${values.against}:\n${report}\n`);
+    process.exitCode = 1;
     return;
   }
   if (command === 'types' && values.input) {

@@ -46,6 +46,30 @@ describe('the nestjs-secure-ws CLI', () => {
     expect(stdout).toBe(readFileSync(join(root, 'contract/reference-app.contract.d.ts'), 'utf8'));
   }, 60_000);
 
+  it('check exits 0 against the committed document, 1 naming the change against an edited one', async () => {
+    const module = join(build.outDir, 'app/contract.module.js');
+    const committed = join(root, 'contract/asyncapi.json');
+    await run(process.execPath, [cli(), 'check', '--module', module, '--against', committed]);
+    const edited = JSON.parse(readFileSync(committed, 'utf8'));
+    edited.channels.ws.messages['whoami.request'].payload.properties.event.const = 'whoami.old';
+    const against = join(build.outDir, 'edited-asyncapi.json');
+    writeFileSync(against, JSON.stringify(edited));
+    const failure = await run(process.execPath, [
+      cli(),
+      'check',
+      '--module',
+      module,
+      '--against',
+      against,
+    ]).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain(`The contract differs from ${against}:\n`);
+    expect(failure?.stderr).toContain('- BREAKING: /ws event `whoami.old` was removed');
+  }, 60_000);
+
   it('fails with one sentence, exit code 1, for a file that exports no module', async () => {
     const file = join(build.outDir, 'not-a-module.js');
     writeFileSync(file, 'export const answer = 42;\n');

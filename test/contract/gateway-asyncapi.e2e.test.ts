@@ -37,7 +37,7 @@ describe('AsyncAPI of gateways added by an app', () => {
     const document = t.app.get(SecureWsAsyncApi).document();
     await parseStrict(JSON.stringify(document));
     doc = document as unknown as Doc;
-  });
+  }, 120_000); // the parser loads its whole ruleset first
   afterAll(() => t.close());
 
   it('is not served unless asyncapi.path is set', async () => {
