@@ -1,7 +1,7 @@
+import { createRequire } from 'node:module';
 import { type Type } from '@nestjs/common';
 import { type StandardJSONSchemaV1, type StandardSchemaV1 } from '@standard-schema/spec';
-// The storage `@Type(() => Dto)` writes to: class-transformer's CommonJS build, as Node loads it.
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage.js';
 import {
   targetConstructorToSchema,
   validationMetadatasToSchemas,
@@ -14,6 +14,11 @@ export type JsonSchema = { [keyword: string]: unknown };
 export type StandardSchemaToJson = (schema: StandardSchemaV1) => object | undefined;
 
 const COMPONENT_PREFIX = '#/components/schemas/';
+
+/** The storage `@Type(() => Dto)` writes to: class-transformer's CommonJS build, as Node loads it. */
+const { defaultMetadataStorage } = createRequire(import.meta.url)(
+  'class-transformer/cjs/storage.js',
+) as { defaultMetadataStorage: MetadataStorage };
 
 function isStandardJsonSchema(
   schema: StandardSchemaV1,
