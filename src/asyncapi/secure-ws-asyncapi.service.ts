@@ -8,6 +8,7 @@ import { registeredGateways } from './registered-gateways.js';
 
 const DEFAULT_INFO = { title: 'WebSocket API', version: '1.0.0' };
 const DEFAULT_HOST = 'localhost:3000';
+const MAX_HOST_LENGTH = 255;
 
 /**
  * The AsyncAPI 3.0 document of every gateway the app registered, built from
@@ -16,6 +17,9 @@ const DEFAULT_HOST = 'localhost:3000';
  */
 @Injectable()
 export class SecureWsAsyncApi {
+  /** Built once: gateways do not change once the app is up. */
+  private built: AsyncApiDocument | undefined;
+
   constructor(
     private readonly modules: ModulesContainer,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
@@ -23,14 +27,20 @@ export class SecureWsAsyncApi {
 
   /** The document; `server` gives the host and protocol when the options set none (e.g. the request's). */
   document(server: { host?: string; protocol?: 'ws' | 'wss' } = {}): AsyncApiDocument {
+    const { asyncapi = {} } = this.options;
+    this.built ??= this.build();
+    const host = asyncapi.host ?? server.host?.slice(0, MAX_HOST_LENGTH) ?? DEFAULT_HOST;
+    const protocol = asyncapi.protocol ?? server.protocol ?? 'ws';
+    const servers = this.built.servers as { default: Record<string, unknown> };
+    return { ...this.built, servers: { default: { ...servers.default, host, protocol } } };
+  }
+
+  private build(): AsyncApiDocument {
     const { asyncapi = {}, auth } = this.options;
     return buildAsyncApiDocument({
       gateways: registeredGateways(this.modules).map(gatewayContract),
       info: { ...DEFAULT_INFO, ...asyncapi.info },
-      server: {
-        host: asyncapi.host ?? server.host ?? DEFAULT_HOST,
-        protocol: asyncapi.protocol ?? server.protocol ?? 'ws',
-      },
+      server: { host: DEFAULT_HOST, protocol: 'ws' },
       auth: auth ? { sources: auth.sources, firstMessage: auth.firstMessage } : undefined,
       toJsonSchema: asyncapi.toJsonSchema,
     });

@@ -1,16 +1,23 @@
 // Compiled, never run: `typed-client.test.ts` checks that every line marked
 // with a ts-expect-error directive fails to compile, and that nothing else does.
+import { of } from 'rxjs';
 import { expectTypeOf } from 'vitest';
+import * as z from 'zod';
 import type {
-  ProfileUpdateDto,
+  ProfileUpdateDto as ProfileUpdateReply,
   ReferenceAppContract,
   RoomMessagePushDto,
 } from '../../../contract/reference-app.contract.js';
+import { EchoDto } from '../../../src/app/dto/echo.dto.js';
+import { ProfileUpdateDto } from '../../../src/app/dto/profile-update.dto.js';
+import { Reply } from '../../../src/asyncapi/contract.decorators.js';
 import { WsClient, type WsClientError } from '../../../src/client/index.js';
+
+const ZodReply = z.object({ id: z.string() });
 
 export async function typedUse(client: WsClient<ReferenceAppContract>): Promise<void> {
   const updated = await client.request('profile.update', { email: 'a@b.co', displayName: 'Ann' });
-  expectTypeOf(updated).toEqualTypeOf<ProfileUpdateDto>();
+  expectTypeOf(updated).toEqualTypeOf<ProfileUpdateReply>();
   expectTypeOf(await client.request('whoami')).toEqualTypeOf<{
     userId?: string | null;
     connectionId?: string;
@@ -53,4 +60,40 @@ export async function untypedUse(client: WsClient): Promise<void> {
   expectTypeOf(typedByCaller.expiresAt).toBeNumber();
   client.on<{ n: number }>('news', (data) => expectTypeOf(data.n).toBeNumber());
   client.send('anything');
+}
+
+/** The server side: `@Reply` holds a handler's return value to the declared schema. */
+export class ReplyTypedGateway {
+  @Reply(EchoDto)
+  echo(): { text: string } {
+    return { text: 'ok' };
+  }
+
+  @Reply('profile.updated', ProfileUpdateDto)
+  async update(): Promise<{ event: string; data: ProfileUpdateDto }> {
+    return { event: 'profile.updated', data: { email: 'a@b.co' } };
+  }
+
+  @Reply(ZodReply)
+  zod() {
+    return of({ id: 'x' });
+  }
+
+  // @ts-expect-error: the handler returns what EchoDto is not
+  @Reply(EchoDto)
+  wrongData() {
+    return { txt: 'typo' };
+  }
+
+  // @ts-expect-error: with a reply event, the handler returns { event, data }
+  @Reply('profile.updated', ProfileUpdateDto)
+  bareData() {
+    return { email: 'a@b.co' };
+  }
+
+  // @ts-expect-error: the zod schema's output type is checked too
+  @Reply(ZodReply)
+  wrongZod() {
+    return { id: 42 };
+  }
 }
