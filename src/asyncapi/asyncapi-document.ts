@@ -182,7 +182,7 @@ export function buildAsyncApiDocument(input: AsyncApiInput): AsyncApiDocument {
         handled.add(handler.event);
         addRequest(
           handler.event,
-          handler.request ? schemaOf(handler.request) : undefined,
+          requestSchemaOf(handler, schemaOf),
           replyOfHandler(handler, schemaOf),
           docFields(handler.doc ?? (handler.reply ? handler.reply.doc : undefined)),
           handler.doc?.examples,
@@ -277,6 +277,17 @@ export function buildAsyncApiDocument(input: AsyncApiInput): AsyncApiDocument {
 
 function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function requestSchemaOf(
+  handler: HandlerContract,
+  schemaOf: (schema: Type | StandardSchemaV1) => JsonSchema,
+): JsonSchema | undefined {
+  if (!handler.request) return undefined;
+  const schema = schemaOf(handler.request);
+  return handler.property === undefined
+    ? schema
+    : { type: 'object', required: [handler.property], properties: { [handler.property]: schema } };
 }
 
 function replyOfHandler(

@@ -18,6 +18,8 @@ export interface HandlerContract {
   event: string;
   /** The payload's DTO class or Standard Schema; `undefined` when the handler declares neither. */
   request: Type | StandardSchemaV1 | undefined;
+  /** `@MessageBody('name')`: `request` describes this property of the payload. */
+  property: string | undefined;
   /** `@Reply(...)`; `false` when the handler returns `void` (no reply); `undefined` when unknown. */
   reply: ReplyMetadata | false | undefined;
   doc: EventDocOptions | undefined;
@@ -49,6 +51,7 @@ function handlerContract(gateway: Type, name: string): HandlerContract {
   return {
     event: String(Reflect.getMetadata(MESSAGE_METADATA, method)),
     request: schema ?? payload.dto,
+    property: payload.property,
     reply: replyOf(method) ?? (returnsVoid(prototype, name) ? false : undefined),
     doc: docOf(method),
   };

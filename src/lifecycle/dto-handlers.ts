@@ -9,6 +9,8 @@ export interface PayloadOf {
   dto?: Type;
   /** The Standard Schema given as `@MessageBody({ schema })`. */
   schema?: unknown;
+  /** `@MessageBody('name')`: the handler gets this property of the payload. */
+  property?: string;
 }
 
 /** The names of a gateway's `@SubscribeMessage` handlers, own and inherited. */
@@ -34,7 +36,7 @@ export function handlerNames(gateway: Type): string[] {
  * Schema. Nest keys parameter metadata `"<paramtype>:<index>"`.
  */
 export function payloadOf(gateway: Type, name: string): PayloadOf {
-  const params: Record<string, { schema?: unknown }> =
+  const params: Record<string, { schema?: unknown; data?: unknown }> =
     Reflect.getMetadata(PARAM_ARGS_METADATA, gateway, name) ?? {};
   const types: unknown[] = Reflect.getMetadata('design:paramtypes', gateway.prototype, name) ?? [];
   for (const [key, param] of Object.entries(params)) {
@@ -44,6 +46,7 @@ export function payloadOf(gateway: Type, name: string): PayloadOf {
     return {
       dto: isDtoClass(metatype) ? metatype : undefined,
       schema: param.schema ?? undefined,
+      property: typeof param.data === 'string' ? param.data : undefined,
     };
   }
   return {};

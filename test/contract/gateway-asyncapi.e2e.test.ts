@@ -141,6 +141,17 @@ describe('AsyncAPI of gateways added by an app', () => {
     });
   });
 
+  it('describes @MessageBody(property, { schema }) as that property of the payload', () => {
+    const payload = doc.channels.schema?.messages['zod.rename.request']?.payload as {
+      properties: Record<string, unknown>;
+    };
+    expect(payload.properties.data).toEqual({
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 2 } },
+    });
+  });
+
   it('has no security schemes when the module does not authenticate', () => {
     expect(doc.components.securitySchemes).toBeUndefined();
     expect(doc.operations['orders.order.place']?.security).toBeUndefined();

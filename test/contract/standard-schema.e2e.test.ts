@@ -98,6 +98,16 @@ describe('Standard Schema payloads (@MessageBody({ schema }))', () => {
     },
   );
 
+  it('@MessageBody(property, { schema }): the path starts at the property', async () => {
+    client.send({ event: 'zod.rename', data: { name: 'Al' }, id: 4 });
+    expect(await client.next()).toEqual({ event: 'zod.rename', data: { name: 'Al' }, id: 4 });
+    client.send({ event: 'zod.rename', data: { name: 'A' }, id: 5 });
+    const error = await client.nextError('VALIDATION_FAILED');
+    expect(error.details).toEqual([
+      { path: 'name', constraints: ['Too small: expected string to have >=2 characters'] },
+    ]);
+  });
+
   it('the connection stays open and serves the next frame', async () => {
     client.send({ event: 'zod.signup', data: VALID, id: 3 });
     expect(await client.next()).toMatchObject({ event: 'signed.up', id: 3 });
