@@ -15,7 +15,8 @@ export interface AsyncApiOptions {
   protocol?: 'ws' | 'wss';
   /**
    * Converts a Standard Schema whose library has no `~standard.jsonSchema`
-   * (valibot: `(schema) => toJsonSchema(schema)` from `@valibot/to-json-schema`).
+   * Tried first; without it, valibot's are converted by `@valibot/to-json-schema`
+   * when the app has it installed.
    * @default undefined
    */
   toJsonSchema?: StandardSchemaToJson;

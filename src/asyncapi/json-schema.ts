@@ -41,10 +41,29 @@ function embeddable(schema: JsonSchema): JsonSchema {
   return rest;
 }
 
+/** Converters the module finds by itself, by vendor, when the app has them installed. */
+const KNOWN_CONVERTERS: Record<string, { module: string; name: string }> = {
+  valibot: { module: '@valibot/to-json-schema', name: 'toJsonSchema' },
+};
+
+function knownConverter(vendor: string): StandardSchemaToJson | undefined {
+  const known = KNOWN_CONVERTERS[vendor];
+  if (!known) return undefined;
+  try {
+    const converter = (createRequire(import.meta.url)(known.module) as Record<string, unknown>)[
+      known.name
+    ];
+    return typeof converter === 'function' ? (converter as StandardSchemaToJson) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * JSON Schema of a Standard Schema: the library's own (`~standard.jsonSchema`,
- * zod 4 and ArkType), else `convert` (e.g. valibot's `toJsonSchema`), else
- * an open schema that says why.
+ * zod 4 and ArkType), else `convert`, else a converter found by vendor
+ * (valibot: `@valibot/to-json-schema`, when installed), else an open schema
+ * that says why.
  */
 export function standardSchemaToJson(
   schema: StandardSchemaV1,
@@ -55,14 +74,14 @@ export function standardSchemaToJson(
     if (isStandardJsonSchema(schema)) {
       return embeddable(schema['~standard'].jsonSchema.input({ target: 'draft-07' }) as JsonSchema);
     }
-    const converted = convert?.(schema);
+    const converted = (convert ?? knownConverter(vendor))?.(schema);
     if (converted) return embeddable(converted as JsonSchema);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { description: `A ${vendor} schema that could not be converted: ${reason}` };
+    return { description: `An ${vendor} schema that could not be converted: ${reason}` };
   }
   return {
-    description: `A ${vendor} schema; give the module's asyncapi.toJsonSchema option a converter to describe it`,
+    description: `An ${vendor} schema; give the module's asyncapi.toJsonSchema option a converter to describe it`,
   };
 }
 

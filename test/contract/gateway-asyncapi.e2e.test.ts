@@ -1,4 +1,3 @@
-import { toJsonSchema } from '@valibot/to-json-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAsyncApi } from '../../src/asyncapi/secure-ws-asyncapi.service.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
@@ -26,14 +25,7 @@ describe('AsyncAPI of gateways added by an app', () => {
   let doc: Doc;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      providers: [OrderGateway, SchemaGateway],
-      module: {
-        asyncapi: {
-          toJsonSchema: (schema) => toJsonSchema(schema as Parameters<typeof toJsonSchema>[0]),
-        },
-      },
-    });
+    t = await createTestApp({ providers: [OrderGateway, SchemaGateway] });
     const document = t.app.get(SecureWsAsyncApi).document();
     await parseStrict(JSON.stringify(document));
     doc = document as unknown as Doc;
@@ -113,7 +105,7 @@ describe('AsyncAPI of gateways added by an app', () => {
 
   it.each([
     ['zod.signup', 'zod'],
-    ['valibot.signup', 'valibot (through asyncapi.toJsonSchema)'],
+    ['valibot.signup', 'valibot (through @valibot/to-json-schema, found by itself)'],
   ])('describes the Standard Schema of %s from %s', (event) => {
     const data = doc.channels.schema?.messages[`${event}.request`]?.payload.properties as Record<
       string,
