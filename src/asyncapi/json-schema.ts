@@ -96,13 +96,27 @@ export class DtoSchemas {
 
   /** A `$ref` to the DTO's schema, adding it (and every DTO it nests) to the components. */
   refTo(dto: Type): JsonSchema {
-    if (!this.components[dto.name]) {
-      this.components[dto.name] = this.closed(
+    const name = this.nameOf(dto);
+    if (!this.components[name]) {
+      this.components[name] = this.closed(
         targetConstructorToSchema(dto, this.options()) as JsonSchema,
       );
-      this.addNested(this.components[dto.name]);
+      this.addNested(this.components[name]);
     }
-    return { $ref: `${COMPONENT_PREFIX}${dto.name}` };
+    return { $ref: `${COMPONENT_PREFIX}${name}` };
+  }
+
+  private readonly names = new Map<Type, string>();
+
+  /** The class's name, numbered when another class of the same name came first. */
+  private nameOf(dto: Type): string {
+    let name = this.names.get(dto);
+    if (name) return name;
+    const taken = new Set(this.names.values());
+    name = dto.name;
+    for (let n = 2; taken.has(name); n++) name = `${dto.name}${n}`;
+    this.names.set(dto, name);
+    return name;
   }
 
   private options() {
