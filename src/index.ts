@@ -4,7 +4,6 @@ export type { GatewayFormat, SecureGatewayOptions } from './adapter/gateway-serv
 export { TEXT_EVENT } from './adapter/gateway-server.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
-export type { AsyncApiOptions } from './asyncapi/asyncapi-options.interface.js';
 export {
   type ContractSchema,
   EventDoc,
@@ -75,6 +74,7 @@ export { SecureWsHealth } from './health/secure-ws-health.js';
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
+export type { AsyncApiOptions } from './options/asyncapi-options.interface.js';
 export type {
   HeartbeatOptions,
   ListenerOptions,

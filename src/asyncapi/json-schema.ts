@@ -10,8 +10,9 @@ import {
 /** A JSON Schema (AsyncAPI's schema format is a superset of draft-07). */
 export type JsonSchema = { [keyword: string]: unknown };
 
-/** Turns a Standard Schema into JSON Schema when its library does not say how itself. */
-export type StandardSchemaToJson = (schema: StandardSchemaV1) => object | undefined;
+import { type StandardSchemaToJson } from '../options/asyncapi-options.interface.js';
+
+export type { StandardSchemaToJson };
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 

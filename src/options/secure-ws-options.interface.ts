@@ -8,9 +8,9 @@ export interface TlsOptions {
   cert: string | Buffer;
 }
 
-import { type AsyncApiOptions } from '../asyncapi/asyncapi-options.interface.js';
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type AsyncApiOptions } from './asyncapi-options.interface.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {

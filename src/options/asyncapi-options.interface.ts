@@ -1,4 +1,7 @@
-import { type StandardSchemaToJson } from './json-schema.js';
+import { type StandardSchemaV1 } from '@standard-schema/spec';
+
+/** Turns a Standard Schema into JSON Schema when its library does not say how itself. */
+export type StandardSchemaToJson = (schema: StandardSchemaV1) => object | undefined;
 
 /** The AsyncAPI document of the app's gateways (`SecureWsAsyncApi`), and where it is served. */
 export interface AsyncApiOptions {
