@@ -49,7 +49,8 @@ const REPLY = Symbol('secure-ws.contract.reply');
 const PUSHES = Symbol('secure-ws.contract.pushes');
 const DOC = Symbol('secure-ws.contract.doc');
 
-type Returned<T> = T | Promise<T> | Observable<T>;
+/** What a handler may return: the reply, or nothing (no reply sent), maybe async. */
+type Returned<T> = T | undefined | Promise<T | undefined> | Observable<T>;
 
 /** A method decorator that only accepts handlers returning `R` (maybe async or an Observable). */
 export type HandlerReturning<R> = <F extends (...args: never[]) => Returned<R>>(
