@@ -16,7 +16,14 @@ export class AsyncApiRoute implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly asyncApi: SecureWsAsyncApi,
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
-  ) {}
+  ) {
+    const path = options.asyncapi?.path;
+    if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {
+      throw new Error(
+        `SecureWsModule: "asyncapi.path" must be an HTTP path starting with "/", got ${JSON.stringify(path)}.`,
+      );
+    }
+  }
 
   onModuleInit(): void {
     const path = this.options.asyncapi?.path;

@@ -144,6 +144,14 @@ describe('AsyncAPI of gateways added by an app', () => {
     });
   });
 
+  it('refuses an asyncapi.path that is not a path, at start-up, in one sentence', async () => {
+    await expect(
+      createTestApp({ providers: [OrderGateway], module: { asyncapi: { path: 'asyncapi.json' } } }),
+    ).rejects.toThrow(
+      'SecureWsModule: "asyncapi.path" must be an HTTP path starting with "/", got "asyncapi.json".',
+    );
+  });
+
   it('has no security schemes when the module does not authenticate', () => {
     expect(doc.components.securitySchemes).toBeUndefined();
     expect(doc.operations['orders.order.place']?.security).toBeUndefined();
