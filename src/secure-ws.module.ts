@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 import { asyncApiProviders } from './asyncapi/asyncapi.providers.js';
 import { SecureWsAsyncApi } from './asyncapi/secure-ws-asyncapi.service.js';
@@ -15,8 +16,10 @@ import { Heartbeat } from './lifecycle/heartbeat.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
+import { UserPlugins } from './plugins/user-plugins.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
 import { roomsProviders } from './rooms/rooms.providers.js';
+import { WsBroadcast } from './rooms/ws-broadcast.service.js';
 import { WsRooms } from './rooms/ws-rooms.service.js';
 import { WsUsers } from './rooms/ws-users.service.js';
 import {
@@ -37,10 +40,12 @@ import {
       inject: [SECURE_WS_MODULE_OPTIONS],
     },
     {
+      // The module's own plugins; `UserPlugins` adds the `plugins` option's after them.
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
-      inject: [...protectionPlugins, ...metricsPlugins],
+      inject: [...protectionPlugins, CONNECTION_AUTHENTICATOR, ...metricsPlugins],
     },
+    UserPlugins,
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,
@@ -65,6 +70,7 @@ import {
     WsBus,
     WsRooms,
     WsUsers,
+    WsBroadcast,
     SecureWsAsyncApi,
   ],
 })

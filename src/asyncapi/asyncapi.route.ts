@@ -3,7 +3,7 @@ import { type TLSSocket } from 'node:tls';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { SecureWsAsyncApi } from './secure-ws-asyncapi.service.js';
 
 /**

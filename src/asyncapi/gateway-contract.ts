@@ -1,8 +1,8 @@
 import { type Type } from '@nestjs/common';
-import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '@nestjs/websockets/constants.js';
 import { type StandardSchemaV1 } from '@standard-schema/spec';
-import { type GatewayFormat, type SecureGatewayOptions } from '../adapter/gateway-server.js';
+import { type GatewayFormat, type SecureGatewayOptions } from '../connection/gateway-server.js';
 import { handlerNames, payloadOf } from '../lifecycle/dto-handlers.js';
+import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '../nest/internals.js';
 import {
   docOf,
   type EventDocOptions,

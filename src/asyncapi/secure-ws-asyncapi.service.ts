@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
+import { gatewayClasses } from '../nest/gateway-classes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { type AsyncApiDocument, buildAsyncApiDocument } from './asyncapi-document.js';
 import { gatewayContract } from './gateway-contract.js';
-import { registeredGateways } from './registered-gateways.js';
 
 const DEFAULT_INFO = { title: 'WebSocket API', version: '1.0.0' };
 const DEFAULT_HOST = 'localhost:3000';
@@ -38,7 +38,9 @@ export class SecureWsAsyncApi {
   private build(): AsyncApiDocument {
     const { asyncapi = {}, auth } = this.options;
     return buildAsyncApiDocument({
-      gateways: registeredGateways(this.modules).map(gatewayContract),
+      gateways: [...new Set(gatewayClasses(this.modules).map(({ gateway }) => gateway))].map(
+        gatewayContract,
+      ),
       info: { ...DEFAULT_INFO, ...asyncapi.info },
       server: { host: DEFAULT_HOST, protocol: 'ws' },
       auth: auth ? { sources: auth.sources, firstMessage: auth.firstMessage } : undefined,

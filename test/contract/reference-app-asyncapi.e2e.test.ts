@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { type AddressInfo } from 'node:net';
 import { type INestApplication, type Type } from '@nestjs/common';
-import { MESSAGE_METADATA } from '@nestjs/websockets/constants.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
 import { createReferenceApp } from '../../src/app/create-app.js';
@@ -9,6 +8,7 @@ import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { CLOSE_CODE_OF, WsCloseCode, WsErrorCode } from '../../src/errors/error-codes.js';
 import { handlerNames } from '../../src/lifecycle/dto-handlers.js';
+import { MESSAGE_METADATA } from '../../src/nest/internals.js';
 import { captureLogs } from '../../src/testing/log-capture.js';
 import { type OperationSummary, parseStrict } from './support/asyncapi-parse.js';
 
