@@ -113,3 +113,26 @@ describe('Standard Schema payloads (@MessageBody({ schema }))', () => {
     expect(await client.next()).toMatchObject({ event: 'signed.up', id: 3 });
   });
 });
+
+describe('Standard Schema payloads with validateAllGateways: false', () => {
+  it('leaves them to the app, in this app only', async () => {
+    const unvalidated = await createTestApp({
+      providers: [SchemaGateway],
+      module: { validateAllGateways: false },
+    });
+    const validated = await createTestApp({ providers: [SchemaGateway] });
+    try {
+      const raw = await unvalidated.connect('/schema');
+      raw.send({ event: 'zod.rename', data: { name: 'A' }, id: 1 });
+      expect(await raw.next()).toEqual({ event: 'zod.rename', data: { name: 'A' }, id: 1 });
+      const checked = await validated.connect('/schema');
+      checked.send({ event: 'zod.rename', data: { name: 'A' }, id: 2 });
+      expect((await checked.nextError('VALIDATION_FAILED')).details).toEqual([
+        { path: 'name', constraints: ['Too small: expected string to have >=2 characters'] },
+      ]);
+    } finally {
+      await unvalidated.close();
+      await validated.close();
+    }
+  });
+});
