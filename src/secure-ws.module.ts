@@ -13,6 +13,7 @@ import { healthProviders } from './health/health.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
+import { IdleDeadline } from './lifecycle/idle-deadline.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
@@ -53,6 +54,7 @@ import {
     ConnectionRegistry,
     GatewayDiscovery,
     Heartbeat,
+    IdleDeadline,
     GracefulShutdown,
     SecureWsAdapter,
     ...busProviders,

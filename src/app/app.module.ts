@@ -39,6 +39,7 @@ export class AppModule {
           ],
           auth: { secret: config.jwtSecret },
           protection: config.protection,
+          preAuth: config.preAuth,
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
           asyncapi: { path: '/asyncapi.json', info: REFERENCE_APP_INFO },
@@ -54,7 +55,12 @@ export class AppModule {
         {
           provide: SEED_JWT_VERIFIER,
           useValue: new JwtVerifier(
-            resolveAuthOptions({ secret: config.jwtSecret, subjectClaim: 'user_id' }),
+            resolveAuthOptions({
+              secret: config.jwtSecret,
+              subjectClaim: 'user_id',
+              // The seed guide's tokens may carry a numeric user id.
+              numericSubject: true,
+            }),
           ),
         },
         ChatGateway,
