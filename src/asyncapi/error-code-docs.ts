@@ -47,6 +47,10 @@ const WHEN: Readonly<Partial<Record<WsErrorCode, [when: string, connection: stri
   AUTH_TIMEOUT: ['first-message authentication did not arrive in time', 'closed 4408'],
   SLOW_CONSUMER: ['the client does not read and its send buffer passed the limit', 'closed 1013'],
   SHUTTING_DOWN: ['the server is stopping', 'closed 1001'],
+  IDLE_TIMEOUT: [
+    'a connection without a session sent no message for `preAuth.idleTimeoutMs`',
+    'closed 1000',
+  ],
 };
 
 /** Every code of `WsErrorCode`, with its row of the table. */
@@ -62,7 +66,7 @@ export function errorCodeDocs(): ErrorCodeDoc[] {
 
 /** What each close code of the contract means. */
 const CLOSE_MEANING: Readonly<Partial<Record<number, string>>> = {
-  1000: 'normal close',
+  1000: 'normal close (also IDLE_TIMEOUT)',
   1001: 'the server is stopping (SHUTTING_DOWN)',
   1002: 'protocol error',
   1007: 'invalid UTF-8 in a text frame',

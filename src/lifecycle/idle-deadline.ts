@@ -8,7 +8,7 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 
 /** How often the deadline is checked, as a share of it (at most once a second). */
 const CHECKS_PER_DEADLINE = 10;
