@@ -1,6 +1,24 @@
 export type { ConnectionAuthenticator } from './adapter/connection-authenticator.js';
 export { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export {
+  type ContractSchema,
+  EventDoc,
+  type EventDocOptions,
+  Push,
+  type PushOptions,
+  Reply,
+} from './asyncapi/contract.decorators.js';
+export {
+  assertSameContract,
+  type ContractChange,
+  contractChanges,
+  describeChanges,
+} from './asyncapi/contract-diff.js';
+export { type ContractTypesOptions, contractTypes } from './asyncapi/contract-types.js';
+export type { JsonSchema, StandardSchemaToJson } from './asyncapi/json-schema.js';
+export { SecureWsAsyncApi } from './asyncapi/secure-ws-asyncapi.service.js';
 export type {
   AuthOptions,
   JwtAlgorithm,
@@ -89,6 +107,7 @@ export { installMessageLogFields, messageLogFields } from './logging/message-log
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
+export type { AsyncApiOptions } from './options/asyncapi-options.interface.js';
 export type { IdempotencyOptions } from './options/idempotency-options.js';
 export type {
   HeartbeatOptions,
@@ -119,6 +138,7 @@ export { WsRooms } from './rooms/ws-rooms.service.js';
 export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';
 export { SECURE_WS_OPTIONS } from './secure-ws.module-definition.js';
+export { SecureStandardSchemaPipe } from './validation/secure-standard-schema.pipe.js';
 export {
   SecureValidationPipe,
   ValidationFailedException,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
+import { asyncApiProviders } from './asyncapi/asyncapi.providers.js';
+import { SecureWsAsyncApi } from './asyncapi/secure-ws-asyncapi.service.js';
 import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
 import { busProviders } from './bus/bus.providers.js';
@@ -74,6 +76,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ...tracingProviders,
     ...idempotencyProviders,
     ...resumePlugins,
+    ...asyncApiProviders,
   ],
   exports: [
     SECURE_WS_OPTIONS,
@@ -87,6 +90,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     WsRooms,
     WsUsers,
     WsBroadcast,
+    SecureWsAsyncApi,
   ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

@@ -17,6 +17,9 @@ import { SEED_JWT_VERIFIER, SeedSecureGateway } from './gateways/seed-secure.gat
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
+/** The title and version of the reference app's AsyncAPI document (`GET /asyncapi.json`). */
+export const REFERENCE_APP_INFO = { title: 'nestjs-secure-ws reference app', version: '0.1.0' };
+
 /** The reference application, built from its config. */
 @Module({})
 export class AppModule {
@@ -42,6 +45,7 @@ export class AppModule {
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
           history: config.history,
+          asyncapi: { path: '/asyncapi.json', info: REFERENCE_APP_INFO },
         }),
         // Development tokens for the demo page, never in production.
         DemoModule.forRoot({

@@ -27,3 +27,12 @@ export {
   type WsClientErrorCode,
 } from './ws-client-error.js';
 export type { TokenProvider, TokenTransport, WsClientOptions } from './ws-client-options.js';
+export type {
+  PushData,
+  PushEvent,
+  ReplyData,
+  RequestData,
+  RequestEvent,
+  UntypedContract,
+  WsContract,
+} from './ws-contract.js';

@@ -16,6 +16,16 @@ import {
 } from './web-socket.js';
 import { ClientErrorCode, WsClientError } from './ws-client-error.js';
 import { type TokenTransport, type WsClientOptions } from './ws-client-options.js';
+import {
+  type IsUntyped,
+  type PayloadArgs,
+  type PushData,
+  type PushEvent,
+  type ReplyData,
+  type RequestEvent,
+  type UntypedContract,
+  type WsContract,
+} from './ws-contract.js';
 
 /** `idle` → `connecting` → (`authenticating`) → `open` ⇄ `reconnecting` → `closed`. */
 export type WsClientState =
@@ -65,6 +75,8 @@ export interface RequestOptions {
 }
 
 type Listener = (data: never, frame: ServerFrame) => void;
+/** `this` of the untyped overloads: only a client without a contract may call them. */
+type Untyped<C extends WsContract> = IsUntyped<C> extends true ? WsClient<C> : never;
 type StateListener = (state: WsClientState, close?: WsCloseInfo) => void;
 type ResumeListener = (rooms: RoomResumeResult[]) => void;
 
@@ -94,8 +106,11 @@ function isFrame(value: unknown): value is ServerFrame {
  * A client of a gateway that speaks the module's wire contract: requests
  * answered by id, pushes by event, typed errors, reconnects with backoff,
  * token refresh. No Node-only code: it runs in browsers and Node alike.
+ *
+ * `WsClient<Contract>` (a contract written by `nestjs-secure-ws types`)
+ * checks event names, payloads and replies at compile time.
  */
-export class WsClient {
+export class WsClient<C extends WsContract = UntypedContract> {
   private readonly WebSocketClass: WebSocketConstructor;
   private readonly transport: Exclude<TokenTransport, 'auto'>;
   private readonly reconnectOptions: ResolvedReconnectOptions | undefined;
@@ -166,7 +181,18 @@ export class WsClient {
    * `CONNECTION_LOST` or `CLOSED`. While (re)connecting, the frame waits and
    * is sent once open, within the same timeout.
    */
-  request<T = unknown>(event: string, data?: unknown, options: RequestOptions = {}): Promise<T> {
+  request<E extends RequestEvent<C>>(
+    event: E,
+    ...args: PayloadArgs<C, E, [options?: RequestOptions]>
+  ): Promise<ReplyData<C, E>>;
+  /** Untyped clients: the reply's type is the caller's word. */
+  request<T = unknown>(
+    this: Untyped<C>,
+    event: string,
+    data?: unknown,
+    options?: RequestOptions,
+  ): Promise<T>;
+  request(event: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
     if (this.currentState === 'closed' || this.currentState === 'idle') {
       return Promise.reject(
         new WsClientError(ClientErrorCode.CLOSED, 'The client is not connected', { event }),
@@ -174,7 +200,7 @@ export class WsClient {
     }
     const key =
       options.idempotencyKey ?? (options.idempotent ? globalThis.crypto.randomUUID() : undefined);
-    return this.enqueue(event, data, options.timeoutMs, false, key) as Promise<T>;
+    return this.enqueue(event, data, options.timeoutMs, false, key);
   }
 
   /**
@@ -197,6 +223,7 @@ export class WsClient {
   }
 
   /** Sends `{ event, data }` without an id, if the socket is open; returns whether it was sent. */
+  send<E extends RequestEvent<C>>(event: E, ...args: PayloadArgs<C, E, []>): boolean;
   send(event: string, data?: unknown): boolean {
     if (this.currentState !== 'open' || this.socket?.readyState !== OPEN) return false;
     this.socket.send(JSON.stringify({ event, data, traceparent: this.options.traceparent?.() }));
@@ -208,7 +235,18 @@ export class WsClient {
    * `on('error', fn)` gets error frames that answer no pending request, and
    * failed refreshes, as `WsClientError`. Returns the unsubscribe function.
    */
-  on<T = unknown>(event: string, listener: (data: T, frame: ServerFrame<T>) => void): () => void {
+  on(event: 'error', listener: (error: WsClientError, frame: ServerFrame) => void): () => void;
+  on<E extends PushEvent<C>>(
+    event: E,
+    listener: (data: PushData<C, E>, frame: ServerFrame<PushData<C, E>>) => void,
+  ): () => void;
+  /** Untyped clients: the push's type is the caller's word. */
+  on<T = unknown>(
+    this: Untyped<C>,
+    event: string,
+    listener: (data: T, frame: ServerFrame<T>) => void,
+  ): () => void;
+  on(event: string, listener: (data: never, frame: ServerFrame<never>) => void): () => void {
     let set = this.listeners.get(event);
     if (!set) {
       set = new Set();

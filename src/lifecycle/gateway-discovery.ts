@@ -3,9 +3,11 @@ import { ModulesContainer } from '@nestjs/core';
 import { gatewayClasses } from '../nest/gateway-classes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { SecureStandardSchemaPipe } from '../validation/secure-standard-schema.pipe.js';
 import { SecureValidationPipe } from '../validation/secure-validation.pipe.js';
 import { hardenGateway } from './gateway-hardener.js';
 import { GatewayPayloadValidation } from './gateway-payload-validation.js';
+import { GatewaySchemaValidation } from './gateway-schema-validation.js';
 
 /**
  * Hardens every gateway class of the app while providers are created,
@@ -20,6 +22,7 @@ export class GatewayDiscovery {
     @Inject(SECURE_WS_OPTIONS) options: ResolvedSecureWsOptions,
   ) {
     const pipe = options.validateAllGateways ? new SecureValidationPipe() : undefined;
+    const schemaPipe = options.validateAllGateways ? new SecureStandardSchemaPipe() : undefined;
     const found = gatewayClasses(modules);
     for (const { gateway } of found) hardenGateway(gateway);
     for (const module of new Set(found.map((entry) => entry.module))) {
@@ -27,6 +30,11 @@ export class GatewayDiscovery {
       // handler's module: without an entry, the token is skipped.
       if (pipe) module.addInjectable({ provide: GatewayPayloadValidation, useValue: pipe }, 'pipe');
       else module.injectables.delete(GatewayPayloadValidation);
+      if (schemaPipe) {
+        module.addInjectable({ provide: GatewaySchemaValidation, useValue: schemaPipe }, 'pipe');
+      } else {
+        module.injectables.delete(GatewaySchemaValidation);
+      }
     }
   }
 }

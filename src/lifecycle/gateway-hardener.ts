@@ -1,9 +1,10 @@
 import { Logger, type Type } from '@nestjs/common';
 import { connectionOf } from '../connection/connection.js';
 import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '../nest/internals.js';
-import { dtoHandlerNames } from './dto-handlers.js';
+import { dtoHandlerNames, schemaHandlerNames } from './dto-handlers.js';
 import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
 import { GatewayPayloadValidation } from './gateway-payload-validation.js';
+import { GatewaySchemaValidation } from './gateway-schema-validation.js';
 
 const WRAPPED = Symbol('secure-ws.wrapped-hook');
 const logger = new Logger('SecureWs');
@@ -52,7 +53,8 @@ function prepend(key: string, target: object, item: unknown): void {
  * - the funnel's filter goes last in its class filters;
  * - every handler whose payload is a DTO class gets the
  *   `GatewayPayloadValidation` token first in its pipes; each app binds that
- *   token to its own pipe, or to none (`validateAllGateways: false`).
+ *   token to its own pipe, or to none (`validateAllGateways: false`); every
+ *   handler with `@MessageBody({ schema })`, the `GatewaySchemaValidation` token.
  */
 export function hardenGateway(gateway: Type): void {
   const prototype = gateway.prototype as Record<string, unknown>;
@@ -70,5 +72,8 @@ export function hardenGateway(gateway: Type): void {
   prepend(EXCEPTION_FILTERS_METADATA, gateway, FUNNEL_FILTER);
   for (const name of dtoHandlerNames(gateway)) {
     prepend(PIPES_METADATA, prototype[name] as object, GatewayPayloadValidation);
+  }
+  for (const name of schemaHandlerNames(gateway)) {
+    prepend(PIPES_METADATA, prototype[name] as object, GatewaySchemaValidation);
   }
 }

@@ -29,6 +29,7 @@ export const DEFAULT_OPTIONS: Omit<
   validateAllGateways: true,
   listeners: [],
   plugins: [],
+  asyncapi: {},
 };
 
 const positiveInteger = (name: string, value: number | undefined) =>

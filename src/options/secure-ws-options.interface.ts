@@ -14,6 +14,7 @@ import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
 import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
+import { type AsyncApiOptions } from './asyncapi-options.interface.js';
 import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
@@ -142,6 +143,8 @@ export interface SecureWsModuleOptions {
    * @default { allRooms: false, size: 100, ttlMs: 120000, maxRooms: 10000, maxMessages: 100000 }
    */
   history?: HistoryOptions;
+  /** The AsyncAPI document of the gateways, served at `asyncapi.path` when set. See docs/contract.md. @default {} (not served) */
+  asyncapi?: AsyncApiOptions;
 }
 
 /** Every option with its default filled in. */

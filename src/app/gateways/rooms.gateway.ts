@@ -5,13 +5,14 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type WebSocket } from 'ws';
+import { Push, Reply } from '../../asyncapi/contract.decorators.js';
 import { type Connection, connectionOf } from '../../connection/connection.js';
 import { type WsConnection } from '../../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../../errors/error-codes.js';
 import { SecureWsException } from '../../errors/secure-ws.exception.js';
 import { WsRequestId } from '../../frames/request-id.decorator.js';
 import { WsRooms } from '../../rooms/ws-rooms.service.js';
-import { RoomDto, RoomMessageDto } from '../dto/room.dto.js';
+import { RoomDto, RoomJoinedDto, RoomMessageDto, RoomMessagePushDto } from '../dto/room.dto.js';
 
 function connectionFor(client: WebSocket): Connection {
   const connection = connectionOf(client);
@@ -40,12 +41,17 @@ function mayJoin(connection: WsConnection, room: string): boolean {
  * them); `user.<id>` rooms are private to that user, for joins and resumes.
  */
 @WebSocketGateway({ path: '/ws' })
+@Push('room.message', RoomMessagePushDto, {
+  history: true,
+  summary: 'A message sent to a room, pushed to every member on every node.',
+})
 export class RoomsGateway {
   constructor(private readonly rooms: WsRooms) {
     rooms.declare({ history: true, canJoin: mayJoin });
   }
 
   @SubscribeMessage('room.join')
+  @Reply('room.joined', RoomJoinedDto)
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     const pos = await this.rooms.requestJoin(connectionFor(client), room);
     const all = await this.rooms.members(room);
@@ -60,6 +66,7 @@ export class RoomsGateway {
   }
 
   @SubscribeMessage('room.leave')
+  @Reply('room.left', RoomDto)
   async leave(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     await this.rooms.leave(connectionFor(client), room);
     return { event: 'room.left', data: { room } };
