@@ -10,6 +10,8 @@ import { healthProviders } from './health/health.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
+import { AdapterPlaceholder } from './lifecycle/missing-adapter.js';
+import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
@@ -47,6 +49,8 @@ import {
     GatewayDiscovery,
     Heartbeat,
     GracefulShutdown,
+    AdapterPlaceholder,
+    WsAdvisoryCheck,
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
 
@@ -14,7 +15,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
 /**
  * On app shutdown: refuse new upgrades (503), let in-flight handlers finish,
  * tell every client SHUTTING_DOWN and close 1001, wait for close handshakes
- * and disconnect hooks, and terminate what is left at the deadline.
+ * and disconnect hooks, and terminate what is left at the deadline; then
+ * log one line: how many clients were closed, how many had to be cut, and
+ * how long it took.
  */
 @Injectable()
 export class GracefulShutdown implements OnModuleDestroy {
@@ -24,17 +27,23 @@ export class GracefulShutdown implements OnModuleDestroy {
   ) {}
 
   async onModuleDestroy(): Promise<void> {
-    const deadline = Date.now() + this.options.drainTimeoutMs;
+    const started = Date.now();
+    const deadline = started + this.options.drainTimeoutMs;
     this.registry.shuttingDown = true;
     const connections = [...this.registry.all()];
     for (const connection of connections) connection.drain();
     await within(this.registry.whenEmpty(), deadline - Date.now());
-    for (const connection of this.registry.all()) connection.socket.terminate();
+    const late = [...this.registry.all()];
+    for (const connection of late) connection.socket.terminate();
     // Terminated sockets report their close (and run disconnect hooks) a tick later.
     await within(this.registry.whenEmpty(), deadline - Date.now());
     await within(
       Promise.all(connections.map((connection) => connection.disconnected)),
       deadline - Date.now(),
+    );
+    resolveRootLogger(this.options.logger).info(
+      { clients: connections.length, terminated: late.length, durationMs: Date.now() - started },
+      'WebSocket shutdown complete',
     );
   }
 }
