@@ -86,6 +86,28 @@ describe('the package manifest', () => {
     expect(undeclared).toEqual([]);
   });
 
+  it('uses every runtime dependency: imported by the build (outside the reference app), or a peer of one that is', () => {
+    const imported = new Set(
+      filesUnder(build.outDir, '.js')
+        .filter((file) => !relative(build.outDir, file).startsWith('app'))
+        .flatMap((file) => importsOf(readFileSync(file, 'utf8')))
+        .filter((specifier) => !specifier.startsWith('.') && !isBuiltin(specifier))
+        .map(packageOf),
+    );
+    const peersOfImported = [...imported].flatMap((name) => {
+      const path = join(root, 'node_modules', name, 'package.json');
+      if (!existsSync(path)) return [];
+      const own = JSON.parse(readFileSync(path, 'utf8')) as {
+        peerDependencies?: Record<string, string>;
+      };
+      return Object.keys(own.peerDependencies ?? {});
+    });
+    const unused = Object.keys(manifest.dependencies ?? {}).filter(
+      (name) => !imported.has(name) && !peersOfImported.includes(name),
+    );
+    expect(unused).toEqual([]);
+  });
+
   it('takes Nest and ws from the app as peers, so there is one copy of each', () => {
     for (const name of SHARED_WITH_APP) {
       expect(manifest.peerDependencies, name).toHaveProperty([name]);

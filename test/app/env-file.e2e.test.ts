@@ -77,9 +77,10 @@ async function start(
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
+  // 'close', not 'exit': by then its stdout has been read to the end.
+  const closed = once(child, 'close');
   child.kill('SIGTERM');
-  await exited;
+  await closed;
 }
 
 describe('the reference app and the token command read .env', () => {
@@ -127,6 +128,9 @@ describe('the reference app and the token command read .env', () => {
     } finally {
       await stop(child);
     }
+    // One log format from start to stop: every line was parsed as pino JSON, Nest's own included.
+    expect(logs.find((entry) => entry.context === 'NestApplication')).toBeDefined();
+    expect(logs.at(-1)).toMatchObject({ msg: 'WebSocket shutdown complete', clients: 0 });
     // A second start reuses the secret: the token made earlier still opens /ws.
     const again = await start(cwd);
     try {

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { codeBlocksUnder } from '../support/markdown.js';
 import { nodeRuntime, SUPPORTED_NODE_MAJORS } from '../support/node-runtime.js';
 import { type PackedPackage, packPackage } from '../support/package-pack.js';
 
@@ -19,6 +21,7 @@ import { type PackedPackage, packPackage } from '../support/package-pack.js';
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 
@@ -59,6 +62,19 @@ main().catch((error: unknown) => {
 });
 `;
 
+/**
+ * Snippets of the docs, compiled as written in the ESM app (where top-level
+ * await is allowed); the README's quick start is also run.
+ */
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const clientPage = readFileSync(join(root, 'docs/client.md'), 'utf8');
+const DOC_SNIPPETS: Record<string, string> = {
+  'quick-start.ts': codeBlocksUnder(readme, '## Quick start')[0] as string,
+  ...Object.fromEntries(
+    codeBlocksUnder(clientPage, '# Client').map((text, i) => [`client-doc-${i + 1}.ts`, text]),
+  ),
+};
+
 function tsconfig(): string {
   return JSON.stringify({
     compilerOptions: {
@@ -86,8 +102,16 @@ interface ConsumerApp {
 async function compileApp(app: ConsumerApp): Promise<void> {
   mkdirSync(join(app.dir, 'src'), { recursive: true });
   writeFileSync(join(app.dir, 'src/main.ts'), APP_SOURCE);
+  if (app.kind === 'module') {
+    for (const [name, text] of Object.entries(DOC_SNIPPETS))
+      writeFileSync(join(app.dir, 'src', name), text);
+  }
   writeFileSync(join(app.dir, 'tsconfig.json'), tsconfig());
-  await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app.dir]);
+  await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app.dir]).catch(
+    (error: { stdout?: string }) => {
+      throw new Error(`tsc failed on the ${app.kind} app:\n${error.stdout}`);
+    },
+  );
 }
 
 /** Boots `dist/main.js` of an app on `node`; resolves with its port once it listens. */
@@ -148,8 +172,13 @@ describe('the packed package in a user app', () => {
         dependencies: {
           'nestjs-secure-ws': `file:${packed.tarball}`,
           ...Object.fromEntries(peers.map((name) => [name, manifest.devDependencies[name]])),
+          // The quick start's DTO imports it, as a user's DTOs do.
+          'class-validator': manifest.dependencies['class-validator'],
         },
-        devDependencies: { '@types/node': '^22.10.0' },
+        devDependencies: {
+          '@types/node': '^22.10.0',
+          '@types/ws': manifest.devDependencies['@types/ws'],
+        },
       }),
     );
     await run(
@@ -211,6 +240,46 @@ describe('the packed package in a user app', () => {
     });
     expect(unresolved).toEqual([]);
   });
+
+  it('runs the README quick start as written, and compiles the client page snippets', async () => {
+    expect(Object.keys(DOC_SNIPPETS)).toEqual([
+      'quick-start.ts',
+      'client-doc-1.ts',
+      'client-doc-2.ts',
+    ]);
+    const app = apps.find((candidate) => candidate.kind === 'module') as ConsumerApp;
+    const port = await freePort();
+    const child = spawn(await nodeRuntime(SUPPORTED_NODE_MAJORS[0]), ['dist/quick-start.js'], {
+      cwd: app.dir,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+      stdio: 'ignore',
+    });
+    try {
+      let client: WsTestClient | undefined;
+      for (let attempt = 0; !client && attempt < 100; attempt++) {
+        client = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws`).catch(async () => {
+          await new Promise((done) => setTimeout(done, 200));
+          return undefined;
+        });
+      }
+      if (!client) throw new Error('the quick start never listened');
+      client.send({ event: 'profile.update', data: { email: 'a@b.co' }, id: '1' });
+      expect(await client.next()).toEqual({
+        event: 'profile.updated',
+        data: { email: 'a@b.co' },
+        id: '1',
+      });
+      client.send({ event: 'profile.update', data: { email: 'nope' }, id: '2' });
+      expect(await client.next()).toMatchObject({
+        event: 'error',
+        data: { code: 'VALIDATION_FAILED', event: 'profile.update', details: [{ path: 'email' }] },
+        id: '2',
+      });
+      client.close();
+    } finally {
+      await stop(child);
+    }
+  }, 60_000);
 
   it('lets npm keep one copy of ws, shared with @nestjs/platform-ws', () => {
     expect(existsSync(join(scratch, 'node_modules/ws/package.json'))).toBe(true);
