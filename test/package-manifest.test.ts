@@ -70,6 +70,23 @@ describe('the package manifest', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives every entry point the conditions CommonJS and ESM apps and TypeScript need', () => {
+    const entries = Object.entries(manifest.exports).filter(
+      ([entry]) => entry !== './package.json',
+    );
+    const lacking = entries
+      .filter(
+        ([, target]) =>
+          typeof target === 'string' ||
+          Object.keys(target)[0] !== 'types' ||
+          !('import' in target) ||
+          !('default' in target),
+      )
+      .map(([entry]) => entry);
+    // types first (TypeScript takes the first condition that matches); default: require(esm) from CommonJS.
+    expect(lacking).toEqual([]);
+  });
+
   it('declares every package that src/ (outside src/app) imports as a dependency or peer', () => {
     const declared = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
@@ -88,7 +105,8 @@ describe('the package manifest', () => {
 
   it('uses every runtime dependency: imported by the build (outside the reference app), or a peer of one that is', () => {
     const imported = new Set(
-      filesUnder(build.outDir, '.js')
+      // The .d.ts files too: a package used only for types (e.g. @standard-schema/spec) is used by the app's compiler.
+      [...filesUnder(build.outDir, '.js'), ...filesUnder(build.outDir, '.d.ts')]
         .filter((file) => !relative(build.outDir, file).startsWith('app'))
         .flatMap((file) => importsOf(readFileSync(file, 'utf8')))
         .filter((specifier) => !specifier.startsWith('.') && !isBuiltin(specifier))
