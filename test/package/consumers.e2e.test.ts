@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -144,6 +145,44 @@ async function stop(child: ChildProcess): Promise<number | NodeJS.Signals | null
   return child.signalCode ?? child.exitCode;
 }
 
+/**
+ * Runs the quick start (which listens on PORT) until it listens; a port taken
+ * meanwhile by another test ends the process, and another is tried.
+ */
+async function startQuickStart(app: ConsumerApp): Promise<{ child: ChildProcess; port: number }> {
+  const node = await nodeRuntime(SUPPORTED_NODE_MAJORS[0]);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(node, ['dist/quick-start.js'], {
+      cwd: app.dir,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const started = await new Promise<boolean>((done) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Nest application successfully started')) done(true);
+      };
+      child.stdout?.on('data', read);
+      child.stderr?.on('data', read);
+      child.once('exit', () => done(false));
+    });
+    // Nest says so at the end of init(), a moment before the server listens.
+    while (started && child.exitCode === null && child.signalCode === null) {
+      const open = await new Promise<boolean>((done) => {
+        const socket = connect(port, '127.0.0.1', () => done(true)).once('error', () =>
+          done(false),
+        );
+        socket.once('connect', () => socket.destroy());
+      });
+      if (open) return { child, port };
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    if (attempt === 3) throw new Error(`the quick start did not start: ${output}`);
+  }
+}
+
 let packed: PackedPackage;
 let scratch: string;
 const apps: ConsumerApp[] = [];
@@ -248,21 +287,9 @@ describe('the packed package in a user app', () => {
       'client-doc-2.ts',
     ]);
     const app = apps.find((candidate) => candidate.kind === 'module') as ConsumerApp;
-    const port = await freePort();
-    const child = spawn(await nodeRuntime(SUPPORTED_NODE_MAJORS[0]), ['dist/quick-start.js'], {
-      cwd: app.dir,
-      env: { PATH: process.env.PATH ?? '', PORT: String(port) },
-      stdio: 'ignore',
-    });
+    const { child, port } = await startQuickStart(app);
     try {
-      let client: WsTestClient | undefined;
-      for (let attempt = 0; !client && attempt < 100; attempt++) {
-        client = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws`).catch(async () => {
-          await new Promise((done) => setTimeout(done, 200));
-          return undefined;
-        });
-      }
-      if (!client) throw new Error('the quick start never listened');
+      const client = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws`);
       client.send({ event: 'profile.update', data: { email: 'a@b.co' }, id: '1' });
       expect(await client.next()).toEqual({
         event: 'profile.updated',
