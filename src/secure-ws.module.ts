@@ -11,6 +11,7 @@ import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
 import { AdapterPlaceholder } from './lifecycle/missing-adapter.js';
+import { ShutdownLog } from './lifecycle/shutdown-log.js';
 import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
@@ -49,11 +50,12 @@ import {
     GatewayDiscovery,
     Heartbeat,
     GracefulShutdown,
-    AdapterPlaceholder,
-    WsAdvisoryCheck,
     SecureWsAdapter,
     ...busProviders,
     ...roomsProviders,
+    AdapterPlaceholder,
+    WsAdvisoryCheck,
+    ShutdownLog,
   ],
   exports: [
     SECURE_WS_OPTIONS,

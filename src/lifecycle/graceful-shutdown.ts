@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
 
@@ -15,9 +14,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
 /**
  * On app shutdown: refuse new upgrades (503), let in-flight handlers finish,
  * tell every client SHUTTING_DOWN and close 1001, wait for close handshakes
- * and disconnect hooks, and terminate what is left at the deadline; then
- * log one line: how many clients were closed, how many had to be cut, and
- * how long it took.
+ * and disconnect hooks, and terminate what is left at the deadline.
  */
 @Injectable()
 export class GracefulShutdown implements OnModuleDestroy {
@@ -27,23 +24,17 @@ export class GracefulShutdown implements OnModuleDestroy {
   ) {}
 
   async onModuleDestroy(): Promise<void> {
-    const started = Date.now();
-    const deadline = started + this.options.drainTimeoutMs;
+    const deadline = Date.now() + this.options.drainTimeoutMs;
     this.registry.shuttingDown = true;
     const connections = [...this.registry.all()];
     for (const connection of connections) connection.drain();
     await within(this.registry.whenEmpty(), deadline - Date.now());
-    const late = [...this.registry.all()];
-    for (const connection of late) connection.socket.terminate();
+    for (const connection of this.registry.all()) connection.socket.terminate();
     // Terminated sockets report their close (and run disconnect hooks) a tick later.
     await within(this.registry.whenEmpty(), deadline - Date.now());
     await within(
       Promise.all(connections.map((connection) => connection.disconnected)),
       deadline - Date.now(),
-    );
-    resolveRootLogger(this.options.logger).info(
-      { clients: connections.length, terminated: late.length, durationMs: Date.now() - started },
-      'WebSocket shutdown complete',
     );
   }
 }

@@ -98,7 +98,7 @@ describe('shutdown', () => {
     await t.close();
     const [line, ...more] = t.logs.withMessage('WebSocket shutdown complete');
     expect(more).toEqual([]);
-    expect(line).toMatchObject({ level: 30, clients: 2, terminated: 0 });
+    expect(line).toMatchObject({ level: 30, clients: 2, open: 0 });
     expect(line?.durationMs).toEqual(expect.any(Number));
   });
 });
