@@ -146,6 +146,28 @@ describe('the reference app and the token command read .env', () => {
     }
   }, 60_000);
 
+  it('stops with one JSON log line naming the setting when .env holds a bad one', async () => {
+    const cwd = folderWithEnv(['JWT_SECRET=too-short']);
+    const child = spawn(process.execPath, nodeArgs(scripts.start as string), {
+      cwd,
+      env: bareEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code).toBe(1);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 60, msg: 'JWT_SECRET must be at least 32 bytes long.' }),
+    ]);
+  });
+
   it('signs with JWT_SECRET from .env, and makes no development secret', async () => {
     const secret = 'a-secret-from-dotenv-of-at-least-32-bytes';
     const cwd = folderWithEnv([`JWT_SECRET=${secret}`]);
