@@ -76,12 +76,12 @@ const DOC_SNIPPETS: Record<string, string> = {
   ),
 };
 
-function tsconfig(): string {
+/** `nodenext` as `nest new` sets it up since Nest 11; `commonjs` as older Nest apps have it. */
+function tsconfig(app: ConsumerApp): string {
   return JSON.stringify({
     compilerOptions: {
       target: 'ES2023',
-      module: 'nodenext',
-      moduleResolution: 'nodenext',
+      module: app.kind === 'classic-commonjs' ? 'commonjs' : 'nodenext',
       experimentalDecorators: true,
       emitDecoratorMetadata: true,
       strict: true,
@@ -95,7 +95,8 @@ function tsconfig(): string {
 }
 
 interface ConsumerApp {
-  readonly kind: 'commonjs' | 'module';
+  /** commonjs and module: tsc's `module: nodenext`; classic-commonjs: `module: commonjs`. */
+  readonly kind: 'commonjs' | 'module' | 'classic-commonjs';
   readonly dir: string;
 }
 
@@ -107,7 +108,7 @@ async function compileApp(app: ConsumerApp): Promise<void> {
     for (const [name, text] of Object.entries(DOC_SNIPPETS))
       writeFileSync(join(app.dir, 'src', name), text);
   }
-  writeFileSync(join(app.dir, 'tsconfig.json'), tsconfig());
+  writeFileSync(join(app.dir, 'tsconfig.json'), tsconfig(app));
   await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app.dir]).catch(
     (error: { stdout?: string }) => {
       throw new Error(`tsc failed on the ${app.kind} app:\n${error.stdout}`);
@@ -241,7 +242,14 @@ describe('the packed package in a user app', () => {
       join(esm, 'package.json'),
       JSON.stringify({ name: 'scratch-esm-app', private: true, type: 'module' }),
     );
-    apps.push({ kind: 'commonjs', dir: scratch }, { kind: 'module', dir: esm });
+    // No package.json of its own: "type": "commonjs" of the root applies.
+    const classic = join(scratch, 'classic');
+    mkdirSync(classic);
+    apps.push(
+      { kind: 'commonjs', dir: scratch },
+      { kind: 'module', dir: esm },
+      { kind: 'classic-commonjs', dir: classic },
+    );
     await Promise.all(apps.map(compileApp));
   }, 300_000);
 
@@ -316,17 +324,20 @@ describe('the packed package in a user app', () => {
     expect(existsSync(join(scratch, 'node_modules/nestjs-secure-ws/node_modules/ws'))).toBe(false);
   });
 
-  it('is compiled by tsc into a CommonJS app that requires it, and an ESM app that imports it', () => {
+  it('is compiled by tsc into CommonJS apps that require it (module nodenext and commonjs), and an ESM app that imports it', () => {
     const cjs = readFileSync(join(scratch, 'dist/main.js'), 'utf8');
     expect(cjs).toContain('require("nestjs-secure-ws")');
     expect(cjs).toContain('require("nestjs-secure-ws/client")');
+    expect(readFileSync(join(scratch, 'classic/dist/main.js'), 'utf8')).toContain(
+      'require("nestjs-secure-ws")',
+    );
     const esm = readFileSync(join(scratch, 'esm/dist/main.js'), 'utf8');
     expect(esm).toContain("from 'nestjs-secure-ws'");
     expect(esm).not.toContain('require(');
   });
 
   for (const major of SUPPORTED_NODE_MAJORS) {
-    for (const kind of ['commonjs', 'module'] as const) {
+    for (const kind of ['commonjs', 'module', 'classic-commonjs'] as const) {
       it(`boots the ${kind} app on Node ${major} and answers over a real socket`, async () => {
         const app = apps.find((candidate) => candidate.kind === kind) as ConsumerApp;
         const node = await nodeRuntime(major);
