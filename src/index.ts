@@ -1,7 +1,5 @@
 export type { ConnectionAuthenticator } from './adapter/connection-authenticator.js';
 export { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js';
-export type { GatewayFormat, SecureGatewayOptions } from './adapter/gateway-server.js';
-export { TEXT_EVENT } from './adapter/gateway-server.js';
 export { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 export type {
   AuthOptions,
@@ -33,15 +31,23 @@ export type {
   BusSubscription,
   ExpiringEntry,
   PresenceEntry,
+  WsBusCapabilities,
   WsExpiringSets,
   WsPresence,
 } from './bus/ws-bus.interface.js';
 export { WsBus } from './bus/ws-bus.interface.js';
-export type { ConnectionState } from './connection/connection.js';
-export { Connection, connectionOf } from './connection/connection.js';
+export { wsConnectionOf as connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
-export type { HandshakeRefusal, SecureWsPlugin } from './connection/plugin.interface.js';
+export type { GatewayFormat, SecureGatewayOptions } from './connection/gateway-server.js';
+export { TEXT_EVENT } from './connection/gateway-server.js';
+export type {
+  HandshakeRefusal,
+  SecureWsPlugin,
+  SecureWsPluginRef,
+  WsGatewayInfo,
+} from './connection/plugin.interface.js';
 export type { WsSession } from './connection/session.js';
+export type { ConnectionState, WsConnection } from './connection/ws-connection.interface.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
 export type { WsErrorReply } from './errors/error-mapper.js';
 export { SecureWsException, type SecureWsExceptionOptions } from './errors/secure-ws.exception.js';
@@ -77,6 +83,7 @@ export { RateLimit } from './protection/rate-limit.decorator.js';
 export type { RateLimitRule } from './protection/token-bucket.js';
 export type { RoomMember } from './rooms/room-member.js';
 export { ROOM_NAME_PATTERN } from './rooms/room-name.js';
+export { WsBroadcast } from './rooms/ws-broadcast.service.js';
 export { WsRooms } from './rooms/ws-rooms.service.js';
 export { WsUsers } from './rooms/ws-users.service.js';
 export { SecureWsModule } from './secure-ws.module.js';

@@ -14,5 +14,5 @@ export const {
   }))
   .build();
 
-/** The resolved options: every default filled in, every value checked. */
-export const SECURE_WS_OPTIONS = Symbol('SECURE_WS_OPTIONS');
+/** The resolved options (see `options/secure-ws-options.token.ts`). */
+export { SECURE_WS_OPTIONS } from './options/secure-ws-options.token.js';

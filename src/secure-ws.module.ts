@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CONNECTION_AUTHENTICATOR } from './adapter/connection-authenticator.js';
 import { SecureWsAdapter } from './adapter/secure-ws.adapter.js';
 import { authProviders } from './auth/auth.providers.js';
 import { WsSessionRegistry } from './auth/ws-session-registry.js';
@@ -16,8 +17,10 @@ import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
+import { UserPlugins } from './plugins/user-plugins.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
 import { roomsProviders } from './rooms/rooms.providers.js';
+import { WsBroadcast } from './rooms/ws-broadcast.service.js';
 import { WsRooms } from './rooms/ws-rooms.service.js';
 import { WsUsers } from './rooms/ws-users.service.js';
 import {
@@ -38,10 +41,12 @@ import {
       inject: [SECURE_WS_MODULE_OPTIONS],
     },
     {
+      // The module's own plugins; `UserPlugins` adds the `plugins` option's after them.
       provide: SECURE_WS_PLUGINS,
       useFactory: (...plugins: SecureWsPlugin[]) => plugins,
-      inject: [...protectionPlugins, ...metricsPlugins],
+      inject: [...protectionPlugins, CONNECTION_AUTHENTICATOR, ...metricsPlugins],
     },
+    UserPlugins,
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,
@@ -68,6 +73,7 @@ import {
     WsBus,
     WsRooms,
     WsUsers,
+    WsBroadcast,
   ],
 })
 export class SecureWsModule extends SecureWsConfigurableModule {}

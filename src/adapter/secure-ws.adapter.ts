@@ -9,24 +9,29 @@ import { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import {
+  type ConnectCallback,
+  type GatewayServer,
+  type SecureGatewayOptions,
+} from '../connection/gateway-server.js';
+import {
+  type HandshakeRefusal,
+  SECURE_WS_PLUGINS,
+  type SecureWsPlugin,
+} from '../connection/plugin.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
   type ResolvedSecureWsOptions,
   type TlsOptions,
 } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import {
   CONNECTION_AUTHENTICATOR,
   type ConnectionAuthenticator,
 } from './connection-authenticator.js';
-import {
-  type ConnectCallback,
-  type GatewayServer,
-  type SecureGatewayOptions,
-} from './gateway-server.js';
 import { refuseUpgrade } from './http-refusal.js';
+import { protocolCloseCode } from './protocol-close-code.js';
 
 const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
 const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
@@ -198,8 +203,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     destroyOnError(socket);
     const refusal = this.registry.shuttingDown
       ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
-      : (this.firstPluginRefusal(request) ??
-        (await this.authenticator.checkUpgrade?.(request, server)));
+      : await this.firstPluginRefusal(request, server);
     if (refusal) {
       for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code);
       refuseUpgrade(socket, refusal);
@@ -211,9 +215,14 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     );
   }
 
-  private firstPluginRefusal(request: IncomingMessage) {
+  /** The plugins' `checkHandshake` in order, awaiting only those that return a promise. */
+  private async firstPluginRefusal(
+    request: IncomingMessage,
+    server: GatewayServer,
+  ): Promise<HandshakeRefusal | undefined> {
     for (const plugin of this.plugins) {
-      const refusal = plugin.checkHandshake?.(request);
+      const check = plugin.checkHandshake?.(request, server);
+      const refusal = check instanceof Promise ? await check : check;
       if (refusal) return refusal;
     }
     return undefined;
@@ -224,12 +233,12 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     server.connections.add(connection);
     this.registry.add(connection);
     client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
-    client.on('pong', () => {
-      connection.awaitingPong = false;
+    client.on('pong', () => connection.pong());
+    client.on('error', (error: Error & { code?: string }) => {
+      const closeCode = protocolCloseCode(error.code);
+      if (closeCode !== undefined) connection.closeSent(closeCode);
+      connection.debug({ code: error.code, reason: error.message }, 'Protocol error');
     });
-    client.on('error', (error: Error & { code?: string }) =>
-      connection.debug({ code: error.code, reason: error.message }, 'Protocol error'),
-    );
     client.once('close', (code: number) => {
       server.connections.delete(connection);
       this.registry.remove(connection);
@@ -249,7 +258,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   }
 
   override bindClientDisconnect(client: WebSocket, callback: (reason?: unknown) => void): void {
-    connectionOf(client)?.disconnectCallbacks.push(callback);
+    connectionOf(client)?.onClose((code) => callback(code));
   }
 
   bindMessageHandlers(client: WebSocket, handlers: WsMessageHandler[]): void {

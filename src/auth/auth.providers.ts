@@ -1,11 +1,11 @@
 import { type Provider } from '@nestjs/common';
 import { type Logger } from 'pino';
 import { CONNECTION_AUTHENTICATOR, OpenAdmission } from '../adapter/connection-authenticator.js';
-import { BusRevocationStore } from '../bus/bus-revocation-store.js';
 import { WsBus } from '../bus/ws-bus.interface.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { BusRevocationStore } from './bus-revocation-store.js';
 import { InMemoryRevocationStore } from './in-memory-revocation-store.js';
 import { JwtConnectionAuthenticator } from './jwt-connection-authenticator.js';
 import { JwtVerifier } from './jwt-verifier.js';
@@ -32,7 +32,7 @@ export const authProviders: Provider[] = [
     provide: REVOCATION_STORE,
     useFactory: (options: ResolvedSecureWsOptions, bus: WsBus) =>
       options.auth?.revocationStore ??
-      (options.redis
+      (bus.capabilities.shared
         ? new BusRevocationStore(
             bus,
             resolveRootLogger(options.logger).child({ component: 'auth' }),

@@ -1,9 +1,8 @@
 import { type IncomingMessage } from 'node:http';
 import { type Logger } from 'pino';
 import { type ConnectionAuthenticator } from '../adapter/connection-authenticator.js';
-import { type GatewayServer } from '../adapter/gateway-server.js';
 import { type Connection } from '../connection/connection.js';
-import { type HandshakeRefusal } from '../connection/plugin.interface.js';
+import { type HandshakeRefusal, type WsGatewayInfo } from '../connection/plugin.interface.js';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
@@ -55,7 +54,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     return selectProtocol(protocols);
   }
 
-  checkUpgrade(request: IncomingMessage, server: GatewayServer): HandshakeRefusal | undefined {
+  checkHandshake(request: IncomingMessage, server: WsGatewayInfo): HandshakeRefusal | undefined {
     if (!this.options.refuseWithHttp || !server.auth) return undefined;
     const presented = presentedToken(request, this.options.sources);
     if (!presented) {
@@ -89,7 +88,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     return false;
   }
 
-  private acceptsFirstMessage(server: GatewayServer): boolean {
+  private acceptsFirstMessage(server: WsGatewayInfo): boolean {
     return this.options.firstMessage && server.format === 'json';
   }
 
@@ -122,7 +121,7 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       this.options.authTimeoutMs,
     );
     deadline.unref();
-    connection.socket.once('close', () => clearTimeout(deadline));
+    connection.onClose(() => clearTimeout(deadline));
     connection.admissionFrameHandler = (frame: InboundFrame) => {
       if (frame.event !== AUTH_EVENT) {
         connection.fail(authenticateFirst(), frame.event, frame.id);

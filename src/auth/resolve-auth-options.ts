@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../util/positive-integer.js';
 import {
   type AuthOptions,
   type JwtAlgorithm,
@@ -12,11 +13,8 @@ function fail(sentence: string): never {
   throw new Error(`SecureWsModule: ${sentence}`);
 }
 
-function positiveInteger(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    fail(`"auth.${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const positiveInteger = (name: string, value: number | undefined) =>
+  checkPositiveInteger(`auth.${name}`, value);
 
 function checkAlgorithms(algorithms: readonly string[] | undefined): void {
   if (algorithms === undefined) return;

@@ -4,7 +4,7 @@ import { type WsSession } from '../connection/session.js';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { replyOf, type WsErrorReply } from '../errors/error-mapper.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import {
   REVOCATION_STORE,
   type Revocation,
@@ -148,7 +148,7 @@ export class WsSessionRegistry implements OnModuleDestroy {
   private bind(connection: Connection, session: WsSession): void {
     this.track(connection, session);
     addTo(this.byUser, session.userId, connection);
-    connection.socket.once('close', () => this.unbind(connection));
+    connection.onClose(() => this.unbind(connection));
   }
 
   private track(connection: Connection, session: WsSession): void {

@@ -6,7 +6,7 @@ import { WsBus } from './ws-bus.interface.js';
 /** The readiness check of a bus with a transport: `down` (with its details) while it is degraded. */
 export function busHealthIndicator(bus: WsBus): HealthIndicator {
   return {
-    name: 'redis',
+    name: bus.capabilities.transport,
     check: () => {
       const { status, ...details } = bus.health();
       return { ...details, status: status === 'up' ? 'up' : 'down', state: status };
@@ -14,7 +14,7 @@ export function busHealthIndicator(bus: WsBus): HealthIndicator {
   };
 }
 
-/** Adds the bus to `GET /health` when it has a transport (Redis); the in-memory bus is always up. */
+/** Adds the bus to `GET /health`, named by its transport, when it has one; the in-memory bus is always up. */
 @Injectable()
 export class WsBusHealth implements OnModuleInit {
   constructor(
@@ -23,7 +23,7 @@ export class WsBusHealth implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (this.bus.health().transport !== 'memory')
+    if (this.bus.capabilities.transport !== 'memory')
       this.health.register(busHealthIndicator(this.bus));
   }
 }

@@ -1,13 +1,16 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { WsBusHealth } from './bus-health.indicator.js';
 import { InMemoryBus } from './in-memory.bus.js';
 import { RedisBus } from './redis.bus.js';
 import { WsBus } from './ws-bus.interface.js';
 
-/** Closes the bus after the connections have drained (shutdown runs after every destroy hook). */
+/**
+ * Closes the bus after the connections have drained (shutdown runs after
+ * every destroy hook); a bus passed with the `bus` option is closed too.
+ */
 @Injectable()
 export class WsBusLifecycle implements OnApplicationShutdown {
   constructor(@Inject(WsBus) private readonly bus: WsBus) {}
@@ -17,12 +20,17 @@ export class WsBusLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** `WsBus`: Redis when the `redis` option is set, else in memory. */
+/** `WsBus`: the `bus` option's, else Redis when the `redis` option is set, else in memory. */
 export const busProviders: Provider[] = [
   {
     provide: WsBus,
     useFactory: (options: ResolvedSecureWsOptions): WsBus => {
-      const logger = resolveRootLogger(options.logger).child({ component: 'ws-bus' });
+      const root = resolveRootLogger(options.logger);
+      if (options.bus) {
+        options.bus.useLogger?.(root);
+        return options.bus;
+      }
+      const logger = root.child({ component: 'ws-bus' });
       return options.redis ? new RedisBus(options.redis, logger) : new InMemoryBus(logger);
     },
     inject: [SECURE_WS_OPTIONS],

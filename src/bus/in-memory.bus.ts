@@ -42,6 +42,7 @@ const READY = Promise.resolve();
 /** The default bus: one process, no transport, always up. */
 export class InMemoryBus implements WsBus {
   readonly nodeId = randomUUID();
+  readonly capabilities = { transport: 'memory', shared: false } as const;
   readonly presence: InMemoryPresence;
   readonly expiring = new InMemoryExpiringSets();
   private readonly topics: LocalTopics;
@@ -66,7 +67,12 @@ export class InMemoryBus implements WsBus {
   }
 
   health(): BusHealth {
-    return { transport: 'memory', status: 'up', nodeId: this.nodeId, undelivered: 0 };
+    return {
+      transport: this.capabilities.transport,
+      status: 'up',
+      nodeId: this.nodeId,
+      undelivered: 0,
+    };
   }
 
   isHealthy(): boolean {

@@ -31,10 +31,6 @@ export class LocalTopics {
     return true;
   }
 
-  has(topic: string): boolean {
-    return this.handlers.has(topic);
-  }
-
   topics(): IterableIterator<string> {
     return this.handlers.keys();
   }

@@ -1,3 +1,5 @@
+import { checkPositiveIntegers } from '../util/positive-integer.js';
+
 /** Share rooms, presence and revocations across nodes through one Redis. */
 export interface RedisBusOptions {
   /** `redis://[:password@]host:port[/db]`, e.g. the reference app's `REDIS_URL`. */
@@ -44,14 +46,12 @@ export function resolveRedisBusOptions(
   if (typeof options.url !== 'string' || !/^rediss?:\/\//.test(options.url)) {
     throw new Error('SecureWsModule: "redis.url" must be a redis:// or rediss:// URL.');
   }
-  for (const name of ['presenceTtlMs', 'maxReconnectDelayMs', 'commandTimeoutMs'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-      throw new Error(
-        `SecureWsModule: "redis.${name}" must be a positive integer, got ${String(value)}.`,
-      );
-    }
-  }
+  checkPositiveIntegers(
+    'SecureWsModule',
+    options,
+    ['presenceTtlMs', 'maxReconnectDelayMs', 'commandTimeoutMs'],
+    'redis.',
+  );
   if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
     throw new Error('SecureWsModule: "redis.keyPrefix" must be a string.');
   }

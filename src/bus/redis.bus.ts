@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { type Logger } from 'pino';
+import { within } from '../util/within.js';
 import { LocalTopics } from './local-topics.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
-import { within } from './within.js';
 import {
   type BusHandler,
   type BusHealth,
   type BusSubscription,
   type WsBus,
+  type WsBusCapabilities,
 } from './ws-bus.interface.js';
 
 const READY = Promise.resolve();
@@ -29,6 +30,7 @@ const SEPARATOR = '|';
  */
 export class RedisBus implements WsBus {
   readonly nodeId = randomUUID();
+  readonly capabilities: WsBusCapabilities;
   readonly presence: RedisPresence;
   readonly expiring: RedisExpiringSets;
   private readonly resumeListeners = new Set<() => void>();
@@ -68,6 +70,11 @@ export class RedisBus implements WsBus {
       maxRetriesPerRequest: null,
       autoResubscribe: true,
     });
+    this.capabilities = {
+      transport: 'redis',
+      shared: true,
+      redis: { client: this.commands, keyPrefix: options.keyPrefix },
+    };
     this.presence = new RedisPresence(this.commands, this.nodeId, options, logger);
     this.expiring = new RedisExpiringSets(this.commands, options.keyPrefix, logger);
     for (const connection of [this.commands, this.subscriber]) {
@@ -202,7 +209,7 @@ export class RedisBus implements WsBus {
 
   health(): BusHealth {
     return {
-      transport: 'redis',
+      transport: this.capabilities.transport,
       status: this.isHealthy() ? 'up' : 'degraded',
       nodeId: this.nodeId,
       undelivered: this.undelivered,

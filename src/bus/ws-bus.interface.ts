@@ -1,3 +1,6 @@
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
+
 /**
  * Called with each message published on a topic the handler subscribed to,
  * and the id of the node that published it.
@@ -51,9 +54,34 @@ export interface WsExpiringSets {
 /** `up`: messages and presence reach every node; `degraded`: only this node. */
 export type BusStatus = 'up' | 'degraded';
 
+/**
+ * What a bus offers, read by the module (and by stores that build on the
+ * bus) to choose how to use it. See docs/extending.md.
+ */
+export interface WsBusCapabilities {
+  /**
+   * The transport's name: `memory`, `redis`, `nats`, or a custom bus's own.
+   * It names the bus's readiness check in `GET /health`; `memory` has none.
+   */
+  readonly transport: string;
+  /**
+   * `true` when `presence` and `expiring` are seen by every node. The module
+   * then keeps revocations on the bus (every node loads them, also a node
+   * started later); `false` keeps them in this process.
+   */
+  readonly shared: boolean;
+  /**
+   * The bus's Redis command connection, on a Redis bus only: for stores that
+   * need Redis itself (scripts, streams), sharing the bus's connection and
+   * its `keyPrefix`.
+   */
+  readonly redis?: { readonly client: Redis; readonly keyPrefix: string };
+}
+
 /** What the bus reports to readiness checks. */
 export interface BusHealth {
-  readonly transport: 'memory' | 'redis';
+  /** The same as `capabilities.transport`. */
+  readonly transport: string;
   readonly status: BusStatus;
   readonly nodeId: string;
   /** Messages that could not be sent to other nodes since start. */
@@ -64,7 +92,8 @@ export interface BusHealth {
 
 /**
  * Messages and presence shared by every node of the app: the in-process
- * default, or Redis across nodes. Rooms, user-addressed delivery and session
+ * default, or a transport across nodes (Redis, NATS, or your own: the
+ * `bus` option). Rooms, user-addressed delivery and session
  * revocation go through it.
  *
  * Delivery: `publish` hands the message to this node's subscribers at once,
@@ -75,6 +104,8 @@ export interface BusHealth {
 export interface WsBus {
   /** This node's id, unique per process start. */
   readonly nodeId: string;
+  /** What this bus offers: its transport's name, whether its state is shared, its clients. */
+  readonly capabilities: WsBusCapabilities;
   readonly presence: WsPresence;
   readonly expiring: WsExpiringSets;
   /** Fire and forget: never throws, never waits; what cannot reach other nodes is counted. */
@@ -89,6 +120,8 @@ export interface WsBus {
   onResume(listener: () => void): () => void;
   health(): BusHealth;
   isHealthy(): boolean;
+  /** Called by the module with its logger, for a bus passed with the `bus` option. */
+  useLogger?(logger: Logger): void;
   /** Releases the transport and this node's presence entries. */
   close(): Promise<void>;
 }

@@ -1,9 +1,25 @@
+/*
+ * The walk of one frame, from bytes to a reply or an error frame:
+ * 1. receive: `onFrame` (the adapter's `message` listener, adapter/secure-ws.adapter.ts);
+ *    while admitting, frames wait (`pending`) or go to first-message auth
+ *    (auth/jwt-connection-authenticator.ts);
+ * 2. parse: `parse` (frames/frame-parser.ts: envelope, JSON depth and keys);
+ * 3. authorize: the plugins' `beforeMessage` (connection/plugin.interface.ts;
+ *    rate limits in protection/message-rate-limiter.ts), then Nest's guards
+ *    (auth/ws-auth.guard.ts) inside the handler;
+ * 4. validate: Nest's pipes inside the handler, with the app's payload
+ *    validation (lifecycle/gateway-payload-validation.ts, validation/secure-validation.pipe.ts);
+ * 5. dispatch: `dispatch` and `invoke`, the handler Nest bound in `bindMessageHandlers`;
+ * 6. reply: `settle` and `reply` (frames/frame-writer.ts), through `send` and its backpressure;
+ * 7. error: `failWith` (errors/error-mapper.ts `mapError`) and `fail`, the one funnel;
+ *    `closeWith` for errors that close;
+ * 8. log: client errors in logging/client-error-log.ts, server bugs with a `ref` in `logUnexpected`.
+ */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type Logger } from 'pino';
 import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
-import { type GatewayServer, TEXT_EVENT } from '../adapter/gateway-server.js';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { mapError, replyOf, type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame, type OutboundMessage } from '../frames/frame.js';
@@ -11,8 +27,10 @@ import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type WsSession } from './session.js';
+import { type ConnectionState, type WsConnection } from './ws-connection.interface.js';
 
 /** What every connection of one app shares. */
 export interface ConnectionRuntime {
@@ -25,13 +43,7 @@ export interface ConnectionRuntime {
 /** A message handler as Nest binds it to one client: `(data, frame) => result`. */
 export type BoundHandler = (data: unknown, frame: InboundFrame) => unknown;
 
-/**
- * - `admitting`: authenticating or running `handleConnection`; frames wait.
- * - `open`: frames are dispatched.
- * - `draining`: the server is stopping; in-flight handlers finish, new frames are refused.
- * - `closed`: the socket is gone.
- */
-export type ConnectionState = 'admitting' | 'open' | 'draining' | 'closed';
+export type { ConnectionState } from './ws-connection.interface.js';
 
 /** Takes frames while a connection is admitting, instead of queueing them (first-message auth). */
 export type AdmissionFrameHandler = (frame: InboundFrame) => void;
@@ -43,6 +55,17 @@ const FORCE_CLOSE_AFTER_MS = 2000;
 export function connectionOf(client: unknown): Connection | undefined {
   return (client as { [CONNECTION]?: Connection } | null)?.[CONNECTION];
 }
+
+/** The module's connection behind a `WsConnection` a user hands back (to `WsRooms`...). */
+export function internalConnection(connection: WsConnection): Connection {
+  if (connection instanceof Connection) return connection;
+  throw new TypeError(
+    'Not a connection of nestjs-secure-ws: pass the one connectionOf(client) gives.',
+  );
+}
+
+/** The public face of `connectionOf`: the connection of a client socket, as handlers see it. */
+export const wsConnectionOf: (client: unknown) => WsConnection | undefined = connectionOf;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -61,17 +84,15 @@ function isOutboundMessage(value: unknown): value is OutboundMessage {
  * One client connection: its state, its handlers, and the one path every
  * frame takes from bytes to a reply or an error frame.
  */
-export class Connection {
+export class Connection implements WsConnection {
   readonly id = randomUUID();
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
-  /** Set by the heartbeat when it pings; cleared by the pong. */
-  awaitingPong = false;
   readonly handlers = new Map<string, BoundHandler>();
-  readonly disconnectCallbacks: Array<(reason?: unknown) => void> = [];
+  private readonly closeListeners: Array<(code: number) => void> = [];
   admissionFrameHandler: AdmissionFrameHandler | undefined;
   /** Settles when the connection's disconnect hooks have run. */
   disconnected: Promise<unknown> = Promise.resolve();
@@ -85,6 +106,9 @@ export class Connection {
   private clientErrorLog: ClientErrorLog | undefined;
   private cachedLogger: Logger | undefined;
   private upgradeRequest: IncomingMessage | undefined;
+  private sentCloseCode: number | undefined;
+  /** A ping is out and its pong has not come back. */
+  private awaitingPong = false;
 
   constructor(
     readonly socket: WebSocket,
@@ -134,6 +158,31 @@ export class Connection {
   setSession(session: WsSession): void {
     this.session = session;
     this.cachedLogger = undefined;
+  }
+
+  /**
+   * The heartbeat's beat: pings and returns `true` when the last ping was
+   * answered, returns `false` (and does nothing) when it was not.
+   */
+  ping(): boolean {
+    if (this.awaitingPong) return false;
+    this.awaitingPong = true;
+    this.socket.ping();
+    return true;
+  }
+
+  /** The peer answered the ping. */
+  pong(): void {
+    this.awaitingPong = false;
+  }
+
+  handles(event: string): boolean {
+    return this.handlers.has(event);
+  }
+
+  onClose(listener: (code: number) => void): void {
+    if (this.state === 'closed') listener(this.sentCloseCode ?? 1006);
+    else this.closeListeners.push(listener);
   }
 
   get inflightCount(): number {
@@ -222,7 +271,7 @@ export class Connection {
   private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
     if (this.admissionFrameHandler) {
       const frame = this.parse(data, isBinary);
-      if (frame) this.admissionFrameHandler(frame);
+      if (frame && !this.refusedByPlugins(frame)) this.admissionFrameHandler(frame);
       return;
     }
     this.pending ??= [];
@@ -231,6 +280,18 @@ export class Connection {
       return;
     }
     this.pending.push([data, isBinary]);
+  }
+
+  /** Runs the plugins' `beforeMessage`; a refusal answers the frame. */
+  private refusedByPlugins(frame: InboundFrame): boolean {
+    for (const plugin of this.runtime.plugins) {
+      const refusal = plugin.beforeMessage?.(this, frame);
+      if (refusal) {
+        this.fail(refusal, frame.event, frame.id);
+        return true;
+      }
+    }
+    return false;
   }
 
   private refuseWhileDraining(data: RawData, isBinary: boolean): void {
@@ -263,18 +324,11 @@ export class Connection {
 
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
-    if (!frame) return;
+    if (!frame || this.refusedByPlugins(frame)) return;
     const handler = this.handlers.get(frame.event);
     if (!handler) {
       this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
-    }
-    for (const plugin of this.runtime.plugins) {
-      const refusal = plugin.beforeMessage?.(this, frame);
-      if (refusal) {
-        this.fail(refusal, frame.event, frame.id);
-        return;
-      }
     }
     this.invoke(handler, frame);
   }
@@ -382,12 +436,25 @@ export class Connection {
       this.clientErrorLog ??= new ClientErrorLog(this.runtime.options.maxClientErrorLogsPerMinute);
       this.clientErrorLog.write(this.logger, reply.code, event);
     }
-    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, reply.code);
     if (reply.closeCode !== undefined) {
       this.closeWith(reply, event, id);
-    } else {
-      this.send(errorFrame(reply, event, id));
+    } else if (this.send(errorFrame(reply, event, id))) {
+      this.errorFrameSent(reply.code);
     }
+  }
+
+  /** Every error frame that left, whatever path sent it, reaches the plugins once. */
+  private errorFrameSent(code: string): void {
+    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, code);
+  }
+
+  /**
+   * Records the close code this side sent (an error's close, or `ws`'s own
+   * on a protocol error such as 1009 for an oversize frame): the close is
+   * reported with it, not with the 1006 a peer that never answers leaves.
+   */
+  closeSent(code: number): void {
+    this.sentCloseCode ??= code;
   }
 
   private badFrame(reply: WsErrorReply, event?: string, id?: string | number): void {
@@ -414,7 +481,10 @@ export class Connection {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return;
     socket.send(errorFrame(reply, event, id));
-    socket.close(reply.closeCode ?? WsCloseCode.NORMAL, reply.code);
+    this.errorFrameSent(reply.code);
+    const closeCode = reply.closeCode ?? WsCloseCode.NORMAL;
+    this.closeSent(closeCode);
+    socket.close(closeCode, reply.code);
     setTimeout(() => socket.terminate(), FORCE_CLOSE_AFTER_MS).unref();
   }
 
@@ -437,13 +507,15 @@ export class Connection {
     this.pending = undefined;
     this.admissionFrameHandler = undefined;
     this.upgradeRequest = undefined;
-    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, code);
-    // Nest registers these only for connections whose handleConnection ran.
-    for (const callback of this.disconnectCallbacks) {
+    const closeCode = this.sentCloseCode ?? code;
+    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);
+    // The module's services, and Nest's disconnect callbacks (only for
+    // connections whose handleConnection ran), in the order they asked.
+    for (const listener of this.closeListeners.splice(0)) {
       try {
-        callback(code);
+        listener(closeCode);
       } catch (error) {
-        this.logUnexpected(error, 'handleDisconnect failed');
+        this.logUnexpected(error, 'Close listener failed');
       }
     }
   }

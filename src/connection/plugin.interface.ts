@@ -1,36 +1,69 @@
 import { type IncomingMessage } from 'node:http';
+import { type Type } from '@nestjs/common';
 import { type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame } from '../frames/frame.js';
-import { type Connection } from './connection.js';
+import { type WsConnection } from './ws-connection.interface.js';
 
-/** An HTTP refusal of an upgrade, written before any WebSocket exists. */
+/** An HTTP refusal of an upgrade, written before any WebSocket exists: `{ "code": ... }` with `status`. */
 export interface HandshakeRefusal {
   status: number;
   code: string;
   headers?: Record<string, string>;
 }
 
+/** What a plugin may know of the gateway an upgrade or a connection is for. */
+export interface WsGatewayInfo {
+  /** The gateway's path, e.g. `/chat`. */
+  readonly path: string;
+  /** `json` (the contract's envelope) or `text`. */
+  readonly format: 'json' | 'text';
+  /** `false` when the gateway opted out of the module's authentication. */
+  readonly auth: boolean;
+}
+
 /**
- * A piece of the module that watches or polices connections: protection,
- * metrics, rooms. Every hook is optional; hot-path hooks must be cheap and
- * synchronous.
+ * The module's one seam into a connection's life. The module's own
+ * protection, authentication and metrics are plugins; users add theirs with
+ * `SecureWsModule.forRoot({ plugins: [MyPlugin] })` (see docs/extending.md).
+ * Every hook is optional. Hooks on the per-frame path (`beforeMessage`,
+ * `afterMessage`, `onErrorFrame`) must be cheap and synchronous; only
+ * `checkHandshake` may return a promise.
  */
 export interface SecureWsPlugin {
-  /** Before the upgrade: a refusal stops it with an HTTP status. */
-  checkHandshake?(request: IncomingMessage): HandshakeRefusal | undefined;
+  /**
+   * Before the upgrade, in plugin order; the first refusal stops it with its
+   * HTTP status and `{ "code": ... }`. May be async (a database lookup): the
+   * upgrade waits for it.
+   */
+  checkHandshake?(
+    request: IncomingMessage,
+    gateway: WsGatewayInfo,
+  ): HandshakeRefusal | undefined | Promise<HandshakeRefusal | undefined>;
   /** Every handshake's outcome: `accepted` or the refusal code. */
   onHandshake?(outcome: string): void;
   /** A connection was admitted and its `handleConnection` hooks have run. */
-  onOpen?(connection: Connection): void;
-  /** A connection closed (admitted or not). */
-  onClose?(connection: Connection, code: number): void;
-  /** Before a frame reaches its handler: an error answers it instead. */
-  beforeMessage?(connection: Connection, frame: InboundFrame): WsErrorReply | undefined;
+  onOpen?(connection: WsConnection): void;
+  /** A connection closed (admitted or not), with the close code sent or received. */
+  onClose?(connection: WsConnection, code: number): void;
+  /**
+   * Every frame that parsed, before it is handled, authenticated or not
+   * (frames sent while a connection authenticates come here too): an error
+   * reply answers the frame instead of its handler.
+   */
+  beforeMessage?(connection: WsConnection, frame: InboundFrame): WsErrorReply | undefined;
   /** A handler finished; `outcome` is `ok` or the error code. */
-  afterMessage?(connection: Connection, event: string, outcome: string, durationMs: number): void;
-  /** An error frame was sent. */
-  onErrorFrame?(connection: Connection, code: string): void;
+  afterMessage?(connection: WsConnection, event: string, outcome: string, durationMs: number): void;
+  /** An error frame was sent, whatever sent it. */
+  onErrorFrame?(connection: WsConnection, code: string): void;
 }
 
-/** Injection token of the list of plugins the module runs. */
+/**
+ * A plugin in the `plugins` option: a class, created with dependency
+ * injection (the app's provider of that class if there is one, else a new
+ * instance whose constructor gets the module's and global providers), or an
+ * instance used as it is.
+ */
+export type SecureWsPluginRef = Type<SecureWsPlugin> | SecureWsPlugin;
+
+/** Injection token of the list of plugins the module runs, in order. */
 export const SECURE_WS_PLUGINS = Symbol('SECURE_WS_PLUGINS');

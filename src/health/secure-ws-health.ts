@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { within } from '../util/within.js';
 import {
   type HealthIndicator,
   type HealthIndicatorResult,
@@ -13,16 +14,14 @@ function down(reason: string): HealthIndicatorResult {
 }
 
 async function checkWithin(indicator: HealthIndicator): Promise<HealthIndicatorResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<HealthIndicatorResult>((resolve) => {
-    timer = setTimeout(() => resolve(down('no answer in time')), CHECK_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([Promise.resolve().then(() => indicator.check()), timeout]);
+    return await within(
+      Promise.resolve().then(() => indicator.check()),
+      CHECK_TIMEOUT_MS,
+      down('no answer in time'),
+    );
   } catch (error) {
     return down(error instanceof Error ? error.message.slice(0, 200) : 'check failed');
-  } finally {
-    clearTimeout(timer);
   }
 }
 

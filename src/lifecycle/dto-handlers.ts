@@ -1,6 +1,5 @@
 import { type Type } from '@nestjs/common';
-import { MESSAGE_MAPPING_METADATA, PARAM_ARGS_METADATA } from '@nestjs/websockets/constants.js';
-import { WsParamtype } from '@nestjs/websockets/enums/ws-paramtype.enum.js';
+import { MESSAGE_MAPPING_METADATA, PARAM_ARGS_METADATA, WsParamtype } from '../nest/internals.js';
 import { isDtoClass } from '../validation/secure-validation.pipe.js';
 
 /**

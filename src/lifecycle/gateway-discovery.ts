@@ -1,17 +1,17 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { GATEWAY_METADATA } from '@nestjs/websockets/constants.js';
+import { gatewayClasses } from '../nest/gateway-classes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { SecureValidationPipe } from '../validation/secure-validation.pipe.js';
 import { hardenGateway } from './gateway-hardener.js';
-
-/** Shared by every app in the process: it holds no state. */
-const DEFAULT_VALIDATION_PIPE = new SecureValidationPipe();
+import { GatewayPayloadValidation } from './gateway-payload-validation.js';
 
 /**
  * Hardens every gateway class of the app while providers are created,
- * which is before Nest binds gateways to their servers during `init()`.
+ * which is before Nest binds gateways to their servers during `init()`, and
+ * binds, in each gateway's module of this app only, the payload validation
+ * this app's options ask for.
  */
 @Injectable()
 export class GatewayDiscovery {
@@ -19,14 +19,14 @@ export class GatewayDiscovery {
     modules: ModulesContainer,
     @Inject(SECURE_WS_OPTIONS) options: ResolvedSecureWsOptions,
   ) {
-    const pipe = options.validateAllGateways ? DEFAULT_VALIDATION_PIPE : undefined;
-    for (const module of modules.values()) {
-      for (const wrapper of module.providers.values()) {
-        const metatype = wrapper.metatype as Type | null;
-        if (typeof metatype === 'function' && Reflect.hasMetadata(GATEWAY_METADATA, metatype)) {
-          hardenGateway(metatype, pipe);
-        }
-      }
+    const pipe = options.validateAllGateways ? new SecureValidationPipe() : undefined;
+    const found = gatewayClasses(modules);
+    for (const { gateway } of found) hardenGateway(gateway);
+    for (const module of new Set(found.map((entry) => entry.module))) {
+      // Nest resolves a pipe given as a class among the injectables of the
+      // handler's module: without an entry, the token is skipped.
+      if (pipe) module.addInjectable({ provide: GatewayPayloadValidation, useValue: pipe }, 'pipe');
+      else module.injectables.delete(GatewayPayloadValidation);
     }
   }
 }

@@ -1,14 +1,15 @@
-import { Logger, type PipeTransform, type Type } from '@nestjs/common';
-import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
+import { Logger, type Type } from '@nestjs/common';
 import { connectionOf } from '../connection/connection.js';
+import { EXCEPTION_FILTERS_METADATA, PIPES_METADATA } from '../nest/internals.js';
 import { dtoHandlerNames } from './dto-handlers.js';
 import { EscalateToFunnelFilter } from './escalate-to-funnel.filter.js';
+import { GatewayPayloadValidation } from './gateway-payload-validation.js';
 
-const HARDENED = Symbol('secure-ws.hardened');
 const FUNNEL_FILTER = new EscalateToFunnelFilter();
+const WRAPPED = Symbol('secure-ws.wrapped-hook');
 const logger = new Logger('SecureWs');
 
-type Hook = (this: unknown, ...args: unknown[]) => unknown;
+type Hook = ((this: unknown, ...args: unknown[]) => unknown) & { [WRAPPED]?: true };
 
 function settled(run: () => unknown): Promise<unknown> {
   try {
@@ -23,30 +24,38 @@ function wrapHook(
   name: string,
   track: (client: unknown, result: Promise<unknown>) => boolean,
 ): void {
-  const original = prototype[name];
-  if (typeof original !== 'function') return;
-  prototype[name] = function (this: unknown, ...args: unknown[]) {
-    const result = settled(() => (original as Hook).apply(this, args));
+  const original = prototype[name] as Hook | undefined;
+  if (typeof original !== 'function' || original[WRAPPED]) return;
+  const wrapped: Hook = function (this: unknown, ...args: unknown[]) {
+    const result = settled(() => original.apply(this, args));
     if (!track(args[0], result)) {
       result.catch((error: unknown) => logger.error(`${name} failed`, error));
     }
     return result;
   };
+  wrapped[WRAPPED] = true;
+  prototype[name] = wrapped;
+}
+
+function prepend(key: string, target: object, item: unknown): void {
+  const list: unknown[] = Reflect.getMetadata(key, target) ?? [];
+  if (!list.includes(item)) Reflect.defineMetadata(key, [item, ...list], target);
 }
 
 /**
- * Makes one gateway class safe to serve, once, before Nest binds it:
+ * Makes one gateway class safe to serve, before Nest binds it. What it
+ * writes on the class is the same for every app in the process, and writing
+ * it twice changes nothing, so a second app can neither see nor change what
+ * the first chose:
  * - `handleConnection`, `handleDisconnect` and `afterInit` can throw or
  *   reject without taking the process down; the connection waits for
  *   `handleConnection` before its frames are handled;
  * - the funnel's filter goes last in its class filters;
- * - with `validationPipe`, that pipe goes first in the pipes of every
- *   handler whose payload is a DTO class.
+ * - every handler whose payload is a DTO class gets the
+ *   `GatewayPayloadValidation` token first in its pipes; each app binds that
+ *   token to its own pipe, or to none (`validateAllGateways: false`).
  */
-export function hardenGateway(gateway: Type, validationPipe: PipeTransform | undefined): void {
-  const target = gateway as Type & { [HARDENED]?: boolean };
-  if (target[HARDENED]) return;
-  target[HARDENED] = true;
+export function hardenGateway(gateway: Type): void {
   const prototype = gateway.prototype as Record<string, unknown>;
   wrapHook(prototype, 'handleConnection', (client, result) => {
     const connection = connectionOf(client);
@@ -59,14 +68,8 @@ export function hardenGateway(gateway: Type, validationPipe: PipeTransform | und
     return connection !== undefined;
   });
   wrapHook(prototype, 'afterInit', () => false);
-
-  const filters: unknown[] = Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, gateway) ?? [];
-  Reflect.defineMetadata(EXCEPTION_FILTERS_METADATA, [FUNNEL_FILTER, ...filters], gateway);
-  // Only where a payload is a DTO: any pipe makes Nest run its async pipe
-  // chain on every message of that handler.
-  for (const name of validationPipe ? dtoHandlerNames(gateway) : []) {
-    const handler = prototype[name] as object;
-    const pipes: unknown[] = Reflect.getMetadata(PIPES_METADATA, handler) ?? [];
-    Reflect.defineMetadata(PIPES_METADATA, [validationPipe, ...pipes], handler);
+  prepend(EXCEPTION_FILTERS_METADATA, gateway, FUNNEL_FILTER);
+  for (const name of dtoHandlerNames(gateway)) {
+    prepend(PIPES_METADATA, prototype[name] as object, GatewayPayloadValidation);
   }
 }

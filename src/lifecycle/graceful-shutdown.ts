@@ -1,15 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(ms, 0));
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+import { within } from '../util/within.js';
 
 /**
  * On app shutdown: refuse new upgrades (503), let in-flight handlers finish,
@@ -28,13 +22,15 @@ export class GracefulShutdown implements OnModuleDestroy {
     this.registry.shuttingDown = true;
     const connections = [...this.registry.all()];
     for (const connection of connections) connection.drain();
-    await within(this.registry.whenEmpty(), deadline - Date.now());
+    await within(this.registry.whenEmpty(), deadline - Date.now(), undefined, true);
     for (const connection of this.registry.all()) connection.socket.terminate();
     // Terminated sockets report their close (and run disconnect hooks) a tick later.
-    await within(this.registry.whenEmpty(), deadline - Date.now());
+    await within(this.registry.whenEmpty(), deadline - Date.now(), undefined, true);
     await within(
       Promise.all(connections.map((connection) => connection.disconnected)),
       deadline - Date.now(),
+      undefined,
+      true,
     );
   }
 }

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 
 /**
  * Pings every connection each interval; one that has not answered the
@@ -33,12 +33,9 @@ export class Heartbeat implements OnApplicationBootstrap, OnModuleDestroy {
 
   private beat(): void {
     for (const connection of this.registry.all()) {
-      if (connection.awaitingPong) {
+      if (!connection.ping()) {
         connection.debug('Peer did not answer the ping, cut');
         connection.socket.terminate();
-      } else {
-        connection.awaitingPong = true;
-        connection.socket.ping();
       }
     }
   }

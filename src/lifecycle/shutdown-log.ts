@@ -7,7 +7,7 @@ import {
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { GracefulShutdown } from './graceful-shutdown.js';
 
 /**

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type Connection } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 
 /** The label of an event no handler serves: labels stay bounded whatever clients send. */
 export const UNKNOWN_EVENT_LABEL = '(unknown)';
@@ -99,25 +99,21 @@ export class SecureWsMetrics implements SecureWsPlugin {
     return this.registry.metrics();
   }
 
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
   onHandshake(outcome: string): void {
     this.handshakes.inc({ outcome });
   }
 
-  onClose(_connection: Connection, code: number): void {
+  onClose(_connection: WsConnection, code: number): void {
     this.closes.inc({ code: KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other' });
   }
 
-  afterMessage(connection: Connection, event: string, outcome: string, durationMs: number): void {
-    const label = connection.handlers.has(event) ? event : UNKNOWN_EVENT_LABEL;
+  afterMessage(connection: WsConnection, event: string, outcome: string, durationMs: number): void {
+    const label = connection.handles(event) ? event : UNKNOWN_EVENT_LABEL;
     this.messages.inc({ event: label, outcome });
     this.handlerSeconds.observe({ event: label }, durationMs / 1000);
   }
 
-  onErrorFrame(_connection: Connection, code: string): void {
+  onErrorFrame(_connection: WsConnection, code: string): void {
     this.errorFrames.inc({ code });
     if (code === WsErrorCode.RATE_LIMITED) this.rateLimited.inc();
     else if (code === WsErrorCode.SLOW_CONSUMER) this.slowConsumers.inc();

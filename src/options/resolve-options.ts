@@ -1,11 +1,13 @@
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type WsBus } from '../bus/ws-bus.interface.js';
+import { checkPositiveInteger } from '../util/positive-integer.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis'> = {
+export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis' | 'bus'> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -19,13 +21,11 @@ export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 
   maxRoomsPerConnection: 100,
   validateAllGateways: true,
   listeners: [],
+  plugins: [],
 };
 
-function positiveInteger(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const positiveInteger = (name: string, value: number | undefined) =>
+  checkPositiveInteger(name, value);
 
 /**
  * Merges the defaults into the user's options and checks every value, so
@@ -59,6 +59,22 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
       );
     }
   }
+  if (options.bus !== undefined) {
+    const bus = options.bus as Partial<WsBus> | null;
+    if (typeof bus?.publish !== 'function' || typeof bus.capabilities?.transport !== 'string') {
+      throw new Error(
+        'SecureWsModule: "bus" must be a WsBus (publish, subscribe, capabilities...).',
+      );
+    }
+    if (options.redis !== undefined) {
+      throw new Error('SecureWsModule: set "bus" or "redis", not both.');
+    }
+  }
+  for (const [index, plugin] of (options.plugins ?? []).entries()) {
+    if (typeof plugin !== 'function' && (typeof plugin !== 'object' || plugin === null)) {
+      throw new Error(`SecureWsModule: "plugins[${index}]" must be a plugin class or instance.`);
+    }
+  }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as SecureWsModuleOptions;
@@ -68,6 +84,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     logger: options.logger,
     auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
     redis: resolveRedisBusOptions(options.redis),
+    bus: options.bus,
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

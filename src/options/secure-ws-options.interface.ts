@@ -10,6 +10,8 @@ export interface TlsOptions {
 
 import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
+import { type WsBus } from '../bus/ws-bus.interface.js';
+import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
@@ -91,6 +93,13 @@ export interface SecureWsModuleOptions {
   validateAllGateways?: boolean;
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
+  /**
+   * Your plugins, run after the module's own (protection, authentication,
+   * metrics): classes created with dependency injection, or instances. See
+   * docs/extending.md.
+   * @default []
+   */
+  plugins?: SecureWsPluginRef[];
   /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
   protection?: ProtectionOptions;
   /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
@@ -103,6 +112,13 @@ export interface SecureWsModuleOptions {
    * @default undefined
    */
   redis?: RedisBusOptions;
+  /**
+   * The bus to share rooms, presence and revocations through: any `WsBus`,
+   * e.g. `new NatsBus({ servers })` or your own. The module closes it at
+   * shutdown. Exclusive with `redis`. See docs/extending.md.
+   * @default undefined (the `redis` option's bus, else in memory)
+   */
+  bus?: WsBus;
 }
 
 /** Every option with its default filled in. */
@@ -110,7 +126,7 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis'
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'bus'
     >
   > {
   logger: Logger | undefined;
@@ -119,5 +135,6 @@ export interface ResolvedSecureWsOptions
   protection?: ProtectionOptions;
   metrics?: MetricsOptions;
   redis: ResolvedRedisBusOptions | undefined;
+  bus: WsBus | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { type Connection } from '../connection/connection.js';
 import { type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { replyOf, type WsErrorReply } from '../errors/error-mapper.js';
 import { type InboundFrame } from '../frames/frame.js';
@@ -27,7 +27,7 @@ class ConnectionLimits {
  */
 @Injectable()
 export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
-  private readonly connections = new WeakMap<Connection, ConnectionLimits>();
+  private readonly connections = new WeakMap<WsConnection, ConnectionLimits>();
   private readonly users: BoundedMap<string, TokenBucket>;
   private rules: Map<string, RateLimitRule | false> | undefined;
 
@@ -43,7 +43,10 @@ export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
     this.rules = collectRateLimitRules(this.modules);
   }
 
-  beforeMessage(connection: Connection, frame: InboundFrame): WsErrorReply | undefined {
+  beforeMessage(connection: WsConnection, frame: InboundFrame): WsErrorReply | undefined {
+    // Unknown events are not counted (answered UNKNOWN_EVENT); while a
+    // connection authenticates, no handler is bound yet and every frame counts.
+    if (connection.state === 'open' && !connection.handles(frame.event)) return undefined;
     const rules = this.rules;
     const key = rules?.size ? handlerKey(connection.server.path, frame.event) : '';
     const rule = key ? rules?.get(key) : undefined;
@@ -58,7 +61,7 @@ export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
     return waitMs === 0 ? undefined : this.refuse(limits, waitMs);
   }
 
-  private limitsOf(connection: Connection): ConnectionLimits {
+  private limitsOf(connection: WsConnection): ConnectionLimits {
     let limits = this.connections.get(connection);
     if (!limits) {
       const rate = this.options.messageRate;

@@ -1,6 +1,6 @@
 import { type Provider } from '@nestjs/common';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { HandshakeGuard } from './handshake-guard.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { PROTECTION_OPTIONS } from './protection-options.token.js';

@@ -1,10 +1,6 @@
-import { type Type } from '@nestjs/common';
 import { type ModulesContainer } from '@nestjs/core';
-import {
-  GATEWAY_METADATA,
-  GATEWAY_OPTIONS,
-  MESSAGE_METADATA,
-} from '@nestjs/websockets/constants.js';
+import { gatewayClasses } from '../nest/gateway-classes.js';
+import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '../nest/internals.js';
 import { RATE_LIMIT_METADATA } from './rate-limit.decorator.js';
 import { checkRateRule } from './resolve-protection-options.js';
 import { type RateLimitRule } from './token-bucket.js';
@@ -28,29 +24,21 @@ export function collectRateLimitRules(
   modules: ModulesContainer,
 ): Map<string, RateLimitRule | false> {
   const rules = new Map<string, RateLimitRule | false>();
-  for (const module of modules.values()) {
-    for (const wrapper of module.providers.values()) {
-      const metatype = wrapper.metatype as Type | null;
-      if (typeof metatype !== 'function' || !Reflect.hasMetadata(GATEWAY_METADATA, metatype)) {
-        continue;
-      }
-      const options = Reflect.getMetadata(GATEWAY_OPTIONS, metatype) as
-        | { path?: string }
+  for (const { gateway: metatype } of gatewayClasses(modules)) {
+    const options = Reflect.getMetadata(GATEWAY_OPTIONS, metatype) as { path?: string } | undefined;
+    const path = normalizePath(options?.path);
+    const prototype = metatype.prototype as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
+      if (typeof method !== 'function') continue;
+      const rule = Reflect.getMetadata(RATE_LIMIT_METADATA, method) as
+        | RateLimitRule
+        | false
         | undefined;
-      const path = normalizePath(options?.path);
-      const prototype = metatype.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(prototype)) {
-        const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
-        if (typeof method !== 'function') continue;
-        const rule = Reflect.getMetadata(RATE_LIMIT_METADATA, method) as
-          | RateLimitRule
-          | false
-          | undefined;
-        const event = Reflect.getMetadata(MESSAGE_METADATA, method) as unknown;
-        if (rule === undefined || typeof event !== 'string') continue;
-        checkRateRule(`@RateLimit() of ${metatype.name}.${name}`, rule);
-        rules.set(handlerKey(path, event), rule);
-      }
+      const event = Reflect.getMetadata(MESSAGE_METADATA, method) as unknown;
+      if (rule === undefined || typeof event !== 'string') continue;
+      checkRateRule(`@RateLimit() of ${metatype.name}.${name}`, rule);
+      rules.set(handlerKey(path, event), rule);
     }
   }
   return rules;

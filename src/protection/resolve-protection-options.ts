@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../util/positive-integer.js';
 import { normalizeOrigin } from './origin-policy.js';
 import {
   type ProtectionOptions,
@@ -20,11 +21,8 @@ export const DEFAULT_PROTECTION_OPTIONS: ResolvedProtectionOptions = {
   maxTrackedKeys: 10_000,
 };
 
-function positiveInteger(name: string, value: unknown): void {
-  if (!(Number.isInteger(value) && (value as number) > 0)) {
-    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const positiveInteger = (name: string, value: unknown) =>
+  checkPositiveInteger(name, value, { required: true });
 
 /** Checks a `{ points, durationMs, burst? }` rule; `false` turns it off. */
 export function checkRateRule(name: string, rule: RateLimitRule | false | undefined): void {

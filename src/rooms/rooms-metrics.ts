@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import { WsBus } from '../bus/ws-bus.interface.js';
 import { SecureWsMetrics } from '../metrics/secure-ws-metrics.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { WsRooms } from './ws-rooms.service.js';
 
 /** The bus and rooms in the module's Prometheus registry, read at each scrape. */

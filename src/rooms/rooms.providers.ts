@@ -1,7 +1,8 @@
 import { type Provider } from '@nestjs/common';
 import { WsBusMetrics } from './rooms-metrics.js';
+import { WsBroadcast } from './ws-broadcast.service.js';
 import { WsRooms } from './ws-rooms.service.js';
 import { WsUsers } from './ws-users.service.js';
 
-/** Rooms and user-addressed delivery, on the app's `WsBus`, and their metrics. */
-export const roomsProviders: Provider[] = [WsRooms, WsUsers, WsBusMetrics];
+/** Rooms, user-addressed and gateway-wide delivery, on the app's `WsBus`, and their metrics. */
+export const roomsProviders: Provider[] = [WsRooms, WsUsers, WsBroadcast, WsBusMetrics];

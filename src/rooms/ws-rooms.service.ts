@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
-import { type Connection } from '../connection/connection.js';
+import { type Connection, internalConnection } from '../connection/connection.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageFrame } from '../frames/frame-writer.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
-import { SECURE_WS_OPTIONS } from '../secure-ws.module-definition.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
 
@@ -44,7 +45,8 @@ export class WsRooms {
    * Adds the connection to the room; resolves once messages sent to the room
    * from any node will reach it (at once while the bus is degraded).
    */
-  async join(connection: Connection, room: string): Promise<void> {
+  async join(member: WsConnection, room: string): Promise<void> {
+    const connection = internalConnection(member);
     assertRoomName(room);
     if (connection.state === 'closed') return;
     const limit = this.options.maxRoomsPerConnection;
@@ -75,7 +77,8 @@ export class WsRooms {
   }
 
   /** Removes the connection from the room; nothing happens when it was not in it. */
-  async leave(connection: Connection, room: string): Promise<void> {
+  async leave(member: WsConnection, room: string): Promise<void> {
+    const connection = internalConnection(member);
     const local = this.rooms.get(room);
     if (!local?.members.delete(connection)) return;
     if (local.members.size === 0) {
@@ -89,7 +92,8 @@ export class WsRooms {
   }
 
   /** Removes the connection from every room (done by itself when the connection closes). */
-  async leaveAll(connection: Connection): Promise<void> {
+  async leaveAll(member: WsConnection): Promise<void> {
+    const connection = internalConnection(member);
     const membership = this.memberships.get(connection);
     if (!membership) return;
     await Promise.all([...membership.rooms].map((room) => this.leave(connection, room)));
@@ -105,12 +109,14 @@ export class WsRooms {
     this.bus.publish(roomTopic(room), frame);
   }
 
-  isMember(connection: Connection, room: string): boolean {
+  isMember(member: WsConnection, room: string): boolean {
+    const connection = internalConnection(member);
     return this.rooms.get(room)?.members.has(connection) ?? false;
   }
 
   /** The rooms this connection is in. */
-  roomsOf(connection: Connection): string[] {
+  roomsOf(member: WsConnection): string[] {
+    const connection = internalConnection(member);
     return [...(this.memberships.get(connection)?.rooms ?? [])];
   }
 
@@ -140,7 +146,7 @@ export class WsRooms {
     if (!membership) {
       membership = { rooms: new Set(), presence: presenceMemberOf(connection) };
       this.memberships.set(connection, membership);
-      connection.socket.once('close', () => {
+      connection.onClose(() => {
         this.leaveAll(connection).catch((error: unknown) =>
           connection.logger.error({ err: error }, 'Leaving rooms failed'),
         );

@@ -4,6 +4,7 @@
  * assert exact frames, error codes and close codes, read the logs.
  */
 export { captureLogs, type LogCapture } from './log-capture.js';
+export { NatsServer } from './nats-server.js';
 export { freePort, RedisServer, type RedisServerOptions } from './redis-server.js';
 export { createTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 export {

@@ -3,11 +3,17 @@ import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { type RedisBusOptions } from '../../src/bus/redis-bus-options.js';
 import { HealthController } from '../../src/health/health.controller.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
+import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { SessionFromQueryGateway } from './session-from-query.gateway.js';
 
 /** One node of the app: the room events on `/ws`, the bus on this Redis. */
 export function startNode(redis: RedisBusOptions): Promise<TestApp> {
+  return startNodeWith({ redis: { presenceTtlMs: 3000, maxReconnectDelayMs: 200, ...redis } });
+}
+
+/** One node of the app: the room events on `/ws`, the bus these options choose. */
+export function startNodeWith(bus: Pick<SecureWsModuleOptions, 'redis' | 'bus'>): Promise<TestApp> {
   return createTestApp({
     providers: [ChatGateway, RoomsGateway, SessionFromQueryGateway],
     controllers: [HealthController, MetricsController],
@@ -15,7 +21,7 @@ export function startNode(redis: RedisBusOptions): Promise<TestApp> {
       heartbeat: false,
       // The ordering test sends 200 messages at once: above the default message rate.
       protection: { messageRate: false, userMessageRate: false },
-      redis: { presenceTtlMs: 3000, maxReconnectDelayMs: 200, ...redis },
+      ...bus,
     },
   });
 }

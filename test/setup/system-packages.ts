@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 /** Programs the suites run for real, and the Debian package of each. */
 const NEEDED = [
   { program: 'redis-server', pkg: 'redis-server' },
+  { program: 'nats-server', pkg: 'nats-server' },
   { program: 'chromium', pkg: 'chromium' },
 ];
 

@@ -5,7 +5,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type WebSocket } from 'ws';
-import { TEXT_EVENT } from '../../src/adapter/gateway-server.js';
+import { TEXT_EVENT } from '../../src/connection/gateway-server.js';
 
 /** handleConnection takes a while; handlers must not run before it finishes. */
 @WebSocketGateway({ path: '/slow-connect' })

@@ -1,5 +1,5 @@
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { TEXT_EVENT } from '../../adapter/gateway-server.js';
+import { TEXT_EVENT } from '../../connection/gateway-server.js';
 
 /** The seed guide's echo server: plain text in, `Server received: X` out. No authentication. */
 @WebSocketGateway({ path: '/seed/echo', format: 'text', auth: false })

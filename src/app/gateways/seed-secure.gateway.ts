@@ -6,9 +6,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type WebSocket } from 'ws';
-import { TEXT_EVENT } from '../../adapter/gateway-server.js';
 import { type JwtVerifier } from '../../auth/jwt-verifier.js';
 import { connectionOf } from '../../connection/connection.js';
+import { TEXT_EVENT } from '../../connection/gateway-server.js';
 import { WsCloseCode } from '../../errors/error-codes.js';
 
 /** The verifier of the seed secure server: HS256 with JWT_SECRET, user id in `user_id`. */

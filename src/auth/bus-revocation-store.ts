@@ -1,7 +1,7 @@
 import { type Logger } from 'pino';
-import { RevocationList } from '../auth/revocation-list.js';
-import { type Revocation, type RevocationStore } from '../auth/revocation-store.interface.js';
-import { type BusSubscription, type ExpiringEntry, type WsBus } from './ws-bus.interface.js';
+import { type ExpiringEntry, type WsBus } from '../bus/ws-bus.interface.js';
+import { RevocationList } from './revocation-list.js';
+import { type Revocation, type RevocationStore } from './revocation-store.interface.js';
 
 /** Bus topic of revocations, and the expiring sets that remember them. */
 const TOPIC = 'auth.revocations';
@@ -12,24 +12,22 @@ const REVOKED_TOKENS = 'auth.revoked-tokens';
  * Revocations on the `WsBus`: a revocation on one node is published to every
  * node (each closes its connections of that user or token id) and kept in an
  * expiring set, so that a node started later, or one that missed it during a
- * Redis outage, loads it. `isRevoked` answers from this node's copy.
+ * transport outage, loads it. Chosen when the bus's state is shared
+ * (`bus.capabilities.shared`). `isRevoked` answers from this node's copy.
  */
 export class BusRevocationStore implements RevocationStore {
   private readonly list = new RevocationList();
   /** Revocations made here while the bus was degraded: published again when it is back. */
   private unsent: Revocation[] = [];
-  private readonly subscription: BusSubscription;
-  private readonly stopResume: () => void;
-  /** Settles once the revocations made before this node started are loaded. */
-  readonly loaded: Promise<void>;
 
   constructor(
     private readonly bus: WsBus,
     private readonly logger: Logger,
   ) {
-    this.subscription = bus.subscribe(TOPIC, (message) => this.apply(JSON.parse(message)));
-    this.stopResume = bus.onResume(() => this.resume());
-    this.loaded = this.load();
+    // For the app's life: the bus closes with it.
+    bus.subscribe(TOPIC, (message) => this.apply(JSON.parse(message)));
+    bus.onResume(() => this.resume());
+    void this.load();
   }
 
   async revokeUser(userId: string, untilMs: number): Promise<void> {
@@ -64,12 +62,6 @@ export class BusRevocationStore implements RevocationStore {
 
   subscribe(listener: (revocation: Revocation) => void): () => void {
     return this.list.subscribe(listener);
-  }
-
-  /** Stops listening to the bus. */
-  close(): void {
-    this.subscription.unsubscribe();
-    this.stopResume();
   }
 
   /** Records a revocation this node did not know (or knew for a shorter time) and tells the listeners. */

@@ -1,6 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { type WebSocket, type WebSocketServer } from 'ws';
-import { type Connection } from '../connection/connection.js';
+import { type Connection } from './connection.js';
+import { type WsGatewayInfo } from './plugin.interface.js';
 
 /** How a gateway reads frames: the contract's JSON envelope, or plain text. */
 export type GatewayFormat = 'json' | 'text';
@@ -20,11 +21,7 @@ export interface SecureGatewayOptions {
 export type ConnectCallback = (client: WebSocket, request: IncomingMessage) => void;
 
 /** One WebSocket endpoint (a path on a port) and the gateways bound to it. */
-export interface GatewayServer {
-  readonly path: string;
-  readonly format: GatewayFormat;
-  /** `false` when the gateway opted out of the module's authentication (`auth: false`). */
-  readonly auth: boolean;
+export interface GatewayServer extends WsGatewayInfo {
   readonly wss: WebSocketServer;
   readonly connectCallbacks: ConnectCallback[];
   readonly connections: Set<Connection>;

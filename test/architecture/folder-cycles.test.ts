@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { folderCycles, folderGraph } from './folder-graph.js';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+
+/**
+ * Imports between folders that still close a cycle, to be undone (issue
+ * #12): each is removed from the graph before the check, and must still
+ * exist, so that this list only shrinks. What is left: `options/` gathers
+ * the option types of the features (auth, bus, metrics, protection, the
+ * plugin list) while the features read the resolved options; the way out
+ * is each feature's options behind its own token, resolved by the module.
+ */
+const KNOWN_BACK_EDGES: ReadonlyArray<readonly [string, string]> = [
+  ['options', 'auth'],
+  ['options', 'bus'],
+  ['options', 'connection'],
+  ['options', 'metrics'],
+  ['options', 'protection'],
+];
+
+describe('the folders of src/ import each other without a cycle', () => {
+  it('finds a cycle when there is one (the check can fail)', () => {
+    const graph = new Map([
+      ['a', new Set(['b'])],
+      ['b', new Set(['c'])],
+      ['c', new Set(['a'])],
+      ['d', new Set(['a'])],
+    ]);
+    expect(folderCycles(graph)).toEqual(['a -> b -> c -> a']);
+  });
+
+  it('has no cycle between folders of src/ (imports of types included)', () => {
+    const graph = folderGraph(SRC);
+    for (const [from, to] of KNOWN_BACK_EDGES) {
+      expect(graph.get(from)?.has(to), `${from} -> ${to} is gone: drop it from the list`).toBe(
+        true,
+      );
+      graph.get(from)?.delete(to);
+    }
+    expect(folderCycles(graph)).toEqual([]);
+  });
+});
