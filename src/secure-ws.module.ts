@@ -11,6 +11,7 @@ import { healthProviders } from './health/health.providers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
+import { IdleDeadline } from './lifecycle/idle-deadline.js';
 import { AdapterPlaceholder } from './lifecycle/missing-adapter.js';
 import { ShutdownLog } from './lifecycle/shutdown-log.js';
 import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
@@ -54,6 +55,7 @@ import {
     ConnectionRegistry,
     GatewayDiscovery,
     Heartbeat,
+    IdleDeadline,
     GracefulShutdown,
     SecureWsAdapter,
     ...busProviders,

@@ -9,6 +9,7 @@ import { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { deferProtocolErrors } from '../connection/deferred-protocol-error.js';
 import {
   type ConnectCallback,
   type GatewayServer,
@@ -32,6 +33,7 @@ import {
 } from './connection-authenticator.js';
 import { refuseUpgrade } from './http-refusal.js';
 import { protocolCloseCode } from './protocol-close-code.js';
+import { upgradeHasBody } from './upgrade-body.js';
 
 const LISTENER_HEADERS_TIMEOUT_MS = 10_000;
 const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
@@ -203,7 +205,9 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     destroyOnError(socket);
     const refusal = this.registry.shuttingDown
       ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
-      : await this.firstPluginRefusal(request, server);
+      : upgradeHasBody(request)
+        ? { status: 400, code: 'BAD_REQUEST' }
+        : await this.firstPluginRefusal(request, server);
     if (refusal) {
       for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code);
       refuseUpgrade(socket, refusal);
@@ -230,6 +234,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
 
   private accept(server: GatewayServer, client: WebSocket, request: IncomingMessage): void {
     const connection = new Connection(client, request, server, this.runtime);
+    deferProtocolErrors(client);
     server.connections.add(connection);
     this.registry.add(connection);
     client.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
@@ -249,7 +254,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       .then((admitted) => (admitted ? connection.open() : undefined))
       .catch((error: unknown) => {
         connection.logger.error({ err: error }, 'Admission failed');
-        client.terminate();
+        connection.cut();
       });
   }
 
@@ -274,13 +279,22 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   override async close(wss: WebSocketServer): Promise<void> {
     const server = this.servers.get(wss);
     if (!server) return;
-    for (const connection of server.connections) connection.socket.terminate();
+    for (const connection of server.connections) connection.cut();
     this.servers.delete(wss);
     await new Promise((resolve) => wss.close(resolve));
   }
 
   override async dispose(): Promise<void> {
-    for (const [httpServer, listener] of this.upgradeListeners) httpServer.off('upgrade', listener);
+    // Until the server stops listening, an upgrade is told 503, not the framework's 404.
+    const refuse: UpgradeListener = (_request, socket) => {
+      destroyOnError(socket);
+      refuseUpgrade(socket, { status: 503, code: WsErrorCode.SHUTTING_DOWN });
+    };
+    for (const [httpServer, listener] of this.upgradeListeners) {
+      httpServer.off('upgrade', listener);
+      httpServer.on('upgrade', refuse);
+      httpServer.once('close', () => httpServer.off('upgrade', refuse));
+    }
     this.upgradeListeners.clear();
     this.routes.clear();
     await Promise.all(

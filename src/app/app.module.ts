@@ -36,6 +36,7 @@ export class AppModule {
           ],
           auth: { secret: config.jwtSecret },
           protection: config.protection,
+          preAuth: config.preAuth,
           metrics: { defaultMetrics: true },
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
         }),
@@ -50,7 +51,12 @@ export class AppModule {
         {
           provide: SEED_JWT_VERIFIER,
           useValue: new JwtVerifier(
-            resolveAuthOptions({ secret: config.jwtSecret, subjectClaim: 'user_id' }),
+            resolveAuthOptions({
+              secret: config.jwtSecret,
+              subjectClaim: 'user_id',
+              // The seed guide's tokens may carry a numeric user id.
+              numericSubject: true,
+            }),
           ),
         },
         ChatGateway,

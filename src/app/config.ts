@@ -1,6 +1,7 @@
+import { type PreAuthOptions } from '../options/pre-auth-options.js';
 import { type TlsOptions } from '../options/secure-ws-options.interface.js';
 import { type ProtectionOptions } from '../protection/protection-options.interface.js';
-import { loadProtection, loadTls } from './protection.config.js';
+import { loadPreAuth, loadProtection, loadTls } from './protection.config.js';
 
 /** The reference app's settings, read from the environment (see `.env.example`). */
 export interface AppConfig {
@@ -20,6 +21,8 @@ export interface AppConfig {
   tls: TlsOptions | undefined;
   /** Origins, IP rules, caps and rate limits (see `protection.config.ts`). */
   protection: ProtectionOptions;
+  /** Budgets before authentication (see `protection.config.ts`). */
+  preAuth: PreAuthOptions;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -57,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFile: env.LOG_FILE || undefined,
     tls,
     protection: loadProtection(env, host, httpPort, tls !== undefined),
+    preAuth: loadPreAuth(env),
   };
 }

@@ -35,6 +35,8 @@ export async function createReferenceApp(
     httpsOptions: config.tls,
   });
   app.useLogger(app.get(PinoNestLogger));
+  // No framework banner (`X-Powered-By: Express`) for anyone to read.
+  (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
   app.enableShutdownHooks();
   // Node applies these at 'listening', so they are set before listen().

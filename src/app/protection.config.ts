@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type PreAuthOptions } from '../options/pre-auth-options.js';
 import { type TlsOptions } from '../options/secure-ws-options.interface.js';
 import { type ProtectionOptions } from '../protection/protection-options.interface.js';
 
@@ -62,6 +63,9 @@ export function loadProtection(
     trustedProxies: list(env, 'TRUSTED_PROXIES'),
     maxConnections: count(env, 'MAX_CONNECTIONS', 2000),
     maxConnectionsPerAddress: count(env, 'MAX_CONNECTIONS_PER_IP', 32),
+    maxUnauthenticatedConnections: env.MAX_UNAUTHENTICATED_CONNECTIONS
+      ? count(env, 'MAX_UNAUTHENTICATED_CONNECTIONS', 1000)
+      : undefined,
     handshakeRate: { points: count(env, 'HANDSHAKES_PER_MINUTE', 60), durationMs: 60_000 },
     messageRate: {
       points: perSecond,
@@ -75,4 +79,9 @@ export function loadProtection(
     },
     abuse: { maxRefusals: count(env, 'RATE_LIMIT_STRIKES', 50), windowMs: 10_000 },
   };
+}
+
+/** The budgets of a connection before it authenticates; IDLE_TIMEOUT_MS closes idle anonymous sockets. */
+export function loadPreAuth(env: NodeJS.ProcessEnv): PreAuthOptions {
+  return { idleTimeoutMs: count(env, 'IDLE_TIMEOUT_MS', 60_000) };
 }

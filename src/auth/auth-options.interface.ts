@@ -52,6 +52,20 @@ export interface AuthOptions {
   clockToleranceSec?: number;
   /** The claim holding the user id. @default 'sub' */
   subjectClaim?: string;
+  /**
+   * A numeric user id claim (`"sub": 42`) is refused UNAUTHENTICATED, as
+   * RFC 7519 makes `sub` a string; `true` turns it into the string `"42"`
+   * (it then names the same user as a token with `"sub": "42"`).
+   * @default false
+   */
+  numericSubject?: boolean;
+  /**
+   * Tokens whose `exp` lies further ahead than this are refused
+   * UNAUTHENTICATED (an absurd `exp`, up to the largest double, would never
+   * end the session).
+   * @default 31536000 (one year)
+   */
+  maxTokenLifetimeSec?: number;
   /** Longer tokens are refused UNAUTHENTICATED without being verified. @default 8192 */
   maxTokenLength?: number;
   /** Where tokens are looked for at connect. @default { header: true, subprotocol: true, query: false } */

@@ -23,6 +23,7 @@ function authenticatorFor(options: ResolvedSecureWsOptions, sessions: WsSessionR
       logger ??= resolveRootLogger(options.logger);
       return logger;
     },
+    options.preAuth.maxFrames,
   );
 }
 

@@ -48,6 +48,8 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     private readonly sessions: WsSessionRegistry,
     /** The module's root logger, resolved on first use. */
     private readonly rootLogger: () => Logger,
+    /** Frames other than `auth` answered before authentication; the next one closes 4401. */
+    private readonly maxUnauthenticatedFrames = 8,
   ) {}
 
   selectProtocol(protocols: Set<string>): string | false {
@@ -122,9 +124,18 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     );
     deadline.unref();
     connection.onClose(() => clearTimeout(deadline));
+    let unauthenticatedFrames = 0;
     connection.admissionFrameHandler = (frame: InboundFrame) => {
       if (frame.event !== AUTH_EVENT) {
-        connection.fail(authenticateFirst(), frame.event, frame.id);
+        unauthenticatedFrames += 1;
+        // Counted by the plugins' beforeMessage already (the rate limiter), like every parsed frame.
+        connection.fail(
+          unauthenticatedFrames > this.maxUnauthenticatedFrames
+            ? replyOf(WsErrorCode.UNAUTHENTICATED)
+            : authenticateFirst(),
+          frame.event,
+          frame.id,
+        );
         return;
       }
       clearTimeout(deadline);

@@ -20,8 +20,8 @@ function refused(reason: string): TokenCheck {
   return { ok: false, code: WsErrorCode.UNAUTHENTICATED, reason };
 }
 
-function subjectOf(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+function subjectOf(value: unknown, numeric: boolean): string | undefined {
+  if (numeric && typeof value === 'number' && Number.isFinite(value)) return String(value);
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_SUBJECT_LENGTH
     ? value
     : undefined;
@@ -100,10 +100,13 @@ export class JwtVerifier {
   private sessionOf(value: unknown): TokenCheck {
     if (typeof value !== 'object' || value === null) return refused('payload is not an object');
     const claims = value as Record<string, unknown>;
-    const userId = subjectOf(claims[this.options.subjectClaim]);
+    const userId = subjectOf(claims[this.options.subjectClaim], this.options.numericSubject);
     if (userId === undefined) return refused(`no "${this.options.subjectClaim}" claim`);
     const exp = claims.exp;
     if (exp === undefined && this.options.requireExp) return refused('no exp claim');
+    if (typeof exp === 'number' && exp - Date.now() / 1000 > this.options.maxTokenLifetimeSec) {
+      return refused('exp beyond maxTokenLifetimeSec');
+    }
     const jti = claims.jti;
     return {
       ok: true,

@@ -64,6 +64,10 @@ export function resolveAuthOptions(options: AuthOptions): ResolvedAuthOptions {
   if (typeof subjectClaim !== 'string' || subjectClaim.length === 0) {
     fail('"auth.subjectClaim" must be a claim name.');
   }
+  const lifetime = options.maxTokenLifetimeSec;
+  if (lifetime !== undefined && !(Number.isInteger(lifetime) && lifetime > 0)) {
+    fail(`"auth.maxTokenLifetimeSec" must be a positive integer, got ${String(lifetime)}.`);
+  }
   const resolved: ResolvedAuthOptions = {
     secret,
     publicKey: options.publicKey,
@@ -74,6 +78,8 @@ export function resolveAuthOptions(options: AuthOptions): ResolvedAuthOptions {
     requireExp: options.requireExp ?? true,
     clockToleranceSec: tolerance,
     subjectClaim,
+    numericSubject: options.numericSubject ?? false,
+    maxTokenLifetimeSec: options.maxTokenLifetimeSec ?? 31_536_000,
     maxTokenLength: options.maxTokenLength ?? 8192,
     sources: {
       header: options.sources?.header ?? true,

@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
+import { type Duplex } from 'node:stream';
 import { type Logger } from 'pino';
 import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
@@ -27,8 +28,10 @@ import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { cutSocket } from './cut-socket.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
+import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
 import { type ConnectionState, type WsConnection } from './ws-connection.interface.js';
 
@@ -50,6 +53,11 @@ export type AdmissionFrameHandler = (frame: InboundFrame) => void;
 
 const CONNECTION = Symbol('secure-ws.connection');
 const FORCE_CLOSE_AFTER_MS = 2000;
+/**
+ * Frames a peer may still send after the server's close frame (a few were
+ * in flight); beyond them its socket is no longer read, until the force-close.
+ */
+const FRAMES_AFTER_CLOSE = 64;
 
 /** The module's state of a client socket, or `undefined` for a socket it does not serve. */
 export function connectionOf(client: unknown): Connection | undefined {
@@ -88,12 +96,16 @@ export class Connection implements WsConnection {
   readonly id = randomUUID();
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
+  /** The TCP (or TLS) socket under the WebSocket. */
+  readonly transport: Duplex;
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
   readonly handlers = new Map<string, BoundHandler>();
   private readonly closeListeners: Array<(code: number) => void> = [];
   admissionFrameHandler: AdmissionFrameHandler | undefined;
+  /** `performance.now()` when the last message arrived (or the connection opened). */
+  lastMessageAt = performance.now();
   /** Settles when the connection's disconnect hooks have run. */
   disconnected: Promise<unknown> = Promise.resolve();
 
@@ -106,6 +118,9 @@ export class Connection implements WsConnection {
   private clientErrorLog: ClientErrorLog | undefined;
   private cachedLogger: Logger | undefined;
   private upgradeRequest: IncomingMessage | undefined;
+  /** Until a gateway that authenticates binds a session, the `preAuth` budgets apply. */
+  private preAuth: boolean;
+  private framesAfterClose = 0;
   private sentCloseCode: number | undefined;
   /** A ping is out and its pong has not come back. */
   private awaitingPong = false;
@@ -119,6 +134,11 @@ export class Connection implements WsConnection {
     this.upgradeRequest = request;
     this.remoteAddress = request.socket.remoteAddress;
     this.remotePort = request.socket.remotePort;
+    this.transport = request.socket;
+    this.preAuth = runtime.options.auth !== undefined && server.auth;
+    if (this.preAuth) {
+      setReceiverLimits(socket, { ...runtime.options.preAuth, allowSynchronousEvents: false });
+    }
     (socket as unknown as { [CONNECTION]: Connection })[CONNECTION] = this;
   }
 
@@ -158,6 +178,10 @@ export class Connection implements WsConnection {
   setSession(session: WsSession): void {
     this.session = session;
     this.cachedLogger = undefined;
+    if (this.preAuth) {
+      this.preAuth = false;
+      setReceiverLimits(this.socket, serverReceiverLimits(this.server.wss));
+    }
   }
 
   /**
@@ -251,8 +275,15 @@ export class Connection implements WsConnection {
 
   /** Every frame the socket receives comes here first. */
   onFrame(data: RawData, isBinary: boolean): void {
-    // Once the server has started closing (4429, 1008, 1013...), later frames run nothing.
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    // Once the server has started closing (4429, 1008, 1013...), later frames run nothing,
+    // and a peer that keeps sending instead of closing is no longer read (it costs no more
+    // CPU, and still gets the close frame, which a cut now could lose to a TCP reset).
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      this.framesAfterClose += 1;
+      if (this.framesAfterClose === FRAMES_AFTER_CLOSE) this.transport.pause();
+      return;
+    }
+    this.lastMessageAt = performance.now();
     switch (this.state) {
       case 'open':
         this.dispatch(data, isBinary);
@@ -276,7 +307,7 @@ export class Connection implements WsConnection {
     }
     this.pending ??= [];
     if (this.pending.length >= this.runtime.options.maxPendingFrames) {
-      this.fail(replyOf(WsErrorCode.RATE_LIMITED, { retryAfterMs: 100 }));
+      this.refuse(replyOf(WsErrorCode.RATE_LIMITED, { retryAfterMs: 100 }));
       return;
     }
     this.pending.push([data, isBinary]);
@@ -327,7 +358,7 @@ export class Connection implements WsConnection {
     if (!frame || this.refusedByPlugins(frame)) return;
     const handler = this.handlers.get(frame.event);
     if (!handler) {
-      this.fail(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
+      this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
     }
     this.invoke(handler, frame);
@@ -401,7 +432,8 @@ export class Connection implements WsConnection {
   send(payload: string): boolean {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
-    if (socket.bufferedAmount > this.runtime.options.maxBufferedBytes) {
+    const { preAuth, maxBufferedBytes } = this.runtime.options;
+    if (socket.bufferedAmount > (this.preAuth ? preAuth.maxBufferedBytes : maxBufferedBytes)) {
       this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
       return false;
     }
@@ -443,6 +475,22 @@ export class Connection implements WsConnection {
     }
   }
 
+  /**
+   * Answers a frame that reaches no handler. It still draws from the
+   * connection's budgets: a plugin (the rate limiter) may answer it instead,
+   * and close the connection when the abuse persists.
+   */
+  refuse(reply: WsErrorReply, event?: string, id?: string | number): void {
+    for (const plugin of this.runtime.plugins) {
+      const refusal = plugin.onRefusedFrame?.(this);
+      if (refusal) {
+        this.fail(reply.closeCode === undefined ? refusal : reply, event, id);
+        return;
+      }
+    }
+    this.fail(reply, event, id);
+  }
+
   /** Every error frame that left, whatever path sent it, reaches the plugins once. */
   private errorFrameSent(code: string): void {
     for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, code);
@@ -465,7 +513,7 @@ export class Connection implements WsConnection {
       this.badFrames = 0;
     }
     this.badFrames += 1;
-    this.fail(
+    this.refuse(
       this.badFrames > maxBadFrames ? { ...reply, closeCode: WsCloseCode.POLICY_VIOLATION } : reply,
       event,
       id,
@@ -485,7 +533,12 @@ export class Connection implements WsConnection {
     const closeCode = reply.closeCode ?? WsCloseCode.NORMAL;
     this.closeSent(closeCode);
     socket.close(closeCode, reply.code);
-    setTimeout(() => socket.terminate(), FORCE_CLOSE_AFTER_MS).unref();
+    setTimeout(() => this.cut(), FORCE_CLOSE_AFTER_MS).unref();
+  }
+
+  /** Ends the connection now, without a close handshake, whatever is queued (see `cutSocket`). */
+  cut(): void {
+    cutSocket(this.socket, this.transport);
   }
 
   /**

@@ -51,6 +51,12 @@ export interface SecureWsPlugin {
    * reply answers the frame instead of its handler.
    */
   beforeMessage?(connection: WsConnection, frame: InboundFrame): WsErrorReply | undefined;
+  /**
+   * A frame that reaches no handler (bad JSON, a binary frame on a JSON
+   * gateway, an unknown event, one over the pending-frame bound): it draws from the
+   * same budgets as handled ones. A reply answers it instead of its own error.
+   */
+  onRefusedFrame?(connection: WsConnection): WsErrorReply | undefined;
   /** A handler finished; `outcome` is `ok` or the error code. */
   afterMessage?(connection: WsConnection, event: string, outcome: string, durationMs: number): void;
   /** An error frame was sent, whatever sent it. */

@@ -17,6 +17,7 @@ export const WsErrorCode = {
   AUTH_TIMEOUT: 'AUTH_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  IDLE_TIMEOUT: 'IDLE_TIMEOUT',
 } as const;
 
 export type WsErrorCode = (typeof WsErrorCode)[keyof typeof WsErrorCode];
@@ -50,6 +51,7 @@ export const CLOSE_CODE_OF: Readonly<Partial<Record<WsErrorCode, WsCloseCode>>> 
   AUTH_TIMEOUT: WsCloseCode.AUTH_TIMEOUT,
   SLOW_CONSUMER: WsCloseCode.TRY_AGAIN_LATER,
   SHUTTING_DOWN: WsCloseCode.GOING_AWAY,
+  IDLE_TIMEOUT: WsCloseCode.NORMAL,
 };
 
 /** The message a client reads for each code, unless the error carries its own. */
@@ -68,4 +70,5 @@ export const DEFAULT_MESSAGE_OF: Readonly<Record<WsErrorCode, string>> = {
   AUTH_TIMEOUT: 'Authentication did not arrive in time',
   SLOW_CONSUMER: 'Client is not reading its messages',
   SHUTTING_DOWN: 'Server is shutting down',
+  IDLE_TIMEOUT: 'No message arrived in time on a connection without a session',
 };

@@ -23,7 +23,7 @@ export class GracefulShutdown implements OnModuleDestroy {
     const connections = [...this.registry.all()];
     for (const connection of connections) connection.drain();
     await within(this.registry.whenEmpty(), deadline - Date.now(), undefined, true);
-    for (const connection of this.registry.all()) connection.socket.terminate();
+    for (const connection of this.registry.all()) connection.cut();
     // Terminated sockets report their close (and run disconnect hooks) a tick later.
     await within(this.registry.whenEmpty(), deadline - Date.now(), undefined, true);
     await within(

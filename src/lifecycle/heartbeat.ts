@@ -35,7 +35,7 @@ export class Heartbeat implements OnApplicationBootstrap, OnModuleDestroy {
     for (const connection of this.registry.all()) {
       if (!connection.ping()) {
         connection.debug('Peer did not answer the ping, cut');
-        connection.socket.terminate();
+        connection.cut();
       }
     }
   }

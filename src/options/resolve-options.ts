@@ -2,12 +2,16 @@ import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { checkPositiveInteger } from '../util/positive-integer.js';
+import { resolvePreAuthOptions } from './pre-auth-options.js';
 import {
   type ResolvedSecureWsOptions,
   type SecureWsModuleOptions,
 } from './secure-ws-options.interface.js';
 
-export const DEFAULT_OPTIONS: Omit<ResolvedSecureWsOptions, 'logger' | 'auth' | 'redis' | 'bus'> = {
+export const DEFAULT_OPTIONS: Omit<
+  ResolvedSecureWsOptions,
+  'logger' | 'auth' | 'redis' | 'bus' | 'preAuth'
+> = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
   maxJsonDepth: 32,
@@ -84,6 +88,10 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     logger: options.logger,
     auth: options.auth ? resolveAuthOptions(options.auth) : undefined,
     redis: resolveRedisBusOptions(options.redis),
+    preAuth: resolvePreAuthOptions(options.preAuth, {
+      maxPayload: options.maxPayload ?? DEFAULT_OPTIONS.maxPayload,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_OPTIONS.maxBufferedBytes,
+    }),
     bus: options.bus,
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },

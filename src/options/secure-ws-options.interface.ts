@@ -1,6 +1,7 @@
 import { type Logger } from 'pino';
 import { type MetricsOptions } from '../metrics/metrics-options.interface.js';
 import { type ProtectionOptions } from '../protection/protection-options.interface.js';
+import { type PreAuthOptions, type ResolvedPreAuthOptions } from './pre-auth-options.js';
 
 /** A key and certificate (PEM) that turn a listener into `wss://`. */
 export interface TlsOptions {
@@ -94,6 +95,11 @@ export interface SecureWsModuleOptions {
   /** Extra ports, each serving one gateway path. @default [] */
   listeners?: ListenerOptions[];
   /**
+   * Budgets of a connection before it authenticates: frame size, buffered
+   * chunks and fragments, send buffer, idle deadline (see `PreAuthOptions`).
+   */
+  preAuth?: PreAuthOptions;
+  /**
    * Your plugins, run after the module's own (protection, authentication,
    * metrics): classes created with dependency injection, or instances. See
    * docs/extending.md.
@@ -126,7 +132,7 @@ export interface ResolvedSecureWsOptions
   extends Required<
     Omit<
       SecureWsModuleOptions,
-      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'bus'
+      'logger' | 'heartbeat' | 'auth' | 'protection' | 'metrics' | 'redis' | 'bus' | 'preAuth'
     >
   > {
   logger: Logger | undefined;
@@ -137,4 +143,5 @@ export interface ResolvedSecureWsOptions
   redis: ResolvedRedisBusOptions | undefined;
   bus: WsBus | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
+  preAuth: ResolvedPreAuthOptions;
 }

@@ -1,6 +1,9 @@
 import { type IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { type Connection } from '../connection/connection.js';
 import { type HandshakeRefusal, type SecureWsPlugin } from '../connection/plugin.interface.js';
+import { addressGroup } from './address-group.js';
+import { AnonymousSlots } from './anonymous-slots.js';
 import { BoundedMap } from './bounded-map.js';
 import { clientAddressOf } from './client-address.js';
 import { AddressSet } from './ip-rules.js';
@@ -43,6 +46,7 @@ export class HandshakeGuard implements SecureWsPlugin {
   /** Open sockets per address; an entry lives only while its sockets do. */
   private readonly openByAddress = new Map<string, number>();
   private open = 0;
+  private readonly anonymous = new AnonymousSlots();
 
   constructor(@Inject(PROTECTION_OPTIONS) private readonly options: ResolvedProtectionOptions) {
     this.origins = new OriginPolicy(options.allowedOrigins, options.allowMissingOrigin);
@@ -67,9 +71,11 @@ export class HandshakeGuard implements SecureWsPlugin {
       return { status: 403, code: HandshakeRefusalCode.ORIGIN_NOT_ALLOWED };
     }
     const { handshakeRate, maxConnections, maxConnectionsPerAddress } = this.options;
+    const group = addressGroup(address, this.options.ipv6PrefixLength);
+    const listener = request.socket.localPort ?? 0;
     if (handshakeRate) {
       const waitMs = this.handshakeBuckets
-        .getOrCreate(address, () => new TokenBucket(handshakeRate))
+        .getOrCreate(group, () => new TokenBucket(handshakeRate))
         .take();
       if (waitMs > 0) {
         return {
@@ -79,24 +85,39 @@ export class HandshakeGuard implements SecureWsPlugin {
         };
       }
     }
-    if (maxConnections !== false && this.open >= maxConnections) {
+    // Anonymous sockets of other listeners hold no slot against this one.
+    if (
+      maxConnections !== false &&
+      this.open - this.anonymous.elsewhere(listener) >= maxConnections
+    ) {
       return { status: 503, code: HandshakeRefusalCode.AT_CAPACITY };
     }
-    const ofAddress = this.openByAddress.get(address) ?? 0;
+    const anonymousCap = this.options.maxUnauthenticatedConnections;
+    if (anonymousCap !== false && this.anonymous.on(listener) >= anonymousCap) {
+      return { status: 503, code: HandshakeRefusalCode.AT_CAPACITY };
+    }
+    const ofAddress = this.openByAddress.get(group) ?? 0;
     if (maxConnectionsPerAddress !== false && ofAddress >= maxConnectionsPerAddress) {
       return { status: 429, code: HandshakeRefusalCode.TOO_MANY_CONNECTIONS };
     }
-    this.hold(address, request);
+    this.hold(group, request, listener);
     return undefined;
   }
 
-  private hold(address: string, request: IncomingMessage): void {
+  /** An authenticated connection no longer holds an anonymous slot. */
+  onOpen(connection: Connection): void {
+    if (connection.session) this.anonymous.release(connection.transport);
+  }
+
+  private hold(address: string, request: IncomingMessage, listener: number): void {
     // A socket already gone may have emitted `close` already: it holds nothing.
     if (request.socket.destroyed) return;
     this.open += 1;
+    this.anonymous.take(request.socket, listener);
     this.openByAddress.set(address, (this.openByAddress.get(address) ?? 0) + 1);
     request.socket.once('close', () => {
       this.open -= 1;
+      this.anonymous.release(request.socket);
       const left = (this.openByAddress.get(address) ?? 1) - 1;
       if (left > 0) this.openByAddress.set(address, left);
       else this.openByAddress.delete(address);

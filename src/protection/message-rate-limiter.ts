@@ -61,6 +61,13 @@ export class MessageRateLimiter implements SecureWsPlugin, OnModuleInit {
     return waitMs === 0 ? undefined : this.refuse(limits, waitMs);
   }
 
+  /** Frames that reach no handler take from the connection's shared bucket. */
+  onRefusedFrame(connection: WsConnection): WsErrorReply | undefined {
+    const limits = this.limitsOf(connection);
+    const waitMs = limits.messages?.take() ?? 0;
+    return waitMs === 0 ? undefined : this.refuse(limits, waitMs);
+  }
+
   private limitsOf(connection: WsConnection): ConnectionLimits {
     let limits = this.connections.get(connection);
     if (!limits) {

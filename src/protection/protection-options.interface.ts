@@ -38,8 +38,24 @@ export interface ProtectionOptions {
   trustedProxies?: string[];
   /** Open connections of the whole app; beyond it 503 AT_CAPACITY. @default 10000 */
   maxConnections?: number | false;
+  /**
+   * Open connections without a session on one listener (a port: the app's,
+   * or one of `listeners`); beyond it 503 AT_CAPACITY. A socket counts until
+   * it authenticates; `auth: false` gateways stay anonymous. Anonymous
+   * sockets of other listeners do not count against `maxConnections` for an
+   * upgrade, so no anonymous traffic on one port refuses users on another.
+   * Must be smaller than `maxConnections`.
+   * @default 1000, or half of `maxConnections` when that is smaller; none when the module does not authenticate
+   */
+  maxUnauthenticatedConnections?: number | false;
   /** Open connections of one client address; beyond it 429 TOO_MANY_CONNECTIONS. @default 64 */
   maxConnectionsPerAddress?: number | false;
+  /**
+   * IPv6 clients are counted by this prefix for the per-address caps and the
+   * handshake rate (one subscriber holds a whole /64); 128 counts each address.
+   * @default 64
+   */
+  ipv6PrefixLength?: number;
   /**
    * Handshakes of one client address; beyond it 429 TOO_MANY_CONNECTIONS.
    * @default { points: 30, durationMs: 10000 }
@@ -74,7 +90,9 @@ export interface ResolvedProtectionOptions {
   ipDenyList: string[];
   trustedProxies: string[];
   maxConnections: number | false;
+  maxUnauthenticatedConnections: number | false;
   maxConnectionsPerAddress: number | false;
+  ipv6PrefixLength: number;
   handshakeRate: RateLimitRule | false;
   messageRate: RateLimitRule | false;
   userMessageRate: RateLimitRule | false;

@@ -12,7 +12,8 @@ export const protectionPlugins = [HandshakeGuard, MessageRateLimiter];
 export const protectionProviders: Provider[] = [
   {
     provide: PROTECTION_OPTIONS,
-    useFactory: (options: ResolvedSecureWsOptions) => resolveProtectionOptions(options.protection),
+    useFactory: (options: ResolvedSecureWsOptions) =>
+      resolveProtectionOptions(options.protection, options.auth !== undefined),
     inject: [SECURE_WS_OPTIONS],
   },
   ...protectionPlugins,

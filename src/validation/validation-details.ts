@@ -8,6 +8,12 @@ export interface ValidationDetail {
 
 const MAX_DETAILS = 20;
 const MAX_PATH_LENGTH = 128;
+/** A constraint message may quote a client string (an unknown key): it is cut here. */
+const MAX_CONSTRAINT_LENGTH = 160;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 /** Flattens class-validator's tree into `[{ path: 'address.city', constraints }]`. */
 export function validationDetails(errors: ValidationError[]): ValidationDetail[] {
@@ -18,7 +24,10 @@ export function validationDetails(errors: ValidationError[]): ValidationDetail[]
       0,
       MAX_PATH_LENGTH,
     );
-    if (error.constraints) details.push({ path, constraints: Object.values(error.constraints) });
+    if (error.constraints) {
+      const constraints = Object.values(error.constraints);
+      details.push({ path, constraints: constraints.map((c) => clip(c, MAX_CONSTRAINT_LENGTH)) });
+    }
     for (const child of error.children ?? []) visit(child, path);
   };
   for (const error of errors) visit(error, '');

@@ -25,7 +25,8 @@ describe('Prometheus metrics at GET /metrics', () => {
         ...module,
         protection: {
           allowedOrigins: ['https://app.example.com'],
-          messageRate: { points: 1, durationMs: 60_000, burst: 3 },
+          // Every frame counts, an unknown event too: the fifth is refused.
+          messageRate: { points: 1, durationMs: 60_000, burst: 4 },
           abuse: false,
         },
       },

@@ -5,6 +5,8 @@ const NEEDED = [
   { program: 'redis-server', pkg: 'redis-server' },
   { program: 'nats-server', pkg: 'nats-server' },
   { program: 'chromium', pkg: 'chromium' },
+  // Peers with a tiny TCP receive buffer (test/hostile/support/non-reader.py).
+  { program: 'python3', pkg: 'python3' },
 ];
 
 function installed(program: string): boolean {

@@ -22,6 +22,9 @@ function speakerOf(connection: Connection): string {
   return connection.session?.userId ?? connection.id;
 }
 
+/** Member names a `room.joined` reply lists at most. */
+const MAX_LISTED = 50;
+
 /** The reference app's room events, on `/ws` beside the chat gateway. */
 @WebSocketGateway({ path: '/ws' })
 export class RoomsGateway {
@@ -30,9 +33,13 @@ export class RoomsGateway {
   @SubscribeMessage('room.join')
   async join(@ConnectedSocket() client: WebSocket, @MessageBody() { room }: RoomDto) {
     await this.rooms.join(connectionFor(client), room);
-    const members = await this.rooms.members(room);
-    const names = new Set(members.map((member) => member.userId ?? member.connectionId));
-    return { event: 'room.joined', data: { room, members: [...names].sort() } };
+    const all = await this.rooms.members(room);
+    const names = [...new Set(all.map((member) => member.userId ?? member.connectionId))];
+    // A bounded answer: at most MAX_LISTED names, and the count when the list is cut.
+    const members = names.sort().slice(0, MAX_LISTED);
+    const data =
+      names.length > MAX_LISTED ? { room, members, memberCount: names.length } : { room, members };
+    return { event: 'room.joined', data };
   }
 
   @SubscribeMessage('room.leave')

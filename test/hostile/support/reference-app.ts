@@ -27,6 +27,7 @@ export async function startReferenceApp(
     // All attackers share 127.0.0.1: caps and rates high enough for the floods.
     MAX_CONNECTIONS: '20000',
     MAX_CONNECTIONS_PER_IP: '20000',
+    MAX_UNAUTHENTICATED_CONNECTIONS: '10000',
     HANDSHAKES_PER_MINUTE: '1000000',
     ...env,
     SEED_ECHO_PORT: '0',
