@@ -17,6 +17,9 @@ import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
 import { IdleDeadline } from './lifecycle/idle-deadline.js';
+import { AdapterPlaceholder } from './lifecycle/missing-adapter.js';
+import { ShutdownLog } from './lifecycle/shutdown-log.js';
+import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
@@ -77,6 +80,9 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ...idempotencyProviders,
     ...resumePlugins,
     ...asyncApiProviders,
+    AdapterPlaceholder,
+    WsAdvisoryCheck,
+    ShutdownLog,
   ],
   exports: [
     SECURE_WS_OPTIONS,

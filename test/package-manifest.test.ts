@@ -70,6 +70,23 @@ describe('the package manifest', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives every entry point the conditions CommonJS and ESM apps and TypeScript need', () => {
+    const entries = Object.entries(manifest.exports).filter(
+      ([entry]) => entry !== './package.json',
+    );
+    const lacking = entries
+      .filter(
+        ([, target]) =>
+          typeof target === 'string' ||
+          Object.keys(target)[0] !== 'types' ||
+          !('import' in target) ||
+          !('default' in target),
+      )
+      .map(([entry]) => entry);
+    // types first (TypeScript takes the first condition that matches); default: require(esm) from CommonJS.
+    expect(lacking).toEqual([]);
+  });
+
   it('declares every package that src/ (outside src/app) imports as a dependency or peer', () => {
     const declared = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
@@ -84,6 +101,29 @@ describe('the package manifest', () => {
           .map((specifier) => `${relative(root, file)}: ${specifier}`),
       );
     expect(undeclared).toEqual([]);
+  });
+
+  it('uses every runtime dependency: imported by the build (outside the reference app), or a peer of one that is', () => {
+    const imported = new Set(
+      // The .d.ts files too: a package used only for types (e.g. @standard-schema/spec) is used by the app's compiler.
+      [...filesUnder(build.outDir, '.js'), ...filesUnder(build.outDir, '.d.ts')]
+        .filter((file) => !relative(build.outDir, file).startsWith('app'))
+        .flatMap((file) => importsOf(readFileSync(file, 'utf8')))
+        .filter((specifier) => !specifier.startsWith('.') && !isBuiltin(specifier))
+        .map(packageOf),
+    );
+    const peersOfImported = [...imported].flatMap((name) => {
+      const path = join(root, 'node_modules', name, 'package.json');
+      if (!existsSync(path)) return [];
+      const own = JSON.parse(readFileSync(path, 'utf8')) as {
+        peerDependencies?: Record<string, string>;
+      };
+      return Object.keys(own.peerDependencies ?? {});
+    });
+    const unused = Object.keys(manifest.dependencies ?? {}).filter(
+      (name) => !imported.has(name) && !peersOfImported.includes(name),
+    );
+    expect(unused).toEqual([]);
   });
 
   it('takes Nest and ws from the app as peers, so there is one copy of each', () => {

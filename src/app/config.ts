@@ -10,8 +10,10 @@ export interface AppConfig {
   port: number;
   seedEchoPort: number;
   seedSecurePort: number;
-  /** `undefined` in development when JWT_SECRET is absent: a random one is made. */
+  /** `undefined` in development when JWT_SECRET is absent: the secret of `devSecretFile` is used. */
   jwtSecret: string | undefined;
+  /** DEV_JWT_SECRET_FILE: where the development secret is kept when JWT_SECRET is absent. @default '.dev-jwt-secret' */
+  devSecretFile: string;
   redisUrl: string | undefined;
   logLevel: string;
   logFile: string | undefined;
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedEchoPort: port(env, 'SEED_ECHO_PORT', 8765),
     seedSecurePort: port(env, 'SEED_SECURE_PORT', 8888),
     jwtSecret,
+    devSecretFile: env.DEV_JWT_SECRET_FILE || '.dev-jwt-secret',
     redisUrl: env.REDIS_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     logFile: env.LOG_FILE || undefined,

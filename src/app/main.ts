@@ -1,7 +1,9 @@
 import './tracing.js';
 import 'reflect-metadata';
 import { type AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
+import { REDACT_PATHS } from '../logging/root-logger.js';
 import { loadConfig } from './config.js';
 import { createReferenceApp } from './create-app.js';
 import { createAppLogger } from './logger.js';
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // The same JSON lines as the app's logger, even when the config that sets it up is what failed.
+  pino({ redact: REDACT_PATHS }).fatal(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 });
