@@ -21,6 +21,7 @@ import { AdapterPlaceholder } from './lifecycle/missing-adapter.js';
 import { ShutdownLog } from './lifecycle/shutdown-log.js';
 import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
+import { OperationsServer } from './operations/operations-server.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
 import { UserPlugins } from './plugins/user-plugins.js';
@@ -65,6 +66,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,
+    OperationsServer,
     ...authProviders,
     ConnectionRegistry,
     ConcurrentHandlers,
@@ -92,6 +94,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ...protectionProviders,
     ...metricsProviders,
     ...healthProviders,
+    OperationsServer,
     WsBus,
     WsRooms,
     WsUsers,

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Optional, Res } from '@nestjs/common';
+import { OperationsServer } from '../operations/operations-server.js';
 import { type HealthReport } from './health-indicator.interface.js';
 import { SecureWsHealth } from './secure-ws-health.js';
 
@@ -10,14 +11,20 @@ interface StatusResponse {
  * `GET /health` (readiness and liveness, 503 when not ready),
  * `GET /health/live` (always 200 while the process answers) and
  * `GET /health/ready`. Add it to a module's `controllers` to serve it.
+ * With the `operations` option only `/health/live` is served here; the
+ * detailed reports are on the operations address.
  */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: SecureWsHealth) {}
+  constructor(
+    private readonly health: SecureWsHealth,
+    @Optional() @Inject(OperationsServer) private readonly operations?: OperationsServer,
+  ) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
   async check(@Res({ passthrough: true }) response: StatusResponse): Promise<HealthReport> {
+    if (this.operations?.enabled) throw new NotFoundException();
     const report = await this.health.report();
     response.status(report.ready ? 200 : 503);
     return report;

@@ -2,6 +2,7 @@ import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { resolveHistoryOptions } from '../history/history-options.js';
+import { resolveOperationsOptions } from '../operations/operations-options.js';
 import { checkPositiveInteger } from '../util/positive-integer.js';
 import { resolveIdempotencyOptions } from './idempotency-options.js';
 import { resolvePreAuthOptions } from './pre-auth-options.js';
@@ -12,7 +13,7 @@ import {
 
 export const DEFAULT_OPTIONS: Omit<
   ResolvedSecureWsOptions,
-  'logger' | 'auth' | 'redis' | 'bus' | 'preAuth' | 'idempotency' | 'history'
+  'logger' | 'auth' | 'redis' | 'bus' | 'preAuth' | 'idempotency' | 'history' | 'operations'
 > = {
   maxPayload: 1024 * 1024,
   heartbeat: { intervalMs: 25_000 },
@@ -100,6 +101,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     bus: options.bus,
     idempotency: resolveIdempotencyOptions(options.idempotency),
     history: resolveHistoryOptions(options.history),
+    operations: resolveOperationsOptions(options.operations),
     heartbeat:
       options.heartbeat === false ? false : { intervalMs: options.heartbeat?.intervalMs ?? 25_000 },
   };

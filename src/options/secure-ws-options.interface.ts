@@ -14,6 +14,10 @@ import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
 import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
+import {
+  type OperationsOptions,
+  type ResolvedOperationsOptions,
+} from '../operations/operations-options.js';
 import { type AsyncApiOptions } from './asyncapi-options.interface.js';
 import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
 
@@ -120,6 +124,14 @@ export interface SecureWsModuleOptions {
   protection?: ProtectionOptions;
   /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
   metrics?: MetricsOptions;
+  /**
+   * Serve `GET /metrics`, `/health` and `/health/ready` on a separate, internal
+   * HTTP server at this address (started at app bootstrap, closed at
+   * shutdown) instead of the app's port, where only `/health/live` stays.
+   * See docs/operations.md.
+   * @default undefined (served by `MetricsController` / `HealthController` on the app's port)
+   */
+  operations?: OperationsOptions;
   /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
   auth?: AuthOptions;
   /**
@@ -162,6 +174,7 @@ export interface ResolvedSecureWsOptions
       | 'preAuth'
       | 'idempotency'
       | 'history'
+      | 'operations'
     >
   > {
   logger: Logger | undefined;
@@ -175,4 +188,5 @@ export interface ResolvedSecureWsOptions
   preAuth: ResolvedPreAuthOptions;
   idempotency: ResolvedIdempotencyOptions;
   history: ResolvedHistoryOptions;
+  operations: ResolvedOperationsOptions | undefined;
 }
