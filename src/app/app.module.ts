@@ -43,6 +43,8 @@ export class AppModule {
           protection: config.protection,
           preAuth: config.preAuth,
           metrics: { defaultMetrics: true },
+          // Metrics and detailed health on an internal address; only /health/live is public.
+          operations: config.ops,
           redis: config.redisUrl ? { url: config.redisUrl } : undefined,
           history: config.history,
           asyncapi: { path: '/asyncapi.json', info: REFERENCE_APP_INFO },

@@ -10,6 +10,8 @@ export interface AppConfig {
   port: number;
   seedEchoPort: number;
   seedSecurePort: number;
+  /** OPS_HOST / OPS_PORT: the internal address of `/metrics`, `/health`, `/health/ready`. @default { host: '127.0.0.1', port: 9464 } */
+  ops: { host: string; port: number };
   /** `undefined` in development when JWT_SECRET is absent: the secret of `devSecretFile` is used. */
   jwtSecret: string | undefined;
   /** DEV_JWT_SECRET_FILE: where the development secret is kept when JWT_SECRET is absent. @default '.dev-jwt-secret' */
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: httpPort,
     seedEchoPort: port(env, 'SEED_ECHO_PORT', 8765),
     seedSecurePort: port(env, 'SEED_SECURE_PORT', 8888),
+    ops: { host: env.OPS_HOST || '127.0.0.1', port: port(env, 'OPS_PORT', 9464) },
     jwtSecret,
     devSecretFile: env.DEV_JWT_SECRET_FILE || '.dev-jwt-secret',
     redisUrl: env.REDIS_URL || undefined,

@@ -4,6 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { SecureWsAdapter } from '../adapter/secure-ws.adapter.js';
 import { REDACT_PATHS } from '../logging/root-logger.js';
+import { OperationsServer } from '../operations/operations-server.js';
 import { loadConfig } from './config.js';
 import { createReferenceApp } from './create-app.js';
 import { createAppLogger } from './logger.js';
@@ -17,12 +18,14 @@ async function main(): Promise<void> {
   const seedEcho = await adapter.listenerAddress('/seed/echo');
   const seedSecure = await adapter.listenerAddress('/seed/secure');
   const [http, ws] = config.tls ? ['https', 'wss'] : ['http', 'ws'];
+  const ops = app.get(OperationsServer).address();
   logger.info(
     {
       http: `${http}://${config.host}:${port}`,
       ws: `${ws}://${config.host}:${port}/ws`,
       seedEcho: `${ws}://${config.host}:${seedEcho.port}`,
       seedSecure: `${ws}://${config.host}:${seedSecure.port}`,
+      ops: `http://${config.ops.host}:${ops?.port}`,
     },
     'Reference app listening',
   );

@@ -97,6 +97,7 @@ describe('the reference app and the token command read .env', () => {
       'PORT=0',
       'SEED_ECHO_PORT=0',
       'SEED_SECURE_PORT=0',
+      'OPS_PORT=0',
       'ALLOWED_ORIGINS=https://from-dotenv.example',
     ]);
     const { child, logs } = await start(cwd);

@@ -22,6 +22,7 @@ describe('the reference app', () => {
       PORT: '0',
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
       JWT_SECRET,
     });
     app = await createReferenceApp(config, captureLogs().logger);
@@ -88,5 +89,16 @@ describe('the reference app config', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
       'PORT must be a port number from 0 to 65535, got "eighty".',
     );
+    expect(() => loadConfig({ OPS_PORT: '70000' })).toThrow(
+      'OPS_PORT must be a port number from 0 to 65535, got "70000".',
+    );
+  });
+
+  it('puts metrics and detailed health on loopback port 9464 unless OPS_HOST / OPS_PORT say otherwise', () => {
+    expect(loadConfig({}).ops).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ OPS_HOST: '10.0.0.5', OPS_PORT: '9100' }).ops).toEqual({
+      host: '10.0.0.5',
+      port: 9100,
+    });
   });
 });

@@ -23,6 +23,7 @@ describe('the reference app: authentication', () => {
       PORT: '0',
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
       JWT_SECRET,
     });
     app = await createReferenceApp(config, logs.logger);
@@ -98,7 +99,12 @@ describe('the reference app: authentication', () => {
 describe('the reference app without JWT_SECRET in development', () => {
   it('makes a random secret and logs a sample token that opens /ws', async () => {
     const logs = captureLogs();
-    const config = loadConfig({ PORT: '0', SEED_ECHO_PORT: '0', SEED_SECURE_PORT: '0' });
+    const config = loadConfig({
+      PORT: '0',
+      SEED_ECHO_PORT: '0',
+      SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
+    });
     const app = await createReferenceApp(config, logs.logger);
     try {
       const [line] = logs.lines.filter((entry) => typeof entry.sampleToken === 'string');

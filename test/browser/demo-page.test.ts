@@ -244,7 +244,7 @@ describe('the demo page, served by the built reference app, in Chromium', () => 
     } finally {
       await foreign.close();
     }
-    const metrics = await (await fetch(`${app.origin}/metrics`)).text();
+    const metrics = await (await fetch(`${app.opsOrigin}/metrics`)).text();
     expect(metrics).toMatch(/secure_ws_handshakes_total\{outcome="ORIGIN_NOT_ALLOWED"\} [1-9]/);
   });
 });

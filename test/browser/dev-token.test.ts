@@ -14,6 +14,7 @@ async function boot(nodeEnv: string): Promise<{ app: INestApplication; base: str
     PORT: '0',
     SEED_ECHO_PORT: '0',
     SEED_SECURE_PORT: '0',
+    OPS_PORT: '0',
     JWT_SECRET,
   });
   const app = await createReferenceApp(config, captureLogs().logger);

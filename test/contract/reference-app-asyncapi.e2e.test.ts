@@ -31,6 +31,7 @@ describe("the reference app's AsyncAPI document", () => {
       PORT: '0',
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
       JWT_SECRET: 'reference-app-test-secret-0123456789',
     });
     app = await createReferenceApp(config, captureLogs().logger);

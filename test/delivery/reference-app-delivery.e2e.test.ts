@@ -16,6 +16,7 @@ async function startApp(env: Record<string, string> = {}): Promise<INestApplicat
     PORT: '0',
     SEED_ECHO_PORT: '0',
     SEED_SECURE_PORT: '0',
+    OPS_PORT: '0',
     JWT_SECRET,
     ...env,
   });

@@ -45,7 +45,8 @@ describe('the reference app over plain HTTP, under hostile requests', () => {
       ).status,
     ).toBe(400);
     expect((await rawHttp(ref.port, get('/%E0%A4%A'))).status).toBeGreaterThanOrEqual(400);
-    expect((await rawHttp(ref.port, get('/metrics?format[]=x'))).status).toBe(200);
+    expect((await rawHttp(ref.port, get('/health/live?format[]=x'))).status).toBe(200);
+    expect((await rawHttp(ref.opsPort, get('/metrics?format[]=x'))).status).toBe(200);
     await ref.alive();
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { signToken } from '../../src/app/token.js';
 import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
+import { OperationsServer } from '../../src/operations/operations-server.js';
 import { addressGroup } from '../../src/protection/address-group.js';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
@@ -102,10 +103,25 @@ describe('the smaller findings, on the reference app', () => {
   it('serves no X-Powered-By banner', async () => {
     const answer = await rawHttp(
       ref.port,
-      'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      'GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
     );
     expect(answer.status).toBe(200);
     expect(answer.headers.toLowerCase()).not.toContain('x-powered-by');
+  });
+
+  it('serves metrics and detailed health on the loopback operations address only', async () => {
+    const get = (port: number, path: string) =>
+      rawHttp(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    for (const path of ['/metrics', '/health', '/health/ready']) {
+      expect((await get(ref.port, path)).status, path).toBe(404);
+    }
+    expect((await get(ref.port, '/health/live')).status).toBe(200);
+    expect(ref.app.get(OperationsServer).address()?.address).toBe('127.0.0.1');
+    const metrics = await get(ref.opsPort, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('nodejs_version_info');
+    expect((await get(ref.opsPort, '/health')).status).toBe(200);
+    expect((await get(ref.opsPort, '/health/ready')).status).toBe(200);
   });
 
   it('answers room.join with a member count and a bounded list', async () => {

@@ -74,7 +74,7 @@ describe('the operations kit against a real Prometheus', () => {
     });
     // The shipped rules, with every `for` at 0 s so that a provoked alert fires at once.
     const rules = readFileSync(RULES_FILE, 'utf8').replace(/for: \S+/g, 'for: 0s');
-    prometheus = await PrometheusServer.start({ targets: [`127.0.0.1:${app.port}`], rules });
+    prometheus = await PrometheusServer.start({ targets: [`127.0.0.1:${app.opsPort}`], rules });
   }, 60_000);
   afterAll(async () => {
     await prometheus?.stop();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { loadConfig } from '../../src/app/config.js';
 import { createReferenceApp } from '../../src/app/create-app.js';
+import { OperationsServer } from '../../src/operations/operations-server.js';
 import { freePort } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { parsePrometheus } from './support/prometheus.js';
@@ -38,6 +39,7 @@ describe('the reference app: safe defaults, TLS, /health and /metrics', () => {
       PORT: String(await freePort()),
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
       ALLOWED_ORIGINS: 'https://chat.example.com',
       TLS_KEY_FILE: certificate.keyFile,
       TLS_CERT_FILE: certificate.certFile,
@@ -93,13 +95,20 @@ describe('the reference app: safe defaults, TLS, /health and /metrics', () => {
     expect(await client.closed).toEqual({ code: 4429, reason: 'RATE_LIMITED' });
   });
 
-  it('serves GET /health and GET /metrics over HTTPS', async () => {
-    const health = await httpsGet(`https://127.0.0.1:${port}/health`, certificate.cert);
+  it('serves GET /health/live over HTTPS, GET /health and GET /metrics on the loopback ops address', async () => {
+    const live = await httpsGet(`https://127.0.0.1:${port}/health/live`, certificate.cert);
+    expect(live.status).toBe(200);
+    expect((await httpsGet(`https://127.0.0.1:${port}/metrics`, certificate.cert)).status).toBe(
+      404,
+    );
+    expect((await httpsGet(`https://127.0.0.1:${port}/health`, certificate.cert)).status).toBe(404);
+    const ops = `http://127.0.0.1:${app.get(OperationsServer).address()?.port}`;
+    const health = await fetch(`${ops}/health`);
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', live: true, ready: true });
-    const metrics = await httpsGet(`https://127.0.0.1:${port}/metrics`, certificate.cert);
+    expect(await health.json()).toMatchObject({ status: 'ok', live: true, ready: true });
+    const metrics = await fetch(`${ops}/metrics`);
     expect(metrics.status).toBe(200);
-    const samples = parsePrometheus(metrics.body);
+    const samples = parsePrometheus(await metrics.text());
     expect(samples.get('secure_ws_handshakes_total{outcome="ORIGIN_NOT_ALLOWED"}')).toBe(3);
     expect(samples.get('secure_ws_rate_limited_total')).toBe(3);
     expect(samples.has('process_resident_memory_bytes')).toBe(true);

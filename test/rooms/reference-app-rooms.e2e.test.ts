@@ -23,6 +23,7 @@ describe('reference apps sharing REDIS_URL', () => {
       PORT: '0',
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
       JWT_SECRET,
       REDIS_URL: redis.url,
     });

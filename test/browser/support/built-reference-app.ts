@@ -18,6 +18,8 @@ export interface RunningReferenceApp {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   readonly port: number;
+  /** `http://127.0.0.1:<port>` of the loopback operations server (`/metrics`, `/health`). */
+  readonly opsOrigin: string;
   readonly logs: Array<Record<string, unknown>>;
   /** Sends a signal to the app's process (e.g. `SIGHUP`). */
   signal(signal: NodeJS.Signals): void;
@@ -39,6 +41,7 @@ export async function startReferenceApp(
       PORT: String(port),
       SEED_ECHO_PORT: '0',
       SEED_SECURE_PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
     },
@@ -50,12 +53,16 @@ export async function startReferenceApp(
     stderr += chunk.toString();
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let opsOrigin = '';
   const listening = new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
-        if (entry.msg === 'Reference app listening') done(String(entry.http));
+        if (entry.msg === 'Reference app listening') {
+          opsOrigin = String(entry.ops);
+          done(String(entry.http));
+        }
       } catch {
         logs.push({ text: line });
       }
@@ -67,6 +74,7 @@ export async function startReferenceApp(
   return {
     origin,
     port: Number(new URL(origin).port),
+    opsOrigin,
     logs,
     signal: (signal) => child.kill(signal),
     async stop() {

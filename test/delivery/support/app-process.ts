@@ -34,6 +34,7 @@ export class AppProcess {
         PORT: String(this.port),
         SEED_ECHO_PORT: '0',
         SEED_SECURE_PORT: '0',
+        OPS_PORT: '0',
         LOG_LEVEL: 'info',
         JWT_SECRET,
         MESSAGES_PER_SECOND: '100000',

@@ -23,6 +23,7 @@ async function serve(): Promise<void> {
     PORT: '0',
     SEED_ECHO_PORT: '0',
     SEED_SECURE_PORT: '0',
+    OPS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     JWT_SECRET: randomBytes(32).toString('base64url'),

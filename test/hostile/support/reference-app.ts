@@ -3,12 +3,15 @@ import { type INestApplication } from '@nestjs/common';
 import { loadConfig } from '../../../src/app/config.js';
 import { createReferenceApp, type HttpTimeouts } from '../../../src/app/create-app.js';
 import { ConnectionRegistry } from '../../../src/connection/connection-registry.js';
+import { OperationsServer } from '../../../src/operations/operations-server.js';
 import { captureLogs, type LogCapture } from '../../../src/testing/log-capture.js';
 import { type AliveTarget, expectAlive } from './alive.js';
 
 export interface ReferenceApp {
   readonly app: INestApplication;
   readonly port: number;
+  /** Port of the loopback operations server: `/metrics`, `/health`, `/health/ready`. */
+  readonly opsPort: number;
   readonly logs: LogCapture;
   readonly registry: ConnectionRegistry;
   /** The liveness check on the seed echo gateway (no authentication needed). */
@@ -32,10 +35,12 @@ export async function startReferenceApp(
     ...env,
     SEED_ECHO_PORT: '0',
     SEED_SECURE_PORT: '0',
+    OPS_PORT: '0',
     HOST: '127.0.0.1',
   });
   const app = await createReferenceApp(config, logs.logger, httpTimeouts);
   const port = (app.getHttpServer().address() as AddressInfo).port;
+  const opsPort = app.get(OperationsServer).address()?.port ?? 0;
   const registry = app.get(ConnectionRegistry);
   const target: AliveTarget = {
     port,
@@ -46,6 +51,7 @@ export async function startReferenceApp(
   return {
     app,
     port,
+    opsPort,
     logs,
     registry,
     alive: (baseline = 0) => expectAlive(target, baseline),
