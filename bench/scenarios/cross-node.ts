@@ -407,6 +407,22 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     if (probeWarning) cross.warnings.push(probeWarning);
     const oneNode = kind === 'module' ? 'module, one node' : 'Socket.IO, one node';
     cross.extraRows = [{ label: oneNode, measurement: local }];
+    if (kind === 'module') {
+      // The same rate with rooms that keep history: the cost of storing each message
+      // (one Lua script: offset, XADD, trim, PUBLISH) and of `pos` in every frame.
+      await Promise.all(servers.splice(0).map((s) => s.stop()));
+      for (let i = 0; i < 2; i++) {
+        servers.push(await startServer(ctx, kind, { ...options, history: true }));
+      }
+      const withHistory: Nodes = {
+        a: servers[0] as ServerProcess,
+        b: servers[1] as ServerProcess,
+        redis,
+      };
+      ctx.log(`  ${kind}: A -> Redis -> B at ${rate} msg/s, rooms with history ...`);
+      const history = await runOnce(withHistory, withHistory.b, 'B', run);
+      cross.extraRows.push({ label: 'module, rooms with history', measurement: history });
+    }
     return cross;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
