@@ -31,8 +31,18 @@ export type ReferenceAppContract = {
     };
     'room.send': {
       data: RoomMessageDto;
-      reply: never;
-      replyEvent: never;
+      reply: RoomSentDto;
+      replyEvent: 'room.sent';
+    };
+    'counter.increment': {
+      data: unknown;
+      reply: CounterIncrementedDto;
+      replyEvent: 'counter.incremented';
+    };
+    work: {
+      data: WorkDto;
+      reply: WorkDoneDto;
+      replyEvent: 'work.done';
     };
     auth: {
       data: {
@@ -57,7 +67,12 @@ export type ReferenceAppContract = {
           room: string;
           recovered: boolean;
           missed?: number;
-          reason?: 'HISTORY_LOST' | 'FORBIDDEN';
+          reason?: 'HISTORY_LOST' | 'FORBIDDEN' | 'UNAVAILABLE' | 'ROOM_LIMIT';
+          pos?: {
+            room: string;
+            offset: number;
+            epoch: string;
+          };
         }[];
       };
       replyEvent: 'session.resume';
@@ -69,6 +84,10 @@ export type ReferenceAppContract = {
     };
     'room.message': RoomMessagePushDto;
   };
+};
+
+export type CounterIncrementedDto = {
+  value: number;
 };
 
 export type EchoDto = {
@@ -86,6 +105,8 @@ export type RoomDto = {
 
 export type RoomJoinedDto = {
   members: string[];
+  memberCount?: number;
+  pos?: RoomPositionDto;
   room: string;
 };
 
@@ -101,8 +122,27 @@ export type RoomMessagePushDto = {
   text: string;
 };
 
+export type RoomPositionDto = {
+  room: string;
+  offset: number;
+  epoch: string;
+};
+
+export type RoomSentDto = {
+  pos: RoomPositionDto | null;
+  room: string;
+};
+
 export type WhoAmIDto = {
   userId?: string | null;
   connectionId?: string;
   expiresAt?: number | null;
+};
+
+export type WorkDoneDto = {
+  ms: number;
+};
+
+export type WorkDto = {
+  ms: number;
 };

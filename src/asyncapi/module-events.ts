@@ -14,6 +14,19 @@ export interface ModuleEvent {
 
 const ROOM: JsonSchema = { type: 'string', pattern: ROOM_NAME_PATTERN.source };
 
+/** A room's position in a reply: where the connection stands, offset 0 before any message. */
+const REPLY_POSITION: JsonSchema = {
+  type: 'object',
+  description:
+    'The position the connection is at for this room (after the replay, or the current one when not recovered).',
+  required: ['room', 'offset', 'epoch'],
+  properties: {
+    room: { type: 'string' },
+    offset: { type: 'integer', minimum: 0 },
+    epoch: { type: 'string' },
+  },
+};
+
 export const AUTH_EVENT: ModuleEvent = {
   event: 'auth',
   summary:
@@ -78,8 +91,18 @@ export const SESSION_RESUME_EVENT: ModuleEvent = {
           properties: {
             room: { type: 'string' },
             recovered: { type: 'boolean' },
-            missed: { type: 'integer', minimum: 0 },
-            reason: { type: 'string', enum: ['HISTORY_LOST', 'FORBIDDEN'] },
+            missed: {
+              type: 'integer',
+              minimum: 0,
+              description: 'Recovered: the messages delivered before this reply.',
+            },
+            reason: {
+              type: 'string',
+              enum: ['HISTORY_LOST', 'FORBIDDEN', 'UNAVAILABLE', 'ROOM_LIMIT'],
+              description:
+                'Not recovered: HISTORY_LOST (joined, messages may be missing), FORBIDDEN, UNAVAILABLE (try again shortly) or ROOM_LIMIT (not joined).',
+            },
+            pos: REPLY_POSITION,
           },
         },
       },

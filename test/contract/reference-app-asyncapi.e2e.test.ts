@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
 import { createReferenceApp } from '../../src/app/create-app.js';
 import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
+import { DeliveryGateway } from '../../src/app/gateways/delivery.gateway.js';
 import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { CLOSE_CODE_OF, WsCloseCode, WsErrorCode } from '../../src/errors/error-codes.js';
 import { handlerNames } from '../../src/lifecycle/dto-handlers.js';
@@ -78,7 +79,9 @@ describe("the reference app's AsyncAPI document", () => {
       ['profile.update', ['profile.updated', 'error']],
       ['room.join', ['room.joined', 'error']],
       ['room.leave', ['room.left', 'error']],
-      ['room.send', ['error']],
+      ['room.send', ['room.sent', 'error']],
+      ['counter.increment', ['counter.incremented', 'error']],
+      ['work', ['work.done', 'error']],
       ['auth', ['auth', 'error']],
       ['session.resume', ['session.resume', 'error']],
     ];
@@ -94,9 +97,56 @@ describe("the reference app's AsyncAPI document", () => {
   });
 
   it('has an operation for every handler of the gateways on /ws', () => {
-    for (const event of [...eventsOf(ChatGateway), ...eventsOf(RoomsGateway)]) {
+    const gateways = [ChatGateway, RoomsGateway, DeliveryGateway];
+    for (const event of gateways.flatMap(eventsOf)) {
       expect(operation(`ws.${event}`), event).toBeDefined();
     }
+  });
+
+  it('declares every reply on /ws, with the positions rooms answer', () => {
+    const messages = (raw.channels as Record<string, { messages: Record<string, unknown> }>).ws
+      ?.messages as Record<string, { payload: { properties: { data: unknown } } }>;
+    for (const [id, message] of Object.entries(messages)) {
+      if (id.endsWith('.reply')) {
+        expect(JSON.stringify(message.payload.properties.data), id).not.toContain('Not declared');
+      }
+    }
+    const schemas = (raw.components as { schemas: Record<string, unknown> }).schemas;
+    const position = { $ref: '#/components/schemas/RoomPositionDto' };
+    expect(schemas.RoomPositionDto).toEqual({
+      type: 'object',
+      properties: {
+        room: { type: 'string' },
+        offset: { type: 'integer', minimum: 0 },
+        epoch: { type: 'string' },
+      },
+      required: ['room', 'offset', 'epoch'],
+      additionalProperties: false,
+    });
+    expect(schemas.RoomJoinedDto).toMatchObject({
+      properties: { pos: position, memberCount: { type: 'integer', minimum: 0 } },
+      required: ['members', 'room'],
+    });
+    expect(schemas.RoomSentDto).toMatchObject({
+      properties: { pos: { anyOf: [position, { type: 'null' }] } },
+      required: ['pos', 'room'],
+    });
+    expect(schemas.CounterIncrementedDto).toMatchObject({ required: ['value'] });
+    expect(schemas.WorkDoneDto).toMatchObject({ required: ['ms'] });
+    const resumed = messages['session.resume.reply']?.payload.properties.data as {
+      properties: { rooms: { items: { required: string[]; properties: Record<string, unknown> } } };
+    };
+    expect(resumed.properties.rooms.items.required).toEqual(['room', 'recovered']);
+    expect(Object.keys(resumed.properties.rooms.items.properties)).toEqual([
+      'room',
+      'recovered',
+      'missed',
+      'reason',
+      'pos',
+    ]);
+    expect(resumed.properties.rooms.items.properties.reason).toMatchObject({
+      enum: ['HISTORY_LOST', 'FORBIDDEN', 'UNAVAILABLE', 'ROOM_LIMIT'],
+    });
   });
 
   it('lists the pushes: room messages with their position, session notices, error frames', () => {

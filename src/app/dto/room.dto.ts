@@ -1,4 +1,6 @@
-import { IsInt, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ROOM_NAME_PATTERN } from '../../rooms/room-name.js';
 
 export class RoomDto {
@@ -15,10 +17,48 @@ export class RoomMessageDto extends RoomDto {
   text!: string;
 }
 
-/** The `room.joined` reply: the room and who is in it now. */
+/** A room's position in a reply: offset 0 before its first message (see docs/delivery.md). */
+export class RoomPositionDto {
+  @IsString()
+  room!: string;
+
+  @IsInt()
+  @Min(0)
+  offset!: number;
+
+  @IsString()
+  epoch!: string;
+}
+
+/**
+ * The `room.joined` reply: the room, who is in it now (at most 50 names,
+ * with `memberCount` when the list is cut) and its position at the join
+ * (absent when the store cannot be reached).
+ */
 export class RoomJoinedDto extends RoomDto {
   @IsString({ each: true })
   members!: string[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  memberCount?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RoomPositionDto)
+  pos?: RoomPositionDto;
+}
+
+/** The `room.sent` reply: the message's position once stored, `null` when it was not stored. */
+export class RoomSentDto extends RoomDto {
+  @ValidateNested()
+  @Type(() => RoomPositionDto)
+  @JSONSchema(() => ({
+    anyOf: [{ $ref: '#/components/schemas/RoomPositionDto' }, { type: 'null' }],
+    description: "`null`: the store could not be reached; only this node's members got it.",
+  }))
+  pos!: RoomPositionDto | null;
 }
 
 /** The `room.message` push every member of the room gets. */

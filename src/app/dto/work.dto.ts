@@ -6,3 +6,10 @@ export class WorkDto {
   @Max(2000)
   ms!: number;
 }
+
+/** The `work.done` reply: how long the work took, as asked. */
+export class WorkDoneDto {
+  @IsInt()
+  @Min(0)
+  ms!: number;
+}

@@ -6,9 +6,11 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type WebSocket } from 'ws';
+import { Reply } from '../../asyncapi/contract.decorators.js';
 import { connectionOf } from '../../connection/connection.js';
 import { CounterService } from '../counter.service.js';
-import { WorkDto } from '../dto/work.dto.js';
+import { CounterIncrementedDto } from '../dto/counter.dto.js';
+import { WorkDoneDto, WorkDto } from '../dto/work.dto.js';
 
 /** The reference app's delivery events (see PROTOCOL.md), on `/ws`. */
 @WebSocketGateway({ path: '/ws' })
@@ -17,6 +19,7 @@ export class DeliveryGateway {
 
   /** One more on the user's own counter; with `idempotencyKey`, a repeat counts nothing. */
   @SubscribeMessage('counter.increment')
+  @Reply('counter.incremented', CounterIncrementedDto)
   async increment(@ConnectedSocket() client: WebSocket) {
     const connection = connectionOf(client);
     const userId = connection?.session?.userId ?? `connection:${connection?.id}`;
@@ -25,6 +28,7 @@ export class DeliveryGateway {
 
   /** A slow handler: answers after `ms` milliseconds, in order like every other. */
   @SubscribeMessage('work')
+  @Reply('work.done', WorkDoneDto)
   async work(@MessageBody() { ms }: WorkDto) {
     await sleep(ms);
     return { event: 'work.done', data: { ms } };

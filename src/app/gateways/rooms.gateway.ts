@@ -12,7 +12,13 @@ import { WsErrorCode } from '../../errors/error-codes.js';
 import { SecureWsException } from '../../errors/secure-ws.exception.js';
 import { WsRequestId } from '../../frames/request-id.decorator.js';
 import { WsRooms } from '../../rooms/ws-rooms.service.js';
-import { RoomDto, RoomJoinedDto, RoomMessageDto, RoomMessagePushDto } from '../dto/room.dto.js';
+import {
+  RoomDto,
+  RoomJoinedDto,
+  RoomMessageDto,
+  RoomMessagePushDto,
+  RoomSentDto,
+} from '../dto/room.dto.js';
 
 function connectionFor(client: WebSocket): Connection {
   const connection = connectionOf(client);
@@ -78,6 +84,7 @@ export class RoomsGateway {
    * reach this node's members); without one, nothing waits for the store.
    */
   @SubscribeMessage('room.send')
+  @Reply('room.sent', RoomSentDto)
   send(
     @ConnectedSocket() client: WebSocket,
     @MessageBody() { room, text }: RoomMessageDto,
