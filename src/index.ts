@@ -107,10 +107,10 @@ export { installMessageLogFields, messageLogFields } from './logging/message-log
 export { MetricsController } from './metrics/metrics.controller.js';
 export type { MetricsOptions } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
-export type { OperationsOptions } from './operations/operations-options.js';
 export { OperationsServer } from './operations/operations-server.js';
 export type { AsyncApiOptions } from './options/asyncapi-options.interface.js';
 export type { IdempotencyOptions } from './options/idempotency-options.js';
+export type { OperationsOptions } from './options/operations-options.js';
 export type {
   HeartbeatOptions,
   ListenerOptions,

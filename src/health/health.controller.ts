@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, NotFoundException, Optional, Res } from '@nestjs/common';
-import { OperationsServer } from '../operations/operations-server.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { type HealthReport } from './health-indicator.interface.js';
 import { SecureWsHealth } from './secure-ws-health.js';
 
@@ -18,13 +19,13 @@ interface StatusResponse {
 export class HealthController {
   constructor(
     private readonly health: SecureWsHealth,
-    @Optional() @Inject(OperationsServer) private readonly operations?: OperationsServer,
+    @Optional() @Inject(SECURE_WS_OPTIONS) private readonly options?: ResolvedSecureWsOptions,
   ) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
   async check(@Res({ passthrough: true }) response: StatusResponse): Promise<HealthReport> {
-    if (this.operations?.enabled) throw new NotFoundException();
+    if (this.options?.operations) throw new NotFoundException();
     const report = await this.health.report();
     response.status(report.ready ? 200 : 503);
     return report;

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, NotFoundException, Optional } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { OperationsServer } from '../operations/operations-server.js';
+import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
+import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { SecureWsMetrics } from './secure-ws-metrics.js';
 
 /**
@@ -13,14 +14,14 @@ import { SecureWsMetrics } from './secure-ws-metrics.js';
 export class MetricsController {
   constructor(
     private readonly metrics: SecureWsMetrics,
-    @Optional() @Inject(OperationsServer) private readonly operations?: OperationsServer,
+    @Optional() @Inject(SECURE_WS_OPTIONS) private readonly options?: ResolvedSecureWsOptions,
   ) {}
 
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   scrape(): Promise<string> {
-    if (this.operations?.enabled) throw new NotFoundException();
+    if (this.options?.operations) throw new NotFoundException();
     return this.metrics.scrape();
   }
 }

@@ -2,9 +2,9 @@ import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { resolveHistoryOptions } from '../history/history-options.js';
-import { resolveOperationsOptions } from '../operations/operations-options.js';
 import { checkPositiveInteger } from '../util/positive-integer.js';
 import { resolveIdempotencyOptions } from './idempotency-options.js';
+import { resolveOperationsOptions } from './operations-options.js';
 import { resolvePreAuthOptions } from './pre-auth-options.js';
 import {
   type ResolvedSecureWsOptions,

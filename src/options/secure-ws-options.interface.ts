@@ -14,12 +14,9 @@ import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
 import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
-import {
-  type OperationsOptions,
-  type ResolvedOperationsOptions,
-} from '../operations/operations-options.js';
 import { type AsyncApiOptions } from './asyncapi-options.interface.js';
 import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
+import { type OperationsOptions, type ResolvedOperationsOptions } from './operations-options.js';
 
 /** A separate port whose WebSocket upgrades are served by the gateway at `path`. */
 export interface ListenerOptions {
