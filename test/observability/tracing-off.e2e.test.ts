@@ -19,6 +19,8 @@ describe('tracing off (no SDK registered)', () => {
       expect(await alice.next()).toEqual({
         event: 'room.message',
         data: { room: 'lobby', from: 'alice', text: 'a', at: expect.any(Number) },
+        // The reference rooms keep history: the trace rides before `pos`, which the store appends.
+        pos: { room: 'lobby', offset: 1, epoch: expect.any(String) },
         traceparent,
       });
       alice.send({ event: 'room.send', data: { room: 'lobby', text: 'b' } });

@@ -153,6 +153,30 @@ export function rawHttp(
   });
 }
 
+/**
+ * The status of an upgrade's answer, read as soon as its head arrives (the
+ * socket is then dropped); 0 when no head came within `timeoutMs`.
+ */
+export function upgradeStatus(port: number, request: string, timeoutMs = 3000): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let head = '';
+    const done = (status: number) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(status);
+    };
+    const timer = setTimeout(() => done(0), timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (head.includes('\r\n\r\n')) done(parseHttpAnswer(head).status);
+    });
+    socket.on('error', () => done(0));
+    socket.on('close', () => done(parseHttpAnswer(head).status));
+    socket.write(request);
+  });
+}
+
 /** A well-formed upgrade request for `path`, with extra or replaced header lines. */
 export function upgradeRequest(
   path: string,
