@@ -50,7 +50,7 @@ export function describeCrossNode(
       run += 1;
       [a, b] = await Promise.all([startNode(), startNode()]);
       await expect
-        .poll(() => busOf(a).isHealthy() && busOf(b).isHealthy(), { timeout: 5000 })
+        .poll(() => busOf(a).isHealthy() && busOf(b).isHealthy(), { timeout: 15_000 })
         .toBe(true);
     });
     afterEach(async () => {
