@@ -21,6 +21,9 @@ import {
   type WsBusCapabilities,
 } from './ws-bus.interface.js';
 
+/** How long to wait before opening the key-value buckets again after a failure. */
+const BUCKETS_RETRY_MS = 500;
+
 const READY = Promise.resolve();
 const SEPARATOR = '|';
 
@@ -141,8 +144,12 @@ export class NatsBus implements WsBus {
     } catch (error) {
       this.logger.warn(
         { err: error },
-        'NATS key-value buckets unavailable; presence stays on this node',
+        'NATS key-value buckets unavailable; presence stays on this node, retrying',
       );
+      // Two nodes creating the buckets at once can race: try again while this connection lives.
+      setTimeout(() => {
+        if (this.connection === connection && !this.up) void this.transportReady();
+      }, BUCKETS_RETRY_MS).unref();
       return;
     }
     this.up = true;
