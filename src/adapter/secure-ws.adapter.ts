@@ -25,6 +25,7 @@ import {
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
 import { normalizeGatewayPath } from '../lifecycle/gateway-path.js';
+import { GatewayTables } from '../lifecycle/gateway-tables.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
   type ResolvedSecureWsOptions,
@@ -106,6 +107,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
     private readonly concurrentHandlers: ConcurrentHandlers,
     private readonly directHandlers: DirectHandlers,
+    private readonly gatewayTables: GatewayTables,
   ) {
     super();
   }
@@ -142,6 +144,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       wss,
       connectCallbacks: [],
       connections: new Set(),
+      port,
     };
     this.servers.set(wss, server);
     const httpServer =
@@ -259,6 +262,10 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   }
 
   private accept(server: GatewayServer, client: WebSocket, request: IncomingMessage): void {
+    // Every gateway is bound by now: the server's connection path is decided once.
+    server.table ??=
+      this.gatewayTables.tableFor({ ...server, boundGateways: server.connectCallbacks.length }) ??
+      null;
     const connection = new Connection(client, request, server, this.runtime);
     deferProtocolErrors(client);
     server.connections.add(connection);

@@ -106,7 +106,8 @@ export class Connection implements WsConnection {
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
   readonly handlers = new Map<string, BoundHandler>();
-  private readonly closeListeners: Array<(code: number) => void> = [];
+  /** Called with the client too: the gateways' shared disconnect hook needs it. */
+  private closeListeners: Array<(code: number, client: WebSocket) => void> | undefined;
   admissionFrameHandler: AdmissionFrameHandler | undefined;
   /** `performance.now()` when the last message arrived (or the connection opened). */
   lastMessageAt = performance.now();
@@ -209,12 +210,16 @@ export class Connection implements WsConnection {
   }
 
   handles(event: string): boolean {
-    return this.handlers.has(event);
+    return this.server.table?.handlers.has(event) === true || this.handlers.has(event);
   }
 
-  onClose(listener: (code: number) => void): void {
-    if (this.state === 'closed') listener(this.sentCloseCode ?? 1006);
-    else this.closeListeners.push(listener);
+  onClose(listener: (code: number, client: WebSocket) => void): void {
+    if (this.state === 'closed') {
+      listener(this.sentCloseCode ?? 1006, this.socket);
+    } else {
+      this.closeListeners ??= [];
+      this.closeListeners.push(listener);
+    }
   }
 
   get inflightCount(): number {
@@ -244,13 +249,18 @@ export class Connection implements WsConnection {
     this.admissionFrameHandler = undefined;
     const request = this.request;
     this.upgradeRequest = undefined;
-    for (const callback of this.server.connectCallbacks) {
-      try {
-        callback(this.socket, request);
-      } catch (error) {
-        this.connectHookFailed(error);
-        return;
+    const table = this.server.table;
+    try {
+      if (table) {
+        // The module's connection path (lifecycle/gateway-tables.ts): Nest's per-client binding skipped.
+        for (const connect of table.connects) connect(this.socket, request);
+        if (table.disconnect) this.onClose(table.disconnect);
+      } else {
+        for (const callback of this.server.connectCallbacks) callback(this.socket, request);
       }
+    } catch (error) {
+      this.connectHookFailed(error);
+      return;
     }
     if (this.connectHooks) {
       const hooks = this.connectHooks;
@@ -369,7 +379,8 @@ export class Connection implements WsConnection {
 
   private route(frame: InboundFrame): void {
     if (this.refusedByPlugins(frame)) return;
-    const handler = this.handlers.get(frame.event);
+    const shared = this.server.table?.handlers.get(frame.event);
+    const handler = shared ? shared(this.socket) : this.handlers.get(frame.event);
     if (!handler) {
       this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
@@ -378,7 +389,7 @@ export class Connection implements WsConnection {
     for (const plugin of this.runtime.plugins) {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
-    const mode = dispatchModeOf(handler);
+    const mode = dispatchModeOf(shared ?? handler);
     this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection, (next, frame) =>
       this.invoke(next, frame),
     );
@@ -608,9 +619,11 @@ export class Connection implements WsConnection {
     for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
-    for (const listener of this.closeListeners.splice(0)) {
+    const listeners = this.closeListeners ?? [];
+    this.closeListeners = undefined;
+    for (const listener of listeners) {
       try {
-        listener(closeCode);
+        listener(closeCode, this.socket);
       } catch (error) {
         this.logUnexpected(error, 'Close listener failed');
       }
