@@ -56,12 +56,25 @@ export type { ConnectionState } from './ws-connection.interface.js';
 export type AdmissionFrameHandler = (frame: InboundFrame) => void;
 
 const CONNECTION = Symbol('secure-ws.connection');
+/** What `disconnected` is until a `handleDisconnect` hook runs: one promise for every connection. */
+const NO_DISCONNECT_HOOK: Promise<unknown> = Promise.resolve();
 const FORCE_CLOSE_AFTER_MS = 2000;
 /**
  * Frames a peer may still send after the server's close frame (a few were
  * in flight); beyond them its socket is no longer read, until the force-close.
  */
 const FRAMES_AFTER_CLOSE = 64;
+
+/**
+ * A random UUID as one flat string: `randomUUID()` returns a rope of 14
+ * concatenated pieces (~450 B kept per connection); reading a character
+ * makes V8 flatten it in place, and the pieces are let go.
+ */
+function flatId(): string {
+  const id = randomUUID();
+  id.charCodeAt(0);
+  return id;
+}
 
 /** The module's state of a client socket, or `undefined` for a socket it does not serve. */
 export function connectionOf(client: unknown): Connection | undefined {
@@ -97,7 +110,7 @@ function isOutboundMessage(value: unknown): value is OutboundMessage {
  * frame takes from bytes to a reply or an error frame.
  */
 export class Connection implements WsConnection {
-  readonly id = randomUUID();
+  readonly id = flatId();
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /** The TCP (or TLS) socket under the WebSocket. */
@@ -105,14 +118,15 @@ export class Connection implements WsConnection {
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
-  readonly handlers = new Map<string, BoundHandler>();
+  /** Handlers bound to this connection only (Nest's path, the module's own events); made on first use. */
+  private ownHandlers: Map<string, BoundHandler> | undefined;
   /** Called with the client too: the gateways' shared disconnect hook needs it. */
   private closeListeners: Array<(code: number, client: WebSocket) => void> | undefined;
   admissionFrameHandler: AdmissionFrameHandler | undefined;
   /** `performance.now()` when the last message arrived (or the connection opened). */
   lastMessageAt = performance.now();
   /** Settles when the connection's disconnect hooks have run. */
-  disconnected: Promise<unknown> = Promise.resolve();
+  disconnected: Promise<unknown> = NO_DISCONNECT_HOOK;
 
   private pending: Array<[RawData, boolean]> | undefined;
   private connectHooks: Promise<unknown>[] | undefined;
@@ -209,16 +223,22 @@ export class Connection implements WsConnection {
     this.awaitingPong = false;
   }
 
+  get handlers(): Map<string, BoundHandler> {
+    this.ownHandlers ??= new Map();
+    return this.ownHandlers;
+  }
+
   handles(event: string): boolean {
-    return this.server.table?.handlers.has(event) === true || this.handlers.has(event);
+    return this.server.table?.handlers.has(event) === true || this.ownHandlers?.has(event) === true;
   }
 
   onClose(listener: (code: number, client: WebSocket) => void): void {
     if (this.state === 'closed') {
       listener(this.sentCloseCode ?? 1006, this.socket);
     } else {
-      this.closeListeners ??= [];
-      this.closeListeners.push(listener);
+      // Most connections have one or two listeners: an array literal is sized for them.
+      if (this.closeListeners) this.closeListeners.push(listener);
+      else this.closeListeners = [listener];
     }
   }
 
@@ -380,7 +400,7 @@ export class Connection implements WsConnection {
   private route(frame: InboundFrame): void {
     if (this.refusedByPlugins(frame)) return;
     const shared = this.server.table?.handlers.get(frame.event);
-    const handler = shared ? shared(this.socket) : this.handlers.get(frame.event);
+    const handler = shared ? shared(this.socket) : this.ownHandlers?.get(frame.event);
     if (!handler) {
       this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
