@@ -30,6 +30,13 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Module server only: every room keeps history (`history: { allRooms: true }`, pushes carry `pos`). */
   history?: boolean;
+  /**
+   * Module server only (`--tracing`): `absent` takes the tracing plugin out of
+   * the module's plugin list (the baseline), `sdk` registers the OpenTelemetry
+   * SDK (every span sampled, batched, dropped); unset: the module as shipped,
+   * tracing off (no SDK registered).
+   */
+  tracing?: 'absent' | 'sdk';
 }
 
 /** What a server tells the parent about its own connections (when it can see them). */
