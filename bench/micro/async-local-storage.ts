@@ -38,7 +38,7 @@ let seen = 0;
 
 /** A handler's work: a synchronous part and a continuation in a microtask that reads the store. */
 function handle(): void {
-  Promise.resolve().then(() => {
+  void Promise.resolve().then(() => {
     if (storage.getStore() !== undefined) seen += 1;
   });
 }
