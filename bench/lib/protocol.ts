@@ -66,6 +66,8 @@ export interface MemorySample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** Resident bytes of V8's young generation (it grows with the allocation rate, and stays). */
+  newSpace: number;
 }
 
 export interface CpuSample {
