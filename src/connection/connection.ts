@@ -16,6 +16,7 @@
  *    `closeWith` for errors that close;
  * 8. log: client errors in logging/client-error-log.ts, server bugs with a `ref` in `logUnexpected`.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
@@ -393,7 +394,8 @@ export class Connection implements WsConnection {
     } else if (this.order.tryStart(mode === 'concurrent')) {
       this.invoke(run, frame);
     } else {
-      this.order.hold(run, frame, mode === 'concurrent');
+      // It starts later, from another frame's settle: in its own message's context, not that one's.
+      this.order.hold(AsyncResource.bind(run), frame, mode === 'concurrent');
     }
     // TCP backpressure: stop reading until a handler settles.
     if (this.order.full) this.socket.pause();
