@@ -14,6 +14,7 @@ import { healthProviders } from './health/health.providers.js';
 import { idempotencyPlugins, idempotencyProviders } from './idempotency/idempotency.providers.js';
 import { DirectHandlers } from './lifecycle/direct-handlers.js';
 import { GatewayDiscovery } from './lifecycle/gateway-discovery.js';
+import { GatewayTables } from './lifecycle/gateway-tables.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { Heartbeat } from './lifecycle/heartbeat.js';
 import { IdleDeadline } from './lifecycle/idle-deadline.js';
@@ -72,6 +73,7 @@ import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js
     ConcurrentHandlers,
     GatewayDiscovery,
     DirectHandlers,
+    GatewayTables,
     Heartbeat,
     IdleDeadline,
     GracefulShutdown,

@@ -26,6 +26,7 @@ import { PluginEvents } from '../connection/plugin-events.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
 import { normalizeGatewayPath } from '../lifecycle/gateway-path.js';
+import { GatewayTables } from '../lifecycle/gateway-tables.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
   type ResolvedSecureWsOptions,
@@ -46,13 +47,18 @@ const LISTENER_REQUEST_TIMEOUT_MS = 30_000;
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
+function destroySelf(this: Duplex): void {
+  this.destroy();
+}
+
 /**
  * A socket error during or after the upgrade must not crash the process. The
- * listener lives as long as the socket, so it is made here, where its closure
- * can hold nothing else (in `handleUpgrade` it would keep the request alive).
+ * listener lives as long as the socket: one function for every socket (the
+ * socket is `this`), holding nothing (a closure in `handleUpgrade` would keep
+ * the request alive).
  */
 function destroyOnError(socket: Duplex): void {
-  socket.on('error', () => socket.destroy());
+  socket.on('error', destroySelf);
 }
 
 const normalizePath = normalizeGatewayPath;
@@ -98,6 +104,8 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   /** HTTP servers this adapter created, by gateway port or listener path; it closes them. */
   private readonly ownServers = new Map<string, Server>();
   private cachedRuntime: ConnectionRuntime | undefined;
+  /** Every client's `close` listener (ws emits it once): one function, the client is `this`. */
+  private readonly onClientClose: (this: WebSocket, code: number) => void;
 
   constructor(
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
@@ -107,8 +115,17 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     @Inject(CONNECTION_AUTHENTICATOR) private readonly authenticator: ConnectionAuthenticator,
     private readonly concurrentHandlers: ConcurrentHandlers,
     private readonly directHandlers: DirectHandlers,
+    private readonly gatewayTables: GatewayTables,
   ) {
     super();
+    const live = this.registry;
+    this.onClientClose = function (this: WebSocket, code: number) {
+      const connection = connectionOf(this);
+      if (!connection) return;
+      connection.server.connections.delete(connection);
+      live.remove(connection);
+      connection.onClosed(code);
+    };
   }
 
   /** Resolved on first use, when every provider of the app exists. */
@@ -144,6 +161,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       wss,
       connectCallbacks: [],
       connections: new Set(),
+      port,
     };
     this.servers.set(wss, server);
     const httpServer =
@@ -261,6 +279,10 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   }
 
   private accept(server: GatewayServer, client: WebSocket, request: IncomingMessage): void {
+    // Every gateway is bound by now: the server's connection path is decided once.
+    server.table ??=
+      this.gatewayTables.tableFor({ ...server, boundGateways: server.connectCallbacks.length }) ??
+      null;
     const connection = new Connection(client, request, server, this.runtime);
     deferProtocolErrors(client);
     server.connections.add(connection);
@@ -268,11 +290,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     client.on('message', onClientMessage);
     client.on('pong', onClientPong);
     client.on('error', onClientError);
-    client.once('close', (code: number) => {
-      server.connections.delete(connection);
-      this.registry.remove(connection);
-      connection.onClosed(code);
-    });
+    client.on('close', this.onClientClose);
     for (const plugin of this.plugins) plugin.onHandshake?.('accepted', request);
     Promise.resolve(this.authenticator.admit(connection))
       .then((admitted) => (admitted ? connection.open() : undefined))

@@ -1,9 +1,8 @@
 import { type Connection } from '../connection/connection.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
+import { type Deadline, DeadlineHeap } from './deadline-heap.js';
 
-/** setTimeout's longest delay; longer waits are re-armed. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 /** A session shorter than 3 × `expiringNoticeMs` is told a third of its life before the end. */
 const NOTICE_SHARE = 3;
 
@@ -16,54 +15,71 @@ export function noticeLeadMs(expiringNoticeMs: number, expiresAt: number, now: n
   return Math.min(expiringNoticeMs, Math.floor((expiresAt - now) / NOTICE_SHARE));
 }
 
+/** What every session timer of a registry shares: the notice lead, the clock tolerance, one heap. */
+export class SessionTimers {
+  readonly deadlines = new DeadlineHeap<SessionTimer>((timer) => timer.fire());
+
+  constructor(
+    readonly expiringNoticeMs: number,
+    /** The clock tolerance: a token the verifier admitted within it is not closed before it ends. */
+    readonly graceMs = 0,
+  ) {}
+
+  /** A connection's timer, not armed yet. */
+  timerOf(connection: Connection): SessionTimer {
+    return new SessionTimer(connection, this);
+  }
+
+  /** Stops every timer. */
+  clear(): void {
+    this.deadlines.clear();
+  }
+}
+
 /**
- * One timer per authenticated connection, armed for its next session event:
- * first the `session.expiring` notice (see `noticeLeadMs`), then the expiry
- * itself (TOKEN_EXPIRED, close 4401). Refresh re-arms it; close clears it.
+ * An authenticated connection's next session event: first the
+ * `session.expiring` notice (see `noticeLeadMs`), then the expiry itself
+ * (TOKEN_EXPIRED, close 4401). Refresh re-arms it; close clears it. It is
+ * one entry of its registry's `DeadlineHeap`, not a timer of its own.
  */
-export class SessionTimer {
-  private timer: NodeJS.Timeout | undefined;
+export class SessionTimer implements Deadline {
+  deadline = 0;
+  heapIndex = -1;
+  private expiresAt = 0;
   private noticeSentFor: number | undefined;
-  /** When the notice for `expiresAt` is due, fixed when first armed for it. */
-  private noticeAt: { expiresAt: number; at: number } | undefined;
+  /** The `expiresAt` the notice time below was fixed for, when first armed for it. */
+  private noticeFor: number | undefined;
+  private noticeAt = 0;
 
   constructor(
     private readonly connection: Connection,
-    private readonly expiringNoticeMs: number,
-    /** The clock tolerance: a token the verifier admitted within it is not closed before it ends. */
-    private readonly graceMs = 0,
+    private readonly timers: SessionTimers,
   ) {}
 
   arm(expiresAt: number | undefined): void {
     this.clear();
     if (expiresAt === undefined) return;
     const now = Date.now();
-    if (this.noticeAt?.expiresAt !== expiresAt) {
-      this.noticeAt = {
-        expiresAt,
-        at: expiresAt - noticeLeadMs(this.expiringNoticeMs, expiresAt, now),
-      };
+    if (this.noticeFor !== expiresAt) {
+      this.noticeFor = expiresAt;
+      this.noticeAt = expiresAt - noticeLeadMs(this.timers.expiringNoticeMs, expiresAt, now);
     }
-    const noticeAt = this.noticeAt.at;
-    const noticeDue = this.noticeSentFor !== expiresAt && noticeAt > now;
-    const at = noticeDue ? noticeAt : expiresAt + this.graceMs;
-    this.timer = setTimeout(
-      () => this.fire(expiresAt, at),
-      Math.min(Math.max(at - now, 0), MAX_DELAY_MS),
+    const noticeDue = this.noticeSentFor !== expiresAt && this.noticeAt > now;
+    this.expiresAt = expiresAt;
+    this.timers.deadlines.schedule(
+      this,
+      noticeDue ? this.noticeAt : expiresAt + this.timers.graceMs,
     );
-    this.timer.unref();
   }
 
   clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timers.deadlines.cancel(this);
   }
 
-  private fire(expiresAt: number, at: number): void {
-    this.timer = undefined;
-    if (Date.now() < at) {
-      this.arm(expiresAt);
-    } else if (at < expiresAt + this.graceMs) {
+  /** Its deadline came (the heap calls it). */
+  fire(): void {
+    const expiresAt = this.expiresAt;
+    if (this.deadline < expiresAt + this.timers.graceMs) {
       this.noticeSentFor = expiresAt;
       this.connection.push('session.expiring', { expiresAt });
       this.arm(expiresAt);

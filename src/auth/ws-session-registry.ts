@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type Connection } from '../connection/connection.js';
+import { type Connection, connectionOf } from '../connection/connection.js';
 import { type WsSession } from '../connection/session.js';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { replyOf, type WsErrorReply } from '../errors/error-mapper.js';
@@ -10,7 +10,7 @@ import {
   type Revocation,
   type RevocationStore,
 } from './revocation-store.interface.js';
-import { SessionTimer } from './session-timer.js';
+import { type SessionTimer, SessionTimers } from './session-timer.js';
 
 /** The error code of a connection refused because its user has too many. */
 export const TOO_MANY_CONNECTIONS = 'TOO_MANY_CONNECTIONS';
@@ -59,13 +59,24 @@ export class WsSessionRegistry implements OnModuleDestroy {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byToken = new Map<string, Set<Connection>>();
   private readonly timers = new Map<Connection, SessionTimer>();
+  /** One timer for every session's notice and expiry. */
+  private readonly sessionTimers: SessionTimers;
   private readonly unsubscribe: () => void;
+  /** Every connection's close listener: one function, not a closure per connection. */
+  private readonly unbindClosed = (_code: number, client: unknown): void => {
+    const connection = connectionOf(client);
+    if (connection) this.unbind(connection);
+  };
 
   constructor(
     @Inject(SECURE_WS_OPTIONS) private readonly options: ResolvedSecureWsOptions,
     @Inject(REVOCATION_STORE) private readonly store: RevocationStore,
   ) {
     this.unsubscribe = store.subscribe((revocation) => this.closeRevoked(revocation));
+    this.sessionTimers = new SessionTimers(
+      options.auth?.expiringNoticeMs ?? 60_000,
+      (options.auth?.clockToleranceSec ?? 0) * 1000,
+    );
   }
 
   /** Live authenticated connections of a user on this node, oldest first. */
@@ -141,14 +152,14 @@ export class WsSessionRegistry implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
-    for (const timer of this.timers.values()) timer.clear();
+    this.sessionTimers.clear();
     this.timers.clear();
   }
 
   private bind(connection: Connection, session: WsSession): void {
     this.track(connection, session);
     addTo(this.byUser, session.userId, connection);
-    connection.onClose(() => this.unbind(connection));
+    connection.onClose(this.unbindClosed);
   }
 
   private track(connection: Connection, session: WsSession): void {
@@ -156,11 +167,7 @@ export class WsSessionRegistry implements OnModuleDestroy {
     if (session.tokenId !== undefined) addTo(this.byToken, session.tokenId, connection);
     let timer = this.timers.get(connection);
     if (!timer) {
-      timer = new SessionTimer(
-        connection,
-        this.options.auth?.expiringNoticeMs ?? 60_000,
-        (this.options.auth?.clockToleranceSec ?? 0) * 1000,
-      );
+      timer = this.sessionTimers.timerOf(connection);
       this.timers.set(connection, timer);
     }
     timer.arm(session.expiresAt);

@@ -59,12 +59,25 @@ export type BoundHandler = (data: unknown, frame: InboundFrame) => unknown;
 export type { ConnectionState } from './ws-connection.interface.js';
 
 const CONNECTION = Symbol('secure-ws.connection');
+/** What `disconnected` is until a `handleDisconnect` hook runs: one promise for every connection. */
+const NO_DISCONNECT_HOOK: Promise<unknown> = Promise.resolve();
 const FORCE_CLOSE_AFTER_MS = 2000;
 /**
  * Frames a peer may still send after the server's close frame (a few were
  * in flight); beyond them its socket is no longer read, until the force-close.
  */
 const FRAMES_AFTER_CLOSE = 64;
+
+/**
+ * A random UUID as one flat string: `randomUUID()` returns a rope of 14
+ * concatenated pieces (~450 B kept per connection); reading a character
+ * makes V8 flatten it in place, and the pieces are let go.
+ */
+function flatId(): string {
+  const id = randomUUID();
+  id.charCodeAt(0);
+  return id;
+}
 
 /** The module's state of a client socket, or `undefined` for a socket it does not serve. */
 export function connectionOf(client: unknown): Connection | undefined {
@@ -104,7 +117,7 @@ function isOutboundMessage(value: unknown): value is OutboundMessage {
  * frame takes from bytes to a reply or an error frame.
  */
 export class Connection implements WsConnection {
-  readonly id = randomUUID();
+  readonly id = flatId();
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /** The TCP (or TLS) socket under the WebSocket. */
@@ -112,12 +125,14 @@ export class Connection implements WsConnection {
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
-  readonly handlers = new Map<string, BoundHandler>();
-  private readonly closeListeners: Array<(code: number) => void> = [];
+  /** Handlers Nest bound to this connection (servers on Nest's connection path); made on first use. */
+  private ownHandlers: Map<string, BoundHandler> | undefined;
+  /** Called with the client too: the gateways' shared disconnect hook needs it. */
+  private closeListeners: Array<(code: number, client: WebSocket) => void> | undefined;
   /** `performance.now()` when the last message arrived (or the connection opened). */
   lastMessageAt = performance.now();
   /** Settles when the connection's disconnect hooks have run. */
-  disconnected: Promise<unknown> = Promise.resolve();
+  disconnected: Promise<unknown> = NO_DISCONNECT_HOOK;
 
   /** Frames that wait for the open: raw, or parsed and past `beforeMessage` (see `holdWhileAdmitting`). */
   private pending: Array<[RawData, boolean] | InboundFrame> | undefined;
@@ -219,15 +234,27 @@ export class Connection implements WsConnection {
     this.awaitingPong = false;
   }
 
+  get handlers(): Map<string, BoundHandler> {
+    this.ownHandlers ??= new Map();
+    return this.ownHandlers;
+  }
+
   handles(event: string): boolean {
     return (
-      this.handlers.has(event) || this.runtime.pluginEvents.lookup(this.server, event) !== undefined
+      this.server.table?.handlers.has(event) === true ||
+      this.ownHandlers?.has(event) === true ||
+      this.runtime.pluginEvents.lookup(this.server, event) !== undefined
     );
   }
 
-  onClose(listener: (code: number) => void): void {
-    if (this.state === 'closed') listener(this.sentCloseCode ?? 1006);
-    else this.closeListeners.push(listener);
+  onClose(listener: (code: number, client: WebSocket) => void): void {
+    if (this.state === 'closed') {
+      listener(this.sentCloseCode ?? 1006, this.socket);
+    } else {
+      // Most connections have one or two listeners: an array literal is sized for them.
+      if (this.closeListeners) this.closeListeners.push(listener);
+      else this.closeListeners = [listener];
+    }
   }
 
   get inflightCount(): number {
@@ -257,13 +284,18 @@ export class Connection implements WsConnection {
     this.opening = true;
     const request = this.request;
     this.upgradeRequest = undefined;
-    for (const callback of this.server.connectCallbacks) {
-      try {
-        callback(this.socket, request);
-      } catch (error) {
-        this.connectHookFailed(error);
-        return;
+    const table = this.server.table;
+    try {
+      if (table) {
+        // The module's connection path (lifecycle/gateway-tables.ts): Nest's per-client binding skipped.
+        for (const connect of table.connects) connect(this.socket, request);
+        if (table.disconnect) this.onClose(table.disconnect);
+      } else {
+        for (const callback of this.server.connectCallbacks) callback(this.socket, request);
       }
+    } catch (error) {
+      this.connectHookFailed(error);
+      return;
     }
     if (this.connectHooks) {
       const hooks = this.connectHooks;
@@ -400,7 +432,9 @@ export class Connection implements WsConnection {
 
   /** Runs the frame's handler (the gateway's, else a plugin's event), in its dispatch mode. */
   private run(frame: InboundFrame): void {
-    const own = this.handlers.get(frame.event);
+    // The server's shared table (lifecycle/gateway-tables.ts), or what Nest bound to this connection.
+    const shared = this.server.table?.handlers.get(frame.event);
+    const own = shared ? shared(this.socket) : this.ownHandlers?.get(frame.event);
     const event = own ? undefined : this.runtime.pluginEvents.lookup(this.server, frame.event);
     const handler: BoundHandler | undefined =
       own ?? (event && ((data, inbound) => event(this, data, inbound)));
@@ -413,7 +447,7 @@ export class Connection implements WsConnection {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
     // A plugin's event is answered at once, never queued behind the gateway's handlers.
-    const mode = own ? dispatchModeOf(own) : 'immediate';
+    const mode = own ? dispatchModeOf(shared ?? own) : 'immediate';
     this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection, (next, frame) =>
       this.invoke(next, frame),
     );
@@ -657,9 +691,11 @@ export class Connection implements WsConnection {
     for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
-    for (const listener of this.closeListeners.splice(0)) {
+    const listeners = this.closeListeners ?? [];
+    this.closeListeners = undefined;
+    for (const listener of listeners) {
       try {
-        listener(closeCode);
+        listener(closeCode, this.socket);
       } catch (error) {
         this.logUnexpected(error, 'Close listener failed');
       }

@@ -3,6 +3,25 @@ import { type WebSocket } from 'ws';
 
 type ErrorListener = (this: EventEmitter, error: Error) => void;
 
+/** The receiver's own error listeners (ws's), called one turn later. */
+const WS_LISTENERS = Symbol('secure-ws.receiver-error-listeners');
+const DEFERRED = Symbol('secure-ws.receiver-error-deferred');
+
+type DeferringReceiver = EventEmitter & {
+  [WS_LISTENERS]?: ErrorListener[];
+  [DEFERRED]?: true;
+};
+
+/** Every receiver's error listener: one function, the receiver is `this` (no closure per socket). */
+function deferError(this: DeferringReceiver, error: Error): void {
+  if (this[DEFERRED]) return;
+  this[DEFERRED] = true;
+  const listeners = this[WS_LISTENERS] ?? [];
+  setImmediate(() => {
+    for (const listener of listeners) listener.call(this, error);
+  });
+}
+
 /**
  * When one read holds a valid message and then a protocol error, `ws`
  * closes 1002 a tick later, before the handler of that message (which Nest
@@ -12,16 +31,9 @@ type ErrorListener = (this: EventEmitter, error: Error) => void;
  * `ws` server would (Autobahn 3.2-3.4, 4.1.3-4.1.5, 4.2.3-4.2.5, 5.15).
  */
 export function deferProtocolErrors(socket: WebSocket): void {
-  const receiver = (socket as unknown as { _receiver?: EventEmitter })._receiver;
+  const receiver = (socket as unknown as { _receiver?: DeferringReceiver })._receiver;
   if (!receiver) return;
-  const listeners = receiver.listeners('error') as ErrorListener[];
+  receiver[WS_LISTENERS] = receiver.listeners('error') as ErrorListener[];
   receiver.removeAllListeners('error');
-  let deferred = false;
-  receiver.on('error', (error: Error) => {
-    if (deferred) return;
-    deferred = true;
-    setImmediate(() => {
-      for (const listener of listeners) listener.call(receiver, error);
-    });
-  });
+  receiver.on('error', deferError);
 }

@@ -1,6 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { type WebSocket, type WebSocketServer } from 'ws';
 import { type Connection } from './connection.js';
+import { type GatewayTable } from './gateway-table.js';
 import { type WsGatewayInfo } from './plugin.interface.js';
 
 /** How a gateway reads frames: the contract's JSON envelope, or plain text. */
@@ -25,4 +26,11 @@ export interface GatewayServer extends WsGatewayInfo {
   readonly wss: WebSocketServer;
   readonly connectCallbacks: ConnectCallback[];
   readonly connections: Set<Connection>;
+  /** The port Nest asked for (0: the app's HTTP server). */
+  readonly port: number;
+  /**
+   * The connection path its connections take: the module's table, or `null`
+   * for Nest's (`connectCallbacks`); decided at the first connection.
+   */
+  table?: GatewayTable | null;
 }

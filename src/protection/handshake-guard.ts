@@ -47,6 +47,13 @@ export class HandshakeGuard implements SecureWsPlugin {
   private readonly openByAddress = new Map<string, number>();
   private open = 0;
   private readonly anonymous = new AnonymousSlots();
+  /** The address group each open socket counts against. */
+  private readonly groupOf = new WeakMap<object, string>();
+  /**
+   * Every socket's `close` listener: one function (the socket is `this`),
+   * not a closure per socket, which also kept the whole upgrade request alive.
+   */
+  private readonly onSocketClose: (this: object) => void;
 
   constructor(@Inject(PROTECTION_OPTIONS) private readonly options: ResolvedProtectionOptions) {
     this.origins = new OriginPolicy(options.allowedOrigins, options.allowMissingOrigin);
@@ -54,6 +61,10 @@ export class HandshakeGuard implements SecureWsPlugin {
     this.deny = new AddressSet(options.ipDenyList, 'protection.ipDenyList');
     this.proxies = new AddressSet(options.trustedProxies, 'protection.trustedProxies');
     this.handshakeBuckets = new BoundedMap(options.maxTrackedKeys);
+    const guard = this;
+    this.onSocketClose = function (this: object) {
+      guard.release(this);
+    };
   }
 
   /** Sockets holding a slot now (accepted or still upgrading). */
@@ -110,17 +121,24 @@ export class HandshakeGuard implements SecureWsPlugin {
   }
 
   private hold(address: string, request: IncomingMessage, listener: number): void {
+    const socket = request.socket;
     // A socket already gone may have emitted `close` already: it holds nothing.
-    if (request.socket.destroyed) return;
+    if (socket.destroyed) return;
     this.open += 1;
-    this.anonymous.take(request.socket, listener);
+    this.anonymous.take(socket, listener);
     this.openByAddress.set(address, (this.openByAddress.get(address) ?? 0) + 1);
-    request.socket.once('close', () => {
-      this.open -= 1;
-      this.anonymous.release(request.socket);
-      const left = (this.openByAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.openByAddress.set(address, left);
-      else this.openByAddress.delete(address);
-    });
+    this.groupOf.set(socket, address);
+    socket.on('close', this.onSocketClose);
+  }
+
+  private release(socket: object): void {
+    const address = this.groupOf.get(socket);
+    if (address === undefined) return;
+    this.groupOf.delete(socket);
+    this.open -= 1;
+    this.anonymous.release(socket);
+    const left = (this.openByAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.openByAddress.set(address, left);
+    else this.openByAddress.delete(address);
   }
 }
