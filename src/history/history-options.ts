@@ -76,3 +76,17 @@ export function resolveHistoryOptions(options: HistoryOptions | undefined): Reso
     maxMessages: options?.maxMessages ?? DEFAULT_HISTORY_OPTIONS.maxMessages,
   };
 }
+
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions {
+    /**
+     * Room history: positions on pushes and `session.resume` (see docs/delivery.md).
+     * Kept in Redis when the bus runs on Redis, else in this process.
+     * @default { allRooms: false, size: 100, ttlMs: 120000, maxRooms: 10000, maxMessages: 100000 }
+     */
+    history?: HistoryOptions;
+  }
+  interface ResolvedSecureWsOptions {
+    history: ResolvedHistoryOptions;
+  }
+}
