@@ -135,7 +135,6 @@ export interface SecureWsCoreOptions {
  * Every option of `SecureWsModule.forRoot()`: the module's own
  * (`SecureWsCoreOptions`) and each feature's (see the top of this file).
  */
-// biome-ignore lint/suspicious/noEmptyInterface: the features add their options by declaration merging.
 export interface SecureWsModuleOptions extends SecureWsCoreOptions {}
 
 /** Every option with its default filled in; the features add their resolved options. */
