@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../util/positive-integer.js';
 /** How much of a room's history is kept. */
 export interface RoomRetention {
   /**
@@ -45,11 +46,7 @@ export const DEFAULT_HISTORY_OPTIONS: ResolvedHistoryOptions = {
   maxMessages: 100_000,
 };
 
-function checkPositive(name: string, value: unknown): void {
-  if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) {
-    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const checkPositive = (name: string, value: unknown) => checkPositiveInteger(name, value);
 
 /** Fills the defaults of a retention and checks it; `where` names it in the error. */
 export function resolveRetention(

@@ -31,9 +31,6 @@ export const DEFAULT_OPTIONS: Omit<
   asyncapi: {},
 };
 
-const positiveInteger = (name: string, value: number | undefined) =>
-  checkPositiveInteger(name, value);
-
 /**
  * Merges the defaults into the module's own options and checks every value,
  * so that a mistake stops the app at start-up with one sentence naming it.
@@ -52,9 +49,9 @@ export function resolveCoreOptions(options: SecureWsCoreOptions = {}): ResolvedC
     'maxRoomsPerConnection',
     'maxInflightPerConnection',
   ] as const) {
-    positiveInteger(name, options[name]);
+    checkPositiveInteger(name, options[name]);
   }
-  if (options.heartbeat) positiveInteger('heartbeat.intervalMs', options.heartbeat.intervalMs);
+  if (options.heartbeat) checkPositiveInteger('heartbeat.intervalMs', options.heartbeat.intervalMs);
   for (const [index, listener] of (options.listeners ?? []).entries()) {
     if (!Number.isInteger(listener.port) || listener.port < 0 || listener.port > 65_535) {
       throw new Error(
