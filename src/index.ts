@@ -68,6 +68,7 @@ export type {
   WsGatewayInfo,
   WsPluginEvents,
 } from './connection/plugin.interface.js';
+export type { ReadBackpressureOptions } from './connection/read-backpressure.js';
 export type { WsSession } from './connection/session.js';
 export type { ConnectionState, WsConnection } from './connection/ws-connection.interface.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';

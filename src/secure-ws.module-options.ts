@@ -1,6 +1,7 @@
 import { resolveAuthOptions } from './auth/resolve-auth-options.js';
 import { resolveBusOption } from './bus/bus-options.js';
 import { resolveRedisBusOptions } from './bus/redis-bus-options.js';
+import { resolveSlowConsumerTimeoutMs } from './connection/read-backpressure.js';
 import { resolveHistoryOptions } from './history/history-options.js';
 import { resolveMetricsOptions } from './metrics/metrics-options.interface.js';
 import { resolveCoreOptions } from './options/resolve-options.js';
@@ -29,5 +30,6 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     metrics: resolveMetricsOptions(options.metrics),
     protection: resolveProtectionOptions(options.protection, options.auth !== undefined),
     plugins: resolvePluginRefs(options.plugins),
+    slowConsumerTimeoutMs: resolveSlowConsumerTimeoutMs(options.slowConsumerTimeoutMs),
   };
 }

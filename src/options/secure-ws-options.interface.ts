@@ -9,6 +9,7 @@
  * - `metrics`: metrics/metrics-options.interface.ts
  * - `protection`: protection/protection-options.interface.ts
  * - `plugins`: connection/plugin.interface.ts
+ * - `slowConsumerTimeoutMs`: connection/read-backpressure.ts
  * The module resolves them all in one place: secure-ws.module-options.ts.
  */
 import { type Logger } from 'pino';
