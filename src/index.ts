@@ -68,6 +68,7 @@ export type {
   WsGatewayInfo,
   WsPluginEvents,
 } from './connection/plugin.interface.js';
+export type { ReadBackpressureOptions } from './connection/read-backpressure.js';
 export type { WsSession } from './connection/session.js';
 export type { ConnectionState, WsConnection } from './connection/ws-connection.interface.js';
 export { WsCloseCode, WsErrorCode } from './errors/error-codes.js';
@@ -106,7 +107,10 @@ export {
 } from './logging/message-context.js';
 export { installMessageLogFields, messageLogFields } from './logging/message-log-fields.js';
 export { MetricsController } from './metrics/metrics.controller.js';
-export type { MetricsOptions } from './metrics/metrics-options.interface.js';
+export type {
+  MetricsOptions,
+  ResolvedMetricsOptions,
+} from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
 export { OperationsServer } from './operations/operations-server.js';
 export type { AsyncApiOptions } from './options/asyncapi-options.interface.js';
@@ -115,6 +119,7 @@ export type { OperationsOptions } from './options/operations-options.js';
 export type {
   HeartbeatOptions,
   ListenerOptions,
+  SecureWsCoreOptions,
   SecureWsModuleOptions,
   TlsOptions,
 } from './options/secure-ws-options.interface.js';

@@ -23,7 +23,6 @@ import { ShutdownLog } from './lifecycle/shutdown-log.js';
 import { WsAdvisoryCheck } from './lifecycle/ws-advisory-check.js';
 import { metricsPlugins, metricsProviders } from './metrics/metrics.providers.js';
 import { OperationsServer } from './operations/operations-server.js';
-import { resolveOptions } from './options/resolve-options.js';
 import { type SecureWsModuleOptions } from './options/secure-ws-options.interface.js';
 import { UserPlugins } from './plugins/user-plugins.js';
 import { protectionPlugins, protectionProviders } from './protection/protection.providers.js';
@@ -37,6 +36,7 @@ import {
   SECURE_WS_OPTIONS,
   SecureWsConfigurableModule,
 } from './secure-ws.module-definition.js';
+import { resolveOptions } from './secure-ws.module-options.js';
 import { tracingPlugins, tracingProviders } from './tracing/tracing.providers.js';
 
 /**

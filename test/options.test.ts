@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { Registry, register } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options/resolve-options.js';
 import { SecureWsModule } from '../src/secure-ws.module.js';
 import { SECURE_WS_OPTIONS } from '../src/secure-ws.module-definition.js';
+import { resolveOptions } from '../src/secure-ws.module-options.js';
 
 describe('module options', () => {
   it('fills in every default', () => {
@@ -22,6 +23,29 @@ describe('module options', () => {
     expect(resolveOptions({ heartbeat: false }).heartbeat).toBe(false);
   });
 
+  it("resolves every feature's options in the same place, defaults filled in", () => {
+    const first = resolveOptions({});
+    expect(first.metrics).toEqual({
+      registry: expect.any(Registry),
+      prefix: 'secure_ws_',
+      defaultMetrics: false,
+    });
+    // Each app its own registry, never the global one.
+    expect(resolveOptions({}).metrics.registry).not.toBe(first.metrics.registry);
+    expect(first.metrics.registry).not.toBe(register);
+    const registry = new Registry();
+    expect(resolveOptions({ metrics: { registry, prefix: 'chat_' } }).metrics).toEqual({
+      registry,
+      prefix: 'chat_',
+      defaultMetrics: false,
+    });
+    expect(first.protection.maxTrackedKeys).toBe(10_000);
+    expect(first.history.size).toBe(100);
+    expect(first.plugins).toEqual([]);
+    expect(first.auth).toBeUndefined();
+    expect(first.bus).toBeUndefined();
+  });
+
   it.each([
     [{ maxPayload: 0 }, 'SecureWsModule: "maxPayload" must be a positive integer, got 0.'],
     [{ maxJsonDepth: 1.5 }, 'SecureWsModule: "maxJsonDepth" must be a positive integer, got 1.5.'],
@@ -36,6 +60,14 @@ describe('module options', () => {
     [
       { listeners: [{ port: 1, path: 'x' }] },
       'SecureWsModule: "listeners[0].path" must be a gateway path starting with "/".',
+    ],
+    [
+      { metrics: { prefix: '9lives' } },
+      'SecureWsModule: "metrics.prefix" must be a Prometheus name prefix (letters, digits, "_", ":"), got "9lives".',
+    ],
+    [
+      { metrics: { registry: {} as Registry } },
+      'SecureWsModule: "metrics.registry" must be a prom-client Registry.',
     ],
   ])('refuses %j with one sentence', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);

@@ -112,3 +112,13 @@ export interface ResolvedAuthOptions
   maxConnectionsPerUser: number | undefined;
   revocationStore: RevocationStore | undefined;
 }
+
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions {
+    /** JWT authentication of every gateway that does not opt out; off when absent. See docs/authentication.md. @default undefined */
+    auth?: AuthOptions;
+  }
+  interface ResolvedSecureWsOptions {
+    auth: ResolvedAuthOptions | undefined;
+  }
+}

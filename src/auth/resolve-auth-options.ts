@@ -64,10 +64,7 @@ export function resolveAuthOptions(options: AuthOptions): ResolvedAuthOptions {
   if (typeof subjectClaim !== 'string' || subjectClaim.length === 0) {
     fail('"auth.subjectClaim" must be a claim name.');
   }
-  const lifetime = options.maxTokenLifetimeSec;
-  if (lifetime !== undefined && !(Number.isInteger(lifetime) && lifetime > 0)) {
-    fail(`"auth.maxTokenLifetimeSec" must be a positive integer, got ${String(lifetime)}.`);
-  }
+  positiveInteger('maxTokenLifetimeSec', options.maxTokenLifetimeSec);
   const resolved: ResolvedAuthOptions = {
     secret,
     publicKey: options.publicKey,

@@ -1,4 +1,5 @@
 import { checkPositiveIntegers } from '../util/positive-integer.js';
+import { type WsBus } from './ws-bus.interface.js';
 
 /** Share rooms, presence and revocations across nodes through one Redis. */
 export interface RedisBusOptions {
@@ -59,4 +60,27 @@ export function resolveRedisBusOptions(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as RedisBusOptions;
   return { ...DEFAULT_REDIS_BUS_OPTIONS, ...defined };
+}
+
+// The bus options of the module, `redis` and `bus` (checked in bus-options.ts).
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions {
+    /**
+     * Share rooms, presence and revocations with every node on this Redis.
+     * When absent, they stay in this process.
+     * @default undefined
+     */
+    redis?: RedisBusOptions;
+    /**
+     * The bus to share rooms, presence and revocations through: any `WsBus`,
+     * e.g. `new NatsBus({ servers })` or your own. The module closes it at
+     * shutdown. Exclusive with `redis`. See docs/extending.md.
+     * @default undefined (the `redis` option's bus, else in memory)
+     */
+    bus?: WsBus;
+  }
+  interface ResolvedSecureWsOptions {
+    redis: ResolvedRedisBusOptions | undefined;
+    bus: WsBus | undefined;
+  }
 }

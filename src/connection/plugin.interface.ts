@@ -126,3 +126,18 @@ export type SecureWsPluginRef = Type<SecureWsPlugin> | SecureWsPlugin;
 
 /** Injection token of the list of plugins the module runs, in order. */
 export const SECURE_WS_PLUGINS = Symbol('SECURE_WS_PLUGINS');
+
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions {
+    /**
+     * Your plugins, run after the module's own (protection, authentication,
+     * metrics): classes created with dependency injection, or instances. See
+     * docs/extending.md.
+     * @default []
+     */
+    plugins?: SecureWsPluginRef[];
+  }
+  interface ResolvedSecureWsOptions {
+    plugins: SecureWsPluginRef[];
+  }
+}

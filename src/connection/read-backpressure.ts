@@ -1,5 +1,6 @@
 import { type Duplex } from 'node:stream';
 import { type WebSocket } from 'ws';
+import { checkPositiveInteger } from '../util/positive-integer.js';
 
 /**
  * The option of read backpressure (part of `SecureWsModuleOptions`): how long
@@ -19,6 +20,17 @@ export interface ReadBackpressureOptions {
 }
 
 export const DEFAULT_SLOW_CONSUMER_TIMEOUT_MS = 5000;
+
+/** Fills the default of `slowConsumerTimeoutMs` and checks it. */
+export function resolveSlowConsumerTimeoutMs(value: number | undefined): number {
+  checkPositiveInteger('slowConsumerTimeoutMs', value);
+  return value ?? DEFAULT_SLOW_CONSUMER_TIMEOUT_MS;
+}
+
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions extends ReadBackpressureOptions {}
+  interface ResolvedSecureWsOptions extends Required<ReadBackpressureOptions> {}
+}
 
 /** Reading stops above `limit / HIGH_WATER_DIVISOR` buffered bytes ... */
 const HIGH_WATER_DIVISOR = 4;

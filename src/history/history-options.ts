@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../util/positive-integer.js';
 /** How much of a room's history is kept. */
 export interface RoomRetention {
   /**
@@ -45,11 +46,7 @@ export const DEFAULT_HISTORY_OPTIONS: ResolvedHistoryOptions = {
   maxMessages: 100_000,
 };
 
-function checkPositive(name: string, value: unknown): void {
-  if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) {
-    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const checkPositive = (name: string, value: unknown) => checkPositiveInteger(name, value);
 
 /** Fills the defaults of a retention and checks it; `where` names it in the error. */
 export function resolveRetention(
@@ -75,4 +72,18 @@ export function resolveHistoryOptions(options: HistoryOptions | undefined): Reso
     maxRooms: options?.maxRooms ?? DEFAULT_HISTORY_OPTIONS.maxRooms,
     maxMessages: options?.maxMessages ?? DEFAULT_HISTORY_OPTIONS.maxMessages,
   };
+}
+
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions {
+    /**
+     * Room history: positions on pushes and `session.resume` (see docs/delivery.md).
+     * Kept in Redis when the bus runs on Redis, else in this process.
+     * @default { allRooms: false, size: 100, ttlMs: 120000, maxRooms: 10000, maxMessages: 100000 }
+     */
+    history?: HistoryOptions;
+  }
+  interface ResolvedSecureWsOptions {
+    history: ResolvedHistoryOptions;
+  }
 }

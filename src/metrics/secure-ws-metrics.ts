@@ -61,11 +61,7 @@ export class SecureWsMetrics implements SecureWsPlugin {
     @Inject(SECURE_WS_OPTIONS) options: ResolvedSecureWsOptions,
     connections: ConnectionRegistry,
   ) {
-    const {
-      registry = new Registry(),
-      prefix = 'secure_ws_',
-      defaultMetrics = false,
-    } = options.metrics ?? {};
+    const { registry, prefix, defaultMetrics } = options.metrics;
     this.registry = registry;
     const registers = [registry];
     new Gauge({

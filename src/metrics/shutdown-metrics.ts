@@ -24,7 +24,7 @@ export class ShutdownMetrics implements OnModuleInit, BeforeApplicationShutdown 
   ) {}
 
   onModuleInit(): void {
-    const prefix = this.options.metrics?.prefix ?? 'secure_ws_';
+    const prefix = this.options.metrics.prefix;
     const shutdown = this;
     new Gauge({
       name: `${prefix}shutdown_seconds`,

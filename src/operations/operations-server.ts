@@ -39,11 +39,6 @@ export class OperationsServer implements OnApplicationBootstrap, OnApplicationSh
     private readonly health: SecureWsHealth,
   ) {}
 
-  /** Whether `/metrics`, `/health` and `/health/ready` are served here rather than on the app's port. */
-  get enabled(): boolean {
-    return this.options.operations !== undefined;
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     const operations = this.options.operations;
     if (!operations || this.server) return;

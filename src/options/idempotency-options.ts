@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../util/positive-integer.js';
 /** Requests that carry `idempotencyKey` (see docs/delivery-ordering-and-idempotency.md). */
 export interface IdempotencyOptions {
   /**
@@ -44,11 +45,7 @@ export function resolveIdempotencyOptions(
   for (const name of Object.keys(DEFAULT_IDEMPOTENCY_OPTIONS) as Array<keyof IdempotencyOptions>) {
     const value = options[name];
     if (value === undefined) continue;
-    if (!(Number.isInteger(value) && value > 0)) {
-      throw new Error(
-        `SecureWsModule: "idempotency.${name}" must be a positive integer, got ${String(value)}.`,
-      );
-    }
+    checkPositiveInteger(`idempotency.${name}`, value);
     resolved[name] = value;
   }
   return resolved;

@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../util/positive-integer.js';
 /**
  * Budgets of a connection that has not authenticated: on a gateway that
  * authenticates, until its session is bound. They are far below the limits
@@ -54,11 +55,7 @@ export const DEFAULT_PRE_AUTH_OPTIONS: ResolvedPreAuthOptions = {
   idleTimeoutMs: 60_000,
 };
 
-function positiveInteger(name: string, value: unknown): void {
-  if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) {
-    throw new Error(`SecureWsModule: "${name}" must be a positive integer, got ${String(value)}.`);
-  }
-}
+const positiveInteger = (name: string, value: unknown) => checkPositiveInteger(name, value);
 
 /** Merges defaults into `preAuth`; a mistake throws one sentence naming it. */
 export function resolvePreAuthOptions(

@@ -1,6 +1,18 @@
+/*
+ * The module's options. This folder imports no feature: each feature's
+ * options live in its own folder and add their fields to
+ * `SecureWsModuleOptions` and `ResolvedSecureWsOptions` by declaration
+ * merging (`declare module`), next to their types:
+ * - `auth`: auth/auth-options.interface.ts
+ * - `redis`, `bus`: bus/redis-bus-options.ts
+ * - `history`: history/history-options.ts
+ * - `metrics`: metrics/metrics-options.interface.ts
+ * - `protection`: protection/protection-options.interface.ts
+ * - `plugins`: connection/plugin.interface.ts
+ * - `slowConsumerTimeoutMs`: connection/read-backpressure.ts
+ * The module resolves them all in one place: secure-ws.module-options.ts.
+ */
 import { type Logger } from 'pino';
-import { type MetricsOptions } from '../metrics/metrics-options.interface.js';
-import { type ProtectionOptions } from '../protection/protection-options.interface.js';
 import { type PreAuthOptions, type ResolvedPreAuthOptions } from './pre-auth-options.js';
 
 /** A key and certificate (PEM) that turn a listener into `wss://`. */
@@ -9,12 +21,6 @@ export interface TlsOptions {
   cert: string | Buffer;
 }
 
-import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options.interface.js';
-import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
-import { type WsBus } from '../bus/ws-bus.interface.js';
-import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
-import { type ReadBackpressureOptions } from '../connection/read-backpressure.js';
-import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
 import { type AsyncApiOptions } from './asyncapi-options.interface.js';
 import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
 import { type OperationsOptions, type ResolvedOperationsOptions } from './operations-options.js';
@@ -40,7 +46,8 @@ export interface HeartbeatOptions {
   intervalMs?: number;
 }
 
-export interface SecureWsModuleOptions extends ReadBackpressureOptions {
+/** The options of the module itself; the features add theirs to `SecureWsModuleOptions`. */
+export interface SecureWsCoreOptions {
   /**
    * Largest frame accepted, in bytes; a larger one is closed 1009 by the protocol layer.
    * @default 1048576 (1 MiB)
@@ -112,17 +119,6 @@ export interface SecureWsModuleOptions extends ReadBackpressureOptions {
    */
   preAuth?: PreAuthOptions;
   /**
-   * Your plugins, run after the module's own (protection, authentication,
-   * metrics): classes created with dependency injection, or instances. See
-   * docs/extending.md.
-   * @default []
-   */
-  plugins?: SecureWsPluginRef[];
-  /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
-  protection?: ProtectionOptions;
-  /** Prometheus metrics: registry and prefix. @default { prefix: 'secure_ws_' } in a new Registry */
-  metrics?: MetricsOptions;
-  /**
    * Serve `GET /metrics`, `/health` and `/health/ready` on a separate, internal
    * HTTP server at this address (started at app bootstrap, closed at
    * shutdown) instead of the app's port, where only `/health/live` stays.
@@ -130,61 +126,26 @@ export interface SecureWsModuleOptions extends ReadBackpressureOptions {
    * @default undefined (served by `MetricsController` / `HealthController` on the app's port)
    */
   operations?: OperationsOptions;
-  /** JWT authentication of every gateway that does not opt out; off when absent. See README "Authentication". @default undefined */
-  auth?: AuthOptions;
-  /**
-   * Share rooms, presence and revocations with every node on this Redis.
-   * When absent, they stay in this process.
-   * @default undefined
-   */
-  redis?: RedisBusOptions;
-  /**
-   * The bus to share rooms, presence and revocations through: any `WsBus`,
-   * e.g. `new NatsBus({ servers })` or your own. The module closes it at
-   * shutdown. Exclusive with `redis`. See docs/extending.md.
-   * @default undefined (the `redis` option's bus, else in memory)
-   */
-  bus?: WsBus;
   /** Requests with `idempotencyKey`: window, claim timeout, reply size cap, in-process key cap. */
   idempotency?: IdempotencyOptions;
-  /**
-   * Room history: positions on pushes and `session.resume` (see docs/delivery.md).
-   * Kept in Redis when the bus runs on Redis, else in this process.
-   * @default { allRooms: false, size: 100, ttlMs: 120000, maxRooms: 10000, maxMessages: 100000 }
-   */
-  history?: HistoryOptions;
   /** The AsyncAPI document of the gateways, served at `asyncapi.path` when set. See docs/contract.md. @default {} (not served) */
   asyncapi?: AsyncApiOptions;
 }
 
-/** Every option with its default filled in. */
+/**
+ * Every option of `SecureWsModule.forRoot()`: the module's own
+ * (`SecureWsCoreOptions`) and each feature's (see the top of this file).
+ */
+export interface SecureWsModuleOptions extends SecureWsCoreOptions {}
+
+/** Every option with its default filled in; the features add their resolved options. */
 export interface ResolvedSecureWsOptions
   extends Required<
-    Omit<
-      SecureWsModuleOptions,
-      | 'logger'
-      | 'heartbeat'
-      | 'auth'
-      | 'protection'
-      | 'metrics'
-      | 'redis'
-      | 'bus'
-      | 'preAuth'
-      | 'idempotency'
-      | 'history'
-      | 'operations'
-    >
+    Omit<SecureWsCoreOptions, 'logger' | 'heartbeat' | 'preAuth' | 'idempotency' | 'operations'>
   > {
   logger: Logger | undefined;
-  auth: ResolvedAuthOptions | undefined;
-  /** Resolved by the protection providers (`PROTECTION_OPTIONS`). */
-  protection?: ProtectionOptions;
-  metrics?: MetricsOptions;
-  redis: ResolvedRedisBusOptions | undefined;
-  bus: WsBus | undefined;
   heartbeat: Required<HeartbeatOptions> | false;
   preAuth: ResolvedPreAuthOptions;
   idempotency: ResolvedIdempotencyOptions;
-  history: ResolvedHistoryOptions;
   operations: ResolvedOperationsOptions | undefined;
 }

@@ -99,3 +99,14 @@ export interface ResolvedProtectionOptions {
   abuse: AbuseRule | false;
   maxTrackedKeys: number;
 }
+
+declare module '../options/secure-ws-options.interface.js' {
+  interface SecureWsModuleOptions {
+    /** Handshake rules and message rate limits (see `ProtectionOptions` for each default). */
+    protection?: ProtectionOptions;
+  }
+  interface ResolvedSecureWsOptions {
+    /** Also behind its own token, `PROTECTION_OPTIONS`. */
+    protection: ResolvedProtectionOptions;
+  }
+}

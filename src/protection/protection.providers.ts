@@ -4,7 +4,6 @@ import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import { HandshakeGuard } from './handshake-guard.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { PROTECTION_OPTIONS } from './protection-options.token.js';
-import { resolveProtectionOptions } from './resolve-protection-options.js';
 
 /** The protection plugins, in the order they check. */
 export const protectionPlugins = [HandshakeGuard, MessageRateLimiter];
@@ -12,8 +11,7 @@ export const protectionPlugins = [HandshakeGuard, MessageRateLimiter];
 export const protectionProviders: Provider[] = [
   {
     provide: PROTECTION_OPTIONS,
-    useFactory: (options: ResolvedSecureWsOptions) =>
-      resolveProtectionOptions(options.protection, options.auth !== undefined),
+    useFactory: (options: ResolvedSecureWsOptions) => options.protection,
     inject: [SECURE_WS_OPTIONS],
   },
   ...protectionPlugins,

@@ -17,7 +17,7 @@ export class WsBusMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const prefix = this.options.metrics?.prefix ?? 'secure_ws_';
+    const prefix = this.options.metrics.prefix;
     const registers = [this.metrics.registry];
     const { bus, rooms } = this;
     new Gauge({

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
+/** A relative import or re-export, or a module augmentation (`declare module '../x.js'`). */
+const IMPORT =
+  /(?:(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?|declare\s+module\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

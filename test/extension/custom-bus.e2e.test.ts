@@ -3,7 +3,7 @@ import { BusRevocationStore } from '../../src/auth/bus-revocation-store.js';
 import { InMemoryRevocationStore } from '../../src/auth/in-memory-revocation-store.js';
 import { REVOCATION_STORE } from '../../src/auth/revocation-store.interface.js';
 import { WsBus } from '../../src/bus/ws-bus.interface.js';
-import { resolveOptions } from '../../src/options/resolve-options.js';
+import { resolveOptions } from '../../src/secure-ws.module-options.js';
 import { createTestApp } from '../../src/testing/test-app.js';
 import { describeCrossNode } from '../rooms/cross-node.suite.js';
 import { Hub, HubBus } from './support/hub.bus.js';

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { OpenProbeGateway, Recorder, SecureProbeGateway } from '../auth/support/auth.gateways.js';
 import { generateTestKeys, hs } from '../auth/support/tokens.js';
 import { GuardedGateway } from '../protection/support/guarded.gateway.js';
-import { Clock, ServerTimePlugin } from './support/server-time.plugin.js';
+import { Clock, ProbeEvents, ServerTimePlugin } from './support/server-time.plugin.js';
 
 const { secret } = generateTestKeys();
 
@@ -16,8 +16,8 @@ describe('events a plugin declares (SecureWsPlugin.events)', () => {
 
   it('are answered with the envelope and the id, on a gateway without a handler of that name', async () => {
     t = await createTestApp({
-      providers: [GuardedGateway, Clock, ServerTimePlugin],
-      module: { plugins: [ServerTimePlugin] },
+      providers: [GuardedGateway, Clock, ServerTimePlugin, ProbeEvents],
+      module: { plugins: [ServerTimePlugin, ProbeEvents] },
     });
     const client = await t.connect('/guarded?user=ada');
     client.send({ event: 'server.time', id: 'tick' });
@@ -45,13 +45,13 @@ describe('events a plugin declares (SecureWsPlugin.events)', () => {
     const second = await t.connect('/guarded');
     expect((await second.request('server.time')).event).toBe('server.time');
     second.close();
-    expect(t.app.get(ServerTimePlugin).askedFor).toEqual(['/guarded']);
+    expect(t.app.get(ProbeEvents).askedFor).toEqual(['/guarded']);
   });
 
   it("lose to a gateway's own handler of the same name", async () => {
     t = await createTestApp({
-      providers: [GuardedGateway, Clock, ServerTimePlugin],
-      module: { plugins: [ServerTimePlugin] },
+      providers: [GuardedGateway, Clock, ServerTimePlugin, ProbeEvents],
+      module: { plugins: [ServerTimePlugin, ProbeEvents] },
     });
     const client = await t.connect('/guarded');
     expect(await client.request('echo', 'mine')).toEqual({ event: 'echo', data: 'mine', id: '1' });
@@ -60,8 +60,8 @@ describe('events a plugin declares (SecureWsPlugin.events)', () => {
 
   it("are answered at once, not queued behind the connection's slow handler", async () => {
     t = await createTestApp({
-      providers: [GuardedGateway, Clock, ServerTimePlugin],
-      module: { plugins: [ServerTimePlugin] },
+      providers: [GuardedGateway, Clock, ServerTimePlugin, ProbeEvents],
+      module: { plugins: [ServerTimePlugin, ProbeEvents] },
     });
     const client = await t.connect('/guarded');
     client.send({ event: 'slow', data: 300, id: 'slow' });

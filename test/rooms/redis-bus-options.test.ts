@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../src/options/resolve-options.js';
+import { resolveOptions } from '../../src/secure-ws.module-options.js';
 
 describe('the redis option', () => {
   it('is absent by default: the bus stays in memory', () => {

@@ -12,7 +12,7 @@ import { CounterService } from '../counter.service.js';
 import { CounterIncrementedDto } from '../dto/counter.dto.js';
 import { WorkDoneDto, WorkDto } from '../dto/work.dto.js';
 
-/** The reference app's delivery events (see PROTOCOL.md), on `/ws`. */
+/** The reference app's delivery events (see docs/protocol.md, "Delivery"), on `/ws`. */
 @WebSocketGateway({ path: '/ws' })
 export class DeliveryGateway {
   constructor(private readonly counters: CounterService) {}

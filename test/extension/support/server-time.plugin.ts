@@ -16,24 +16,32 @@ export class Clock {
 
 /**
  * The events example of docs/extending.md: a plugin that answers
- * `server.time` on every JSON gateway, and `whoami.plugin` with the
- * connection's session, without a gateway handler of its own.
+ * `server.time` and `whoami.plugin` on every JSON gateway, without a
+ * gateway handler of its own.
  */
 @Injectable()
 export class ServerTimePlugin implements SecureWsPlugin {
-  /** The gateways it was asked about, in order: once per gateway. */
-  readonly askedFor: string[] = [];
-
   constructor(private readonly clock: Clock) {}
 
-  events(gateway: WsGatewayInfo): WsPluginEvents {
-    this.askedFor.push(gateway.path);
+  events(_gateway: WsGatewayInfo): WsPluginEvents | undefined {
     return {
       'server.time': () => ({ event: 'server.time', data: { now: this.clock.now() } }),
       'whoami.plugin': (connection) => ({
         userId: connection.session?.userId ?? null,
         path: connection.server.path,
       }),
+    };
+  }
+}
+
+/** More events for the tests: one a gateway also handles, one that throws; records the gateways it was asked about. */
+@Injectable()
+export class ProbeEvents implements SecureWsPlugin {
+  readonly askedFor: string[] = [];
+
+  events(gateway: WsGatewayInfo): WsPluginEvents {
+    this.askedFor.push(gateway.path);
+    return {
       echo: () => 'the plugin answered',
       'plugin.fail': () => {
         throw new SecureWsException('FORBIDDEN', 'Not for you');
