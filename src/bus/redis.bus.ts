@@ -6,6 +6,7 @@ import { LocalTopics } from './local-topics.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
+import { RedisPublishBatch } from './redis-publish-batch.js';
 import {
   type BusHandler,
   type BusHealth,
@@ -42,6 +43,7 @@ export class RedisBus implements WsBus {
   private readonly channelPrefix: string;
   private readonly heartbeat: NodeJS.Timeout;
   private undelivered = 0;
+  private publishes: RedisPublishBatch | undefined;
   private outage: { since: number; undelivered: number } | undefined;
   private closing = false;
   private connectedOnce = false;
@@ -99,9 +101,8 @@ export class RedisBus implements WsBus {
       this.notDelivered();
       return;
     }
-    this.commands
-      .publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message)
-      .catch((error: unknown) => this.notDelivered(error));
+    this.publishes ??= new RedisPublishBatch(this.commands, (error) => this.notDelivered(error));
+    this.publishes.add(this.channelPrefix + topic, this.nodeId + SEPARATOR + message);
   }
 
   subscribe(topic: string, handler: BusHandler): BusSubscription {
