@@ -8,7 +8,7 @@
  *   `SecureValidationPipe.validatePayload` (`validateSync` for a class whose
  *   constraints are all synchronous);
  * - the publish to a real `redis-server`: ioredis' `publish` with
- *   auto-pipelining (what `RedisBus.publish` did) against `RedisPublishBatch`
+ *   auto-pipelining (what `RedisBus.publish` did) against `RedisTurnWriter`
  *   (the publishes of a loop turn written together in its check phase), one
  *   message per loop turn (a paced sender) and 16 per turn (a burst).
  *
@@ -19,7 +19,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Redis } from 'ioredis';
 import { RoomMessageDto } from '../../src/app/dto/room.dto.js';
-import { RedisPublishBatch } from '../../src/bus/redis-publish-batch.js';
+import { RedisTurnWriter } from '../../src/bus/redis-turn-writer.js';
 import { SecureValidationPipe } from '../../src/validation/secure-validation.pipe.js';
 import { RedisServer } from '../lib/redis-server.js';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const redis = await RedisServer.start();
   const pipelined = new Redis(redis.url, { enableAutoPipelining: true, commandTimeout: 2000 });
   const direct = new Redis(redis.url, { enableAutoPipelining: true, commandTimeout: 2000 });
-  const batch = new RedisPublishBatch(direct, () => undefined);
+  const batch = RedisTurnWriter.of(direct);
   const channel = 'secure-ws:t:room:cross-node';
   const frame = `node|{"event":"room.message","data":{"room":"cross-node","from":"u","text":"0:1.5","at":1}}`;
   await Promise.all([pipelined.ping(), direct.ping()]);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       'publish x1/turn (batch)',
       async (count) => {
         for (let i = 0; i < count; i++) {
-          batch.add(channel, frame);
+          void batch.publish(channel, frame);
           await turn();
         }
         await turn();
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       'publish x16/turn (batch)',
       async (count) => {
         for (let i = 0; i < count; i += 16) {
-          for (let j = 0; j < 16; j++) batch.add(channel, frame);
+          for (let j = 0; j < 16; j++) void batch.publish(channel, frame);
           await turn();
         }
         await turn();

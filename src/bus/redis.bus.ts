@@ -6,7 +6,7 @@ import { LocalTopics } from './local-topics.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
-import { RedisPublishBatch } from './redis-publish-batch.js';
+import { RedisTurnWriter } from './redis-turn-writer.js';
 import {
   type BusHandler,
   type BusHealth,
@@ -43,7 +43,7 @@ export class RedisBus implements WsBus {
   private readonly channelPrefix: string;
   private readonly heartbeat: NodeJS.Timeout;
   private undelivered = 0;
-  private publishes: RedisPublishBatch | undefined;
+  private writer: RedisTurnWriter | undefined;
   private outage: { since: number; undelivered: number } | undefined;
   private closing = false;
   private connectedOnce = false;
@@ -101,8 +101,10 @@ export class RedisBus implements WsBus {
       this.notDelivered();
       return;
     }
-    this.publishes ??= new RedisPublishBatch(this.commands, (error) => this.notDelivered(error));
-    this.publishes.add(this.channelPrefix + topic, this.nodeId + SEPARATOR + message);
+    this.writer ??= RedisTurnWriter.of(this.commands);
+    this.writer
+      .publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message)
+      .catch((error: unknown) => this.notDelivered(error));
   }
 
   subscribe(topic: string, handler: BusHandler): BusSubscription {
