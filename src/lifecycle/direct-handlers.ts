@@ -200,12 +200,13 @@ function validatedFactory(
  * which only passes errors on to the connection, where a direct handler's
  * errors go anyway), its parameters are `@ConnectedSocket()` and plain
  * `@MessageBody()`, the gateway is a static (singleton) provider, and the app
- * has no global guard, interceptor, pipe or filter. Any other handler keeps
- * Nest's own context, so guards, pipes, filters and interceptors run where
- * they are declared. The one pipe allowed is the module's own
- * `SecureValidationPipe` (the one `validateAllGateways` puts on DTO
- * handlers, or given as a global or `@UsePipes` instance): a payload typed
- * with a DTO class is then validated straight by it, with the same errors.
+ * has no global guard, interceptor, pipe or filter (but the pipe below).
+ * Any other handler keeps Nest's own context, so guards, pipes, filters and
+ * interceptors run where they are declared. The one pipe allowed is the
+ * module's own `SecureValidationPipe` (the one `validateAllGateways` puts on
+ * DTO handlers, or given as a global or `@UsePipes` instance): a payload
+ * typed with a DTO class is then validated straight by it, with the same
+ * errors.
  *
  * Nest's metadata keys come from `src/nest/internals.ts`.
  */
