@@ -68,7 +68,10 @@ async function main(): Promise<void> {
     [
       'validate (validatePayload)',
       async (count) => {
-        for (let i = 0; i < count; i++) pipe.validatePayload(payload(), RoomMessageDto);
+        for (let i = 0; i < count; i++) {
+          const instance = pipe.validatePayload(payload(), RoomMessageDto);
+          if (instance instanceof Promise) throw new Error('RoomMessageDto validates synchronously');
+        }
       },
     ],
     [
