@@ -6,6 +6,7 @@ import { LocalTopics } from './local-topics.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
+import { RedisTurnWriter } from './redis-turn-writer.js';
 import {
   type BusHandler,
   type BusHealth,
@@ -42,6 +43,7 @@ export class RedisBus implements WsBus {
   private readonly channelPrefix: string;
   private readonly heartbeat: NodeJS.Timeout;
   private undelivered = 0;
+  private writer: RedisTurnWriter | undefined;
   private outage: { since: number; undelivered: number } | undefined;
   private closing = false;
   private connectedOnce = false;
@@ -99,7 +101,8 @@ export class RedisBus implements WsBus {
       this.notDelivered();
       return;
     }
-    this.commands
+    this.writer ??= RedisTurnWriter.of(this.commands);
+    this.writer
       .publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message)
       .catch((error: unknown) => this.notDelivered(error));
   }

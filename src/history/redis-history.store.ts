@@ -1,4 +1,5 @@
 import { type Redis } from 'ioredis';
+import { RedisTurnWriter } from '../bus/redis-turn-writer.js';
 import { type ResolvedRoomRetention } from './history-options.js';
 import { type HistorySince, type HistoryStore } from './history-store.interface.js';
 import {
@@ -36,8 +37,8 @@ export class RedisHistoryStore implements HistoryStore {
     retention: ResolvedRoomRetention,
   ): Promise<RoomPosition> {
     const [stream, meta] = historyKeys(this.keyPrefix, room);
-    const [offset, epoch] = (await this.redis.eval(
-      PUBLISH_SCRIPT,
+    // With the room messages of this loop turn, in one write (see RedisTurnWriter).
+    const [offset, epoch] = (await RedisTurnWriter.of(this.redis).eval(PUBLISH_SCRIPT, [
       2,
       stream,
       meta,
@@ -49,7 +50,7 @@ export class RedisHistoryStore implements HistoryStore {
       retention.ttlMs,
       topicChannel(this.keyPrefix, topic),
       this.origin,
-    )) as [number, string];
+    ])) as [number, string];
     return { room, offset, epoch };
   }
 

@@ -9,11 +9,18 @@ import {
   INTERCEPTORS_METADATA,
   MESSAGE_MAPPING_METADATA,
   MESSAGE_METADATA,
+  type Module,
   PARAM_ARGS_METADATA,
   PIPES_METADATA,
   PORT_METADATA,
   WsParamtype,
 } from '../nest/internals.js';
+import { type SecureValidationPipe } from '../validation/secure-validation.pipe.js';
+import {
+  type PayloadValidation,
+  payloadValidation,
+  validationPipesOf,
+} from './direct-validation.js';
 import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
 import { normalizeGatewayPath } from './gateway-path.js';
 
@@ -25,6 +32,8 @@ interface Param {
   socket: boolean;
   /** `@MessageBody('key')`: that property of the payload. */
   key: string | undefined;
+  /** The module's validation pipe(s) for a payload typed with a DTO class. */
+  validate: PayloadValidation | undefined;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -52,20 +61,28 @@ function metadataList(key: string, target: object): unknown[] {
 
 /**
  * The parameters of a handler when each is `@ConnectedSocket()` or a plain
- * `@MessageBody()` (optionally with a property key) without pipes, else
- * undefined. Nest keys parameter metadata `"<paramtype>:<index>"`.
+ * `@MessageBody()` (optionally with a property key) without pipes of its
+ * own, else undefined; a payload typed with a DTO class is validated by
+ * `pipes` (the module's validation pipes that apply to the handler) as
+ * Nest would. Nest keys parameter metadata `"<paramtype>:<index>"`.
  */
-function plainParams(gateway: Type, name: string): Param[] | undefined {
+function plainParams(
+  gateway: Type,
+  name: string,
+  pipes: readonly SecureValidationPipe[],
+): Param[] | undefined {
   const metadata: Record<string, { index: number; data?: unknown; pipes?: unknown[] }> =
     Reflect.getMetadata(PARAM_ARGS_METADATA, gateway, name) ?? {};
+  const types: unknown[] = Reflect.getMetadata('design:paramtypes', gateway.prototype, name) ?? [];
   const params: Param[] = [];
-  for (const [key, { index, data, pipes }] of Object.entries(metadata)) {
+  for (const [key, { index, data, pipes: own }] of Object.entries(metadata)) {
     const type = Number(key.split(':')[0]);
-    if ((pipes?.length ?? 0) > 0) return undefined;
+    if ((own?.length ?? 0) > 0) return undefined;
     if (type === WsParamtype.SOCKET) {
-      params.push({ index, socket: true, key: undefined });
+      params.push({ index, socket: true, key: undefined, validate: undefined });
     } else if (type === WsParamtype.PAYLOAD && (data === undefined || typeof data === 'string')) {
-      params.push({ index, socket: false, key: data || undefined });
+      const validate = payloadValidation(pipes, types[index]);
+      params.push({ index, socket: false, key: data || undefined, validate });
     } else {
       return undefined; // @Ack(), custom decorators: Nest's own context
     }
@@ -85,6 +102,7 @@ function thrown(error: unknown): unknown {
 
 function directFactory(instance: object, method: Method, params: Param[]): DirectHandlerFactory {
   const argsLength = params.reduce((max, p) => Math.max(max, p.index + 1), 0);
+  if (params.some((p) => p.validate)) return validatedFactory(instance, method, params, argsLength);
   // Handlers that never see the client are one function shared by every connection.
   if (argsLength === 0) {
     const call: BoundHandler = () => {
@@ -129,6 +147,50 @@ function directFactory(instance: object, method: Method, params: Param[]): Direc
 }
 
 /**
+ * A handler with a validated DTO payload: its arguments, each payload through
+ * its validation (synchronous for most DTO classes, so the handler runs in
+ * the same tick), then the handler. A validation error is thrown or rejected
+ * as the pipe threw it on Nest's path, and answered the same way.
+ */
+function validatedFactory(
+  instance: object,
+  method: Method,
+  params: Param[],
+  argsLength: number,
+): DirectHandlerFactory {
+  const call = (args: unknown[]): unknown => {
+    try {
+      return method.apply(instance, args);
+    } catch (error) {
+      throw thrown(error);
+    }
+  };
+  return (client) => (data) => {
+    const args: unknown[] = new Array(argsLength).fill(null);
+    let pending: Promise<unknown>[] | undefined;
+    for (const p of params) {
+      const value = p.socket
+        ? client
+        : p.key === undefined
+          ? data
+          : (data as Record<string, unknown> | null)?.[p.key];
+      const result = p.validate ? p.validate(value) : value;
+      if (result instanceof Promise) {
+        pending ??= [];
+        pending.push(
+          result.then((validated: unknown) => {
+            args[p.index] = validated;
+          }),
+        );
+      } else {
+        args[p.index] = result;
+      }
+    }
+    return pending ? Promise.all(pending).then(() => call(args)) : call(args);
+  };
+}
+
+/**
  * Handlers that Nest's per-message context (guards, interceptors, pipes,
  * filters, param resolution, its promise chain) has nothing to do for, made
  * once per handler at start-up and called straight by the connection.
@@ -138,10 +200,13 @@ function directFactory(instance: object, method: Method, params: Param[]): Direc
  * which only passes errors on to the connection, where a direct handler's
  * errors go anyway), its parameters are `@ConnectedSocket()` and plain
  * `@MessageBody()`, the gateway is a static (singleton) provider, and the app
- * has no global guard, interceptor, pipe or filter. Any other handler keeps
- * Nest's own context, so guards, pipes, filters and interceptors run where
- * they are declared. With `validateAllGateways`, handlers whose payload is a
- * DTO class carry the validation pipe and so keep Nest's context.
+ * has no global guard, interceptor, pipe or filter (but the pipe below).
+ * Any other handler keeps Nest's own context, so guards, pipes, filters and
+ * interceptors run where they are declared. The one pipe allowed is the
+ * module's own `SecureValidationPipe` (the one `validateAllGateways` puts on
+ * DTO handlers, or given as a global or `@UsePipes` instance): a payload
+ * typed with a DTO class is then validated straight by it, with the same
+ * errors.
  *
  * Nest's metadata keys come from `src/nest/internals.ts`.
  */
@@ -160,12 +225,13 @@ export class DirectHandlers {
     return this.compiled.get(`${path} ${message}`);
   }
 
-  private hasGlobalEnhancers(): boolean {
+  /** Global enhancers other than the module's validation pipe. */
+  private hasGlobalEnhancers(module: Module): boolean {
     const c = this.config;
     return (
       c.getGlobalGuards().length > 0 ||
       c.getGlobalInterceptors().length > 0 ||
-      c.getGlobalPipes().length > 0 ||
+      validationPipesOf(c.getGlobalPipes(), module) === undefined ||
       c.getGlobalFilters().length > 0 ||
       c.getGlobalRequestGuards().length > 0 ||
       c.getGlobalRequestInterceptors().length > 0 ||
@@ -177,7 +243,6 @@ export class DirectHandlers {
   /** Runs on the first bind, once every gateway instance exists and global enhancers are set. */
   private compile(): Map<string, DirectHandlerFactory> {
     const direct = new Map<string, DirectHandlerFactory>();
-    if (this.hasGlobalEnhancers()) return direct;
     /** Keys served by more than one gateway keep Nest's context (which one binds last is Nest's business). */
     const seen = new Set<string>();
     const ambiguous = new Set<string>();
@@ -189,15 +254,21 @@ export class DirectHandlers {
       const port = (Reflect.getMetadata(PORT_METADATA, gateway) as number | undefined) ?? 0;
       const path = normalizeGatewayPath(options.path);
       const instance = wrapper?.instance as Record<string, unknown> | undefined;
+      const globalPipes = validationPipesOf(this.config.getGlobalPipes(), module);
+      const classPipes = validationPipesOf(metadataList(PIPES_METADATA, gateway), module);
       const eligibleClass =
+        !this.hasGlobalEnhancers(module) &&
         wrapper?.isDependencyTreeStatic() === true &&
         instance !== undefined &&
         port === 0 &&
         metadataList(GUARDS_METADATA, gateway).length === 0 &&
         metadataList(INTERCEPTORS_METADATA, gateway).length === 0 &&
-        metadataList(PIPES_METADATA, gateway).length === 0 &&
         metadataList(EXCEPTION_FILTERS_METADATA, gateway).every((f) => f === FUNNEL_FILTER);
-      this.compileGateway(gateway, instance, eligibleClass, path, direct, seen, ambiguous);
+      const pipes = globalPipes && classPipes ? [...globalPipes, ...classPipes] : undefined;
+      this.compileGateway(gateway, module, instance, pipes, eligibleClass, path, direct, {
+        seen,
+        ambiguous,
+      });
     }
     for (const key of ambiguous) direct.delete(key);
     return direct;
@@ -205,13 +276,15 @@ export class DirectHandlers {
 
   private compileGateway(
     gateway: Type,
+    module: Module,
     instance: Record<string, unknown> | undefined,
+    classPipes: SecureValidationPipe[] | undefined,
     eligibleClass: boolean,
     path: string,
     direct: Map<string, DirectHandlerFactory>,
-    seen: Set<string>,
-    ambiguous: Set<string>,
+    keys: { seen: Set<string>; ambiguous: Set<string> },
   ): void {
+    const { seen, ambiguous } = keys;
     for (const name of methodNames(gateway)) {
       const method = (gateway.prototype as Record<string, unknown>)[name];
       if (typeof method !== 'function' || !Reflect.getMetadata(MESSAGE_MAPPING_METADATA, method)) {
@@ -222,16 +295,17 @@ export class DirectHandlers {
       const key = `${path} ${message}`;
       if (seen.has(key)) ambiguous.add(key);
       seen.add(key);
-      if (!eligibleClass || !instance) continue;
+      if (!eligibleClass || !instance || !classPipes) continue;
+      const methodPipes = validationPipesOf(metadataList(PIPES_METADATA, method), module);
       if (
+        !methodPipes ||
         metadataList(GUARDS_METADATA, method).length > 0 ||
         metadataList(INTERCEPTORS_METADATA, method).length > 0 ||
-        metadataList(PIPES_METADATA, method).length > 0 ||
         metadataList(EXCEPTION_FILTERS_METADATA, method).length > 0
       ) {
         continue;
       }
-      const params = plainParams(gateway, name);
+      const params = plainParams(gateway, name, [...classPipes, ...methodPipes]);
       // The method the instance has now (a subclass or a test may have replaced it).
       const bound = instance[name];
       if (params && typeof bound === 'function') {

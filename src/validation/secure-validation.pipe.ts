@@ -6,10 +6,16 @@ import {
   type Type,
 } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { type ValidatorOptions, validate } from 'class-validator';
+import {
+  type ValidationError,
+  type ValidatorOptions,
+  validate,
+  validateSync,
+} from 'class-validator';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { currentMessage } from '../logging/message-context.js';
+import { validatesSynchronously } from './sync-validation.js';
 import { validationDetails } from './validation-details.js';
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, Date]);
@@ -53,17 +59,39 @@ export class SecureValidationPipe implements PipeTransform {
     };
   }
 
+  /** Per DTO class: whether `validateSync` checks it exactly as `validate` would. */
+  private readonly synchronous = new WeakMap<Type, boolean>();
+
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as Type | undefined;
     if (metadata.type !== 'body' || !isDtoClass(metatype)) return value;
+    return await this.validatePayload(value, metatype);
+  }
+
+  /**
+   * The payload as an instance of the DTO class, or `ValidationFailedException`.
+   * Synchronous (returns or throws) when every constraint the class runs is;
+   * else a promise. What `transform` does for a `@MessageBody()` typed `metatype`.
+   */
+  validatePayload(value: unknown, metatype: Type): object | Promise<object> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       currentMessage()?.step('validation', WsErrorCode.VALIDATION_FAILED);
       throw new ValidationFailedException([{ path: '', constraints: ['data must be an object'] }]);
     }
     const instance = plainToInstance(metatype, value) as object;
-    const errors = await validate(instance, this.validatorOptions);
-    const outcome = errors.length > 0 ? WsErrorCode.VALIDATION_FAILED : 'ok';
-    currentMessage()?.step('validation', outcome);
+    let synchronous = this.synchronous.get(metatype);
+    if (synchronous === undefined) {
+      synchronous = validatesSynchronously(metatype, this.validatorOptions);
+      this.synchronous.set(metatype, synchronous);
+    }
+    if (synchronous) return this.outcome(instance, validateSync(instance, this.validatorOptions));
+    return validate(instance, this.validatorOptions).then((errors) =>
+      this.outcome(instance, errors),
+    );
+  }
+
+  private outcome(instance: object, errors: ValidationError[]): object {
+    currentMessage()?.step('validation', errors.length > 0 ? WsErrorCode.VALIDATION_FAILED : 'ok');
     if (errors.length > 0) throw new ValidationFailedException(validationDetails(errors));
     return instance;
   }

@@ -58,6 +58,40 @@ describeCrossNode(
       });
     });
 
+    it('sends the room messages of one loop turn as one PUBLISH each, in order, to every node', async () => {
+      const { a, b, run } = context();
+      const keyPrefix = keyPrefixOf(run);
+      const alice = await a.connect('/ws?user=alice');
+      const bob = await b.connect('/ws?user=bob');
+      await alice.request('room.join', { room: 'burst' });
+      await bob.request('room.join', { room: 'burst' });
+      const count = Number(process.env.BURST_MESSAGES ?? 300);
+      const direct = new Redis((redis as RedisServer).url);
+      try {
+        const raw: string[] = [];
+        direct.on('message', (_channel: string, message: string) => raw.push(message));
+        await direct.subscribe(`${keyPrefix}t:room:burst`);
+        const nodeA = a.app.get<WsBus>(WsBus).nodeId;
+        const rooms = a.app.get(WsRooms);
+        // One synchronous burst (one loop turn of node A) of frames sent as they are, never stored.
+        for (let i = 0; i < count; i++)
+          rooms.sendFrame('burst', `{"event":"tick","data":{"i":${i}}}`);
+        const onB: unknown[] = [];
+        for (let i = 0; i < count; i++) onB.push(await bob.next());
+        expect(onB).toEqual(
+          Array.from({ length: count }, (_, i) => ({ event: 'tick', data: { i } })),
+        );
+        // On the channel: one message per send, each the frame as A's members got it.
+        await expect.poll(() => raw.length, { timeout: 5000 }).toBe(count);
+        expect(raw).toEqual(
+          Array.from({ length: count }, (_, i) => `${nodeA}|{"event":"tick","data":{"i":${i}}}`),
+        );
+        expect(await alice.next()).toEqual({ event: 'tick', data: { i: 0 } });
+      } finally {
+        direct.disconnect();
+      }
+    });
+
     it('keeps an expiring set in Redis until its last entry lapses', async () => {
       const { a, run } = context();
       await a.app.get<WsBus>(WsBus).expiring.add('revoked', 'mallory', Date.now() + 60_000);
