@@ -3,7 +3,7 @@ import { HealthController } from '../../src/health/health.controller.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
 import { OperationsServer } from '../../src/operations/operations-server.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
-import { freePort } from '../../src/testing/redis-server.js';
+import { freePort } from '../../src/testing/free-port.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { GuardedGateway } from '../protection/support/guarded.gateway.js';
