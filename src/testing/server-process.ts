@@ -56,14 +56,21 @@ export class ServerProcess {
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    // A program that cannot be spawned (ENOENT) emits `error`, not only `exit`.
+    child.once('error', (error) => {
+      this.output += `${error.message}\n`;
+    });
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     this.child = child;
     const deadline = Date.now() + launch.timeoutMs;
     while (!(await launch.ready())) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        const reason =
-          child.exitCode !== null ? 'exited' : `not ready within ${launch.timeoutMs} ms`;
+      const exited = child.exitCode !== null || child.signalCode !== null;
+      if (exited || Date.now() > deadline) {
         this.child = undefined;
-        child.kill('SIGKILL');
+        if (!exited) child.kill('SIGKILL');
+        // Its whole output, and no process left behind.
+        await closed;
+        const reason = exited ? 'exited' : `not ready within ${launch.timeoutMs} ms`;
         throw new Error(`${this.name} did not start (${reason}):\n${this.output}`);
       }
       await new Promise((resolve) => setTimeout(resolve, launch.pollMs));
