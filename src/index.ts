@@ -57,15 +57,16 @@ export { WsBus } from './bus/ws-bus.interface.js';
 export { Concurrent } from './connection/concurrent.decorator.js';
 export { wsConnectionOf as connectionOf } from './connection/connection.js';
 export { ConnectionRegistry } from './connection/connection-registry.js';
-export { type DispatchMode, withDispatchMode } from './connection/dispatch-mode.js';
 export type { GatewayFormat, SecureGatewayOptions } from './connection/gateway-server.js';
 export { TEXT_EVENT } from './connection/gateway-server.js';
 export type {
   HandshakeRefusal,
   SecureWsPlugin,
   SecureWsPluginRef,
+  WsEventHandler,
   WsFrameHandler,
   WsGatewayInfo,
+  WsPluginEvents,
 } from './connection/plugin.interface.js';
 export type { WsSession } from './connection/session.js';
 export type { ConnectionState, WsConnection } from './connection/ws-connection.interface.js';

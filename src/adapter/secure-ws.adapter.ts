@@ -22,6 +22,7 @@ import {
   SECURE_WS_PLUGINS,
   type SecureWsPlugin,
 } from '../connection/plugin.interface.js';
+import { PluginEvents } from '../connection/plugin-events.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
@@ -116,6 +117,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       options: this.options,
       logger: resolveRootLogger(this.options.logger),
       plugins: this.plugins,
+      pluginEvents: new PluginEvents(this.plugins),
       frameLimits: { maxDepth: this.options.maxJsonDepth, maxKeys: this.options.maxJsonKeys },
     };
     return this.cachedRuntime;

@@ -1,10 +1,14 @@
 import { type IncomingMessage } from 'node:http';
 import { type Logger } from 'pino';
 import { type ConnectionAuthenticator } from '../adapter/connection-authenticator.js';
-import { type Connection } from '../connection/connection.js';
-import { withDispatchMode } from '../connection/dispatch-mode.js';
-import { type HandshakeRefusal, type WsGatewayInfo } from '../connection/plugin.interface.js';
+import { type Connection, internalConnection } from '../connection/connection.js';
+import {
+  type HandshakeRefusal,
+  type WsGatewayInfo,
+  type WsPluginEvents,
+} from '../connection/plugin.interface.js';
 import { type WsSession } from '../connection/session.js';
+import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
@@ -33,6 +37,13 @@ function authReply(
   };
 }
 
+/** A connection without a token, until its `auth` frame or the deadline. */
+interface FirstMessageWait {
+  readonly deadline: NodeJS.Timeout;
+  /** Frames other than `auth` answered so far. */
+  unauthenticatedFrames: number;
+}
+
 /**
  * Authenticates every connection of a gateway that has not opted out
  * (`@WebSocketGateway({ auth: false })`) before any handler or
@@ -42,6 +53,12 @@ function authReply(
 export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
   /** Sessions verified before the upgrade (`refuseWithHttp`), picked up by `admit`. */
   private readonly verifiedAtUpgrade = new WeakMap<IncomingMessage, WsSession>();
+  /** Connections that presented no token and may still send `auth`. */
+  private readonly awaiting = new WeakMap<WsConnection, FirstMessageWait>();
+  /** `auth` on an open connection refreshes its session (a plugin event, see `events`). */
+  private readonly authEvents: WsPluginEvents = {
+    [AUTH_EVENT]: (connection, data) => this.refresh(internalConnection(connection), data),
+  };
 
   constructor(
     private readonly options: ResolvedAuthOptions,
@@ -52,6 +69,10 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
     /** Frames other than `auth` answered before authentication; the next one closes 4401. */
     private readonly maxUnauthenticatedFrames = 8,
   ) {}
+
+  events(gateway: WsGatewayInfo): WsPluginEvents | undefined {
+    return gateway.auth ? this.authEvents : undefined;
+  }
 
   selectProtocol(protocols: Set<string>): string | false {
     return selectProtocol(protocols);
@@ -109,10 +130,6 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       return false;
     }
     connection.debug({ source }, 'Authenticated');
-    connection.handlers.set(
-      AUTH_EVENT,
-      withDispatchMode((data: unknown) => this.refresh(connection, data), 'immediate'),
-    );
     return true;
   }
 
@@ -127,29 +144,41 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       this.options.authTimeoutMs,
     );
     deadline.unref();
-    connection.onClose(() => clearTimeout(deadline));
-    let unauthenticatedFrames = 0;
-    connection.admissionFrameHandler = (frame: InboundFrame) => {
-      if (frame.event !== AUTH_EVENT) {
-        unauthenticatedFrames += 1;
-        // Counted by the plugins' beforeMessage already (the rate limiter), like every parsed frame.
-        connection.fail(
-          unauthenticatedFrames > this.maxUnauthenticatedFrames
-            ? replyOf(WsErrorCode.UNAUTHENTICATED)
-            : authenticateFirst(),
-          frame.event,
-          frame.id,
-        );
-        return;
-      }
-      clearTimeout(deadline);
-      connection.admissionFrameHandler = undefined;
-      const check = this.verifier.verify(tokenOfAuthFrame(frame.data));
-      if (!this.start(connection, check, 'message', frame.id) || !check.ok) return;
-      const reply = authReply(check.session);
-      connection.send(messageFrame(reply.event, reply.data, frame.id));
-      void connection.open();
-    };
+    this.awaiting.set(connection, { deadline, unauthenticatedFrames: 0 });
+    connection.onClose(() => this.stopWaiting(connection));
+  }
+
+  /** The frames of a connection awaiting its `auth` frame (see `awaitFirstMessage`). */
+  onAdmissionFrame(member: WsConnection, frame: InboundFrame): boolean {
+    const wait = this.awaiting.get(member);
+    if (!wait) return false;
+    const connection = internalConnection(member);
+    if (frame.event !== AUTH_EVENT) {
+      wait.unauthenticatedFrames += 1;
+      // Counted by the plugins' beforeMessage already (the rate limiter), like every parsed frame.
+      connection.fail(
+        wait.unauthenticatedFrames > this.maxUnauthenticatedFrames
+          ? replyOf(WsErrorCode.UNAUTHENTICATED)
+          : authenticateFirst(),
+        frame.event,
+        frame.id,
+      );
+      return true;
+    }
+    this.stopWaiting(connection);
+    const check = this.verifier.verify(tokenOfAuthFrame(frame.data));
+    if (!this.start(connection, check, 'message', frame.id) || !check.ok) return true;
+    const reply = authReply(check.session);
+    connection.send(messageFrame(reply.event, reply.data, frame.id));
+    void connection.open();
+    return true;
+  }
+
+  private stopWaiting(connection: WsConnection): void {
+    const wait = this.awaiting.get(connection);
+    if (!wait) return;
+    clearTimeout(wait.deadline);
+    this.awaiting.delete(connection);
   }
 
   /** `auth` on an open connection: a fresh token for the same user moves the session's expiry. */

@@ -1,8 +1,8 @@
 /*
  * The walk of one frame, from bytes to a reply or an error frame:
  * 1. receive: `onFrame` (the adapter's `message` listener, adapter/secure-ws.adapter.ts);
- *    while admitting, frames wait (`pending`) or go to first-message auth
- *    (auth/jwt-connection-authenticator.ts);
+ *    while admitting, frames wait (`pending`) or go to the plugins' `onAdmissionFrame`
+ *    (first-message auth, auth/jwt-connection-authenticator.ts);
  * 2. parse: `parse` (frames/frame-parser.ts: envelope, JSON depth and keys);
  * 3. authorize: the plugins' `beforeMessage` (connection/plugin.interface.ts;
  *    rate limits in protection/message-rate-limiter.ts), then Nest's guards
@@ -10,7 +10,8 @@
  * 4. validate: Nest's pipes inside the handler, with the app's payload
  *    validation (lifecycle/gateway-payload-validation.ts, validation/secure-validation.pipe.ts);
  * 5. dispatch: `dispatch` (inside the message's log and trace context, connection/message-scope.ts),
- *    `route` and `invoke`, the handler Nest bound in `bindMessageHandlers`;
+ *    `route` and `invoke`, the handler Nest bound in `bindMessageHandlers`, else a
+ *    plugin's event (connection/plugin-events.ts: `auth` refresh, `session.resume`);
  * 6. reply: `settle` and `reply` (frames/frame-writer.ts), through `send` and its backpressure;
  * 7. error: `failWith` (errors/error-mapper.ts `mapError`) and `fail`, the one funnel;
  *    `closeWith` for errors that close;
@@ -36,6 +37,7 @@ import { DispatchQueue } from './dispatch-queue.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
+import { type PluginEvents } from './plugin-events.js';
 import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
 import { type ConnectionState, type WsConnection } from './ws-connection.interface.js';
@@ -45,6 +47,8 @@ export interface ConnectionRuntime {
   readonly options: ResolvedSecureWsOptions;
   readonly logger: Logger;
   readonly plugins: readonly SecureWsPlugin[];
+  /** The plugins' `events`, per gateway. */
+  readonly pluginEvents: PluginEvents;
   readonly frameLimits: FrameLimits;
 }
 
@@ -52,9 +56,6 @@ export interface ConnectionRuntime {
 export type BoundHandler = (data: unknown, frame: InboundFrame) => unknown;
 
 export type { ConnectionState } from './ws-connection.interface.js';
-
-/** Takes frames while a connection is admitting, instead of queueing them (first-message auth). */
-export type AdmissionFrameHandler = (frame: InboundFrame) => void;
 
 const CONNECTION = Symbol('secure-ws.connection');
 const FORCE_CLOSE_AFTER_MS = 2000;
@@ -80,6 +81,10 @@ export function internalConnection(connection: WsConnection): Connection {
 /** The public face of `connectionOf`: the connection of a client socket, as handlers see it. */
 export const wsConnectionOf: (client: unknown) => WsConnection | undefined = connectionOf;
 
+function takesAdmissionFrames(plugin: SecureWsPlugin): boolean {
+  return plugin.onAdmissionFrame !== undefined;
+}
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
@@ -99,13 +104,15 @@ export class Connection implements WsConnection {
   session: WsSession | undefined;
   readonly handlers = new Map<string, BoundHandler>();
   private readonly closeListeners: Array<(code: number) => void> = [];
-  admissionFrameHandler: AdmissionFrameHandler | undefined;
   /** `performance.now()` when the last message arrived (or the connection opened). */
   lastMessageAt = performance.now();
   /** Settles when the connection's disconnect hooks have run. */
   disconnected: Promise<unknown> = Promise.resolve();
 
-  private pending: Array<[RawData, boolean]> | undefined;
+  /** Frames that wait for the open: raw, or parsed and past `beforeMessage` (see `holdWhileAdmitting`). */
+  private pending: Array<[RawData, boolean] | InboundFrame> | undefined;
+  /** `open` has started: the authenticator is done, frames wait for `handleConnection`. */
+  private opening = false;
   private connectHooks: Promise<unknown>[] | undefined;
   private inflight = 0;
   private onIdle: (() => void) | undefined;
@@ -201,7 +208,9 @@ export class Connection implements WsConnection {
   }
 
   handles(event: string): boolean {
-    return this.handlers.has(event);
+    return (
+      this.handlers.has(event) || this.runtime.pluginEvents.lookup(this.server, event) !== undefined
+    );
   }
 
   onClose(listener: (code: number) => void): void {
@@ -233,7 +242,7 @@ export class Connection implements WsConnection {
    */
   async open(): Promise<void> {
     if (this.state !== 'admitting') return;
-    this.admissionFrameHandler = undefined;
+    this.opening = true;
     const request = this.request;
     this.upgradeRequest = undefined;
     for (const callback of this.server.connectCallbacks) {
@@ -259,9 +268,10 @@ export class Connection implements WsConnection {
     for (const plugin of this.runtime.plugins) plugin.onOpen?.(this);
     const pending = this.pending;
     this.pending = undefined;
-    for (const [data, isBinary] of pending ?? []) {
+    for (const held of pending ?? []) {
       if (this.state !== 'open') break;
-      this.dispatch(data, isBinary);
+      if (Array.isArray(held)) this.dispatch(held[0], held[1]);
+      else handleInMessageScope(this.runtime.plugins, this, held, undefined, () => this.run(held));
     }
   }
 
@@ -299,18 +309,31 @@ export class Connection implements WsConnection {
     }
   }
 
+  /**
+   * Until the authenticator opens the connection, a plugin with
+   * `onAdmissionFrame` may take its frames (first-message auth); the rest
+   * wait for the open, as do frames sent while `handleConnection` runs.
+   */
   private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
-    if (this.admissionFrameHandler) {
+    if (!this.opening && this.runtime.plugins.some(takesAdmissionFrames)) {
       const frame = this.parse(data, isBinary);
-      if (frame && !this.refusedByPlugins(frame)) this.admissionFrameHandler(frame);
+      if (!frame || this.refusedByPlugins(frame)) return;
+      for (const plugin of this.runtime.plugins) {
+        if (plugin.onAdmissionFrame?.(this, frame) === true) return;
+      }
+      this.hold(frame);
       return;
     }
+    this.hold([data, isBinary]);
+  }
+
+  private hold(frame: [RawData, boolean] | InboundFrame): void {
     this.pending ??= [];
     if (this.pending.length >= this.runtime.options.maxPendingFrames) {
       this.refuse(replyOf(WsErrorCode.RATE_LIMITED, { retryAfterMs: 100 }));
       return;
     }
-    this.pending.push([data, isBinary]);
+    this.pending.push(frame);
   }
 
   /** Runs the plugins' `beforeMessage`; a refusal answers the frame. */
@@ -360,8 +383,15 @@ export class Connection implements WsConnection {
   }
 
   private route(frame: InboundFrame): void {
-    if (this.refusedByPlugins(frame)) return;
-    const handler = this.handlers.get(frame.event);
+    if (!this.refusedByPlugins(frame)) this.run(frame);
+  }
+
+  /** Runs the frame's handler (the gateway's, else a plugin's event), in its dispatch mode. */
+  private run(frame: InboundFrame): void {
+    const own = this.handlers.get(frame.event);
+    const event = own ? undefined : this.runtime.pluginEvents.lookup(this.server, frame.event);
+    const handler: BoundHandler | undefined =
+      own ?? (event && ((data, inbound) => event(this, data, inbound)));
     if (!handler) {
       this.refuse(replyOf(WsErrorCode.UNKNOWN_EVENT), frame.event, frame.id);
       return;
@@ -370,7 +400,8 @@ export class Connection implements WsConnection {
     for (const plugin of this.runtime.plugins) {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
-    const mode = dispatchModeOf(handler);
+    // A plugin's event is answered at once, never queued behind the gateway's handlers.
+    const mode = own ? dispatchModeOf(own) : 'immediate';
     this.order ??= new DispatchQueue(this.runtime.options.maxInflightPerConnection, (next, frame) =>
       this.invoke(next, frame),
     );
@@ -594,7 +625,6 @@ export class Connection implements WsConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.pending = undefined;
-    this.admissionFrameHandler = undefined;
     this.upgradeRequest = undefined;
     const closeCode = this.sentCloseCode ?? code;
     for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);

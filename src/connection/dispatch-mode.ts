@@ -4,8 +4,9 @@
  *   later frames wait for it;
  * - `concurrent` (`@Concurrent()`): may overlap other concurrent handlers of
  *   the connection, up to `maxInflightPerConnection`;
- * - `immediate`: the module's own events (`auth` refresh, `session.resume`):
- *   never queued behind a user handler.
+ * - `immediate`: plugin events (`SecureWsPlugin.events`: the module's `auth`
+ *   refresh and `session.resume`, and users' own): never queued behind a
+ *   gateway's handler.
  */
 export type DispatchMode = 'ordered' | 'concurrent' | 'immediate';
 
@@ -14,10 +15,9 @@ const DISPATCH_MODE = Symbol('secure-ws.dispatch-mode');
 type Marked = { [DISPATCH_MODE]?: DispatchMode };
 
 /**
- * Marks a handler registered in `connection.handlers` with how it is
- * dispatched, and returns it. Used by the adapter for `@Concurrent()`
- * handlers and by the module for its own events:
- * `connection.handlers.set('auth', withDispatchMode(refresh, 'immediate'))`.
+ * Marks a gateway's handler with how it is dispatched, and returns it. The
+ * adapter marks `@Concurrent()` handlers with it; plugin events are
+ * `immediate` without a mark.
  */
 export function withDispatchMode<T extends object>(handler: T, mode: DispatchMode): T {
   (handler as Marked)[DISPATCH_MODE] = mode;

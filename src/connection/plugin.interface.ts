@@ -7,6 +7,20 @@ import { type WsConnection } from './ws-connection.interface.js';
 /** A frame's handler as the connection calls it: `(data, frame) => result`. */
 export type WsFrameHandler = (data: unknown, frame: InboundFrame) => unknown;
 
+/**
+ * An event a plugin answers itself (see `SecureWsPlugin.events`): its
+ * result is the reply, as a handler's is (a value, `{ event, data }`, a
+ * promise or an Observable); what it throws goes through the error funnel.
+ */
+export type WsEventHandler = (
+  connection: WsConnection,
+  data: unknown,
+  frame: InboundFrame,
+) => unknown;
+
+/** A plugin's events by name: `{ 'server.time': () => ({ now: Date.now() }) }`. */
+export type WsPluginEvents = Readonly<Record<string, WsEventHandler>>;
+
 /** An HTTP refusal of an upgrade, written before any WebSocket exists: `{ "code": ... }` with `status`. */
 export interface HandshakeRefusal {
   status: number;
@@ -33,6 +47,24 @@ export interface WsGatewayInfo {
  * `checkHandshake` may return a promise.
  */
 export interface SecureWsPlugin {
+  /**
+   * The events this plugin answers on the open connections of `gateway`
+   * (JSON gateways only), by name. Asked once per gateway, when one of its
+   * connections first needs them, not per connection. A gateway's own
+   * handler of the same name wins, then the first plugin (the module's own
+   * come first: `auth`, `session.resume`). They run at once, never queued
+   * behind the connection's handlers, and pass every `beforeMessage` and
+   * `wrapHandler` like any event; frames of a connection not yet
+   * authenticated never reach them (UNAUTHENTICATED, like any event).
+   */
+  events?(gateway: WsGatewayInfo): WsPluginEvents | undefined;
+  /**
+   * A frame of a connection that is not admitted yet (its authenticator has
+   * not opened it: first-message authentication is built on this), once it
+   * parsed and passed every `beforeMessage`. Return `true` when this plugin
+   * took it (and answered it); a frame no plugin takes waits for the open.
+   */
+  onAdmissionFrame?(connection: WsConnection, frame: InboundFrame): boolean;
   /**
    * Before the upgrade, in plugin order; the first refusal stops it with its
    * HTTP status and `{ "code": ... }`. May be async (a database lookup): the

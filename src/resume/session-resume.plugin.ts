@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type Connection, internalConnection } from '../connection/connection.js';
-import { withDispatchMode } from '../connection/dispatch-mode.js';
-import { type SecureWsPlugin } from '../connection/plugin.interface.js';
+import {
+  type SecureWsPlugin,
+  type WsGatewayInfo,
+  type WsPluginEvents,
+} from '../connection/plugin.interface.js';
 import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { type OutboundMessage } from '../frames/frame.js';
 import { type RoomResumeResult } from '../rooms/room-resume-result.js';
@@ -12,30 +14,27 @@ import { parseResumeRequest } from './resume-request.js';
 export const RESUME_EVENT = 'session.resume';
 
 /**
- * `session.resume` (see docs/delivery.md): a module event, registered here
- * and only here, on every open JSON connection (already authenticated: a
- * resumed connection is a new one and went through authentication like any
- * other) when some room keeps history. A gateway's own `session.resume`
+ * `session.resume` (see docs/delivery.md): a plugin event of every JSON
+ * gateway when some room keeps history, answered on open connections only
+ * (already authenticated: a resumed connection is a new one and went
+ * through authentication like any other). A gateway's own `session.resume`
  * handler wins over it.
  */
 @Injectable()
 export class SessionResume implements SecureWsPlugin {
+  private readonly resumeEvents: WsPluginEvents = {
+    [RESUME_EVENT]: (connection, data) => this.resume(connection, data),
+  };
+
   constructor(private readonly rooms: WsRooms) {}
 
-  onOpen(member: WsConnection): void {
-    const connection = internalConnection(member);
-    if (connection.server.format !== 'json' || !this.rooms.policies.anyHistory) return;
-    if (connection.handlers.has(RESUME_EVENT)) return;
-    // A module event: answered at once, never queued behind the connection's slow handlers.
-    connection.handlers.set(
-      RESUME_EVENT,
-      withDispatchMode((data: unknown) => this.resume(connection, data), 'immediate'),
-    );
+  events(_gateway: WsGatewayInfo): WsPluginEvents | undefined {
+    return this.rooms.policies.anyHistory ? this.resumeEvents : undefined;
   }
 
   /** Every room at once; each one's missed messages go out before the reply. */
   async resume(
-    connection: Connection,
+    connection: WsConnection,
     data: unknown,
   ): Promise<OutboundMessage<{ rooms: RoomResumeResult[] }>> {
     const requested = parseResumeRequest(data);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { OrderGateway, OrderProbe, OtherPathGateway } from './support/order.gateway.js';
+import { NowEvent, OrderGateway, OrderProbe, OtherPathGateway } from './support/order.gateway.js';
 
 type Frame = { event: string; data: unknown; id?: unknown };
 
@@ -19,8 +19,8 @@ describe('dispatch order of one connection', () => {
 
   async function start(maxInflightPerConnection?: number) {
     testApp = await createTestApp({
-      module: { maxInflightPerConnection },
-      providers: [OrderProbe, OrderGateway, OtherPathGateway],
+      module: { maxInflightPerConnection, plugins: [NowEvent] },
+      providers: [OrderProbe, OrderGateway, OtherPathGateway, NowEvent],
     });
     probe = testApp.app.get(OrderProbe);
     return testApp.connect('/order');
@@ -123,7 +123,7 @@ describe('dispatch order of one connection', () => {
     );
   });
 
-  it('runs an immediate handler (withDispatchMode) at once, while an ordered one runs', async () => {
+  it('runs a plugin event (immediate) at once, while an ordered one runs', async () => {
     const client = await start();
     client.send({ event: 'work', data: { ms: 150, tag: 'slow' }, id: 1 });
     client.send({ event: 'now', data: 'quick', id: 2 });
@@ -132,7 +132,7 @@ describe('dispatch order of one connection', () => {
     expect(probe.log.indexOf('now')).toBeLessThan(probe.log.indexOf('end work slow'));
   });
 
-  it('counts immediate handlers in the bound: the socket pauses once they pass it', async () => {
+  it('counts plugin events (immediate) in the bound: the socket pauses once they pass it', async () => {
     const client = await start(2);
     const connection = () => [...testApp.app.get(ConnectionRegistry).all()][0];
     client.send({ event: 'now', data: 'held', id: 1 });

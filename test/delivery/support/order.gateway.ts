@@ -1,16 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import {
-  MessageBody,
-  type OnGatewayConnection,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Observable } from 'rxjs';
-import { type WebSocket } from 'ws';
 import { Concurrent } from '../../../src/connection/concurrent.decorator.js';
-import { connectionOf } from '../../../src/connection/connection.js';
-import { withDispatchMode } from '../../../src/connection/dispatch-mode.js';
+import {
+  type SecureWsPlugin,
+  type WsGatewayInfo,
+  type WsPluginEvents,
+} from '../../../src/connection/plugin.interface.js';
 
 /** What the order gateway's handlers did, in the order they did it (one per app). */
 @Injectable()
@@ -62,20 +59,8 @@ interface Timed {
 
 /** Slow, fast, streaming, failing and concurrent handlers to test dispatch order with. */
 @WebSocketGateway({ path: '/order' })
-export class OrderGateway implements OnGatewayConnection {
+export class OrderGateway {
   constructor(private readonly probe: OrderProbe) {}
-
-  /** A module-style event, registered as the authenticator registers `auth`: never queued. */
-  handleConnection(client: WebSocket): void {
-    connectionOf(client)?.handlers.set(
-      'now',
-      withDispatchMode(async (data: unknown) => {
-        this.probe.log.push('now');
-        if (data === 'held') await this.probe.held();
-        return { event: 'now', data };
-      }, 'immediate'),
-    );
-  }
 
   @SubscribeMessage('echo')
   echo(@MessageBody() data: unknown): unknown {
@@ -143,5 +128,22 @@ export class OtherPathGateway {
       await sleep(ms);
       return { event: 'parallel.done', data: { tag } };
     });
+  }
+}
+
+/** `now` on `/order`: a plugin event, as the module's `auth` refresh is one, never queued. */
+@Injectable()
+export class NowEvent implements SecureWsPlugin {
+  constructor(private readonly probe: OrderProbe) {}
+
+  events(gateway: WsGatewayInfo): WsPluginEvents | undefined {
+    if (gateway.path !== '/order') return undefined;
+    return {
+      now: async (_connection, data) => {
+        this.probe.log.push('now');
+        if (data === 'held') await this.probe.held();
+        return { event: 'now', data };
+      },
+    };
   }
 }
