@@ -15,15 +15,16 @@ const EVERY_PORT_ZERO = {
 
 /**
  * The reference app (`src/app`) configured from `env` as `loadConfig` reads
- * it, with every port 0 on loopback; its logs go to `logger` (captured and
- * dropped unless given).
+ * it, every port 0 on loopback unless `env` names one (e.g. `PORT` to start
+ * again where an app stopped); its logs go to `logger` (captured and dropped
+ * unless given).
  */
 export function bootReferenceApp(
   env: Record<string, string> = {},
   logger: Logger = captureLogs().logger,
   httpTimeouts?: HttpTimeouts,
 ): Promise<INestApplication> {
-  return createReferenceApp(loadConfig({ ...env, ...EVERY_PORT_ZERO }), logger, httpTimeouts);
+  return createReferenceApp(loadConfig({ ...EVERY_PORT_ZERO, ...env }), logger, httpTimeouts);
 }
 
 /** The port of the app's HTTP server (and of its `/ws` gateway). */
