@@ -31,6 +31,8 @@ export interface BenchConfig {
   profile: boolean;
   /** Also write the results as JSON to this file. */
   json: string | undefined;
+  /** Echo: also the module without its tracing plugin and with the OpenTelemetry SDK (lib/tracing-cost.ts). */
+  tracing: boolean;
 }
 
 export const DEFAULTS: BenchConfig = {
@@ -50,6 +52,7 @@ export const DEFAULTS: BenchConfig = {
   pin: true,
   profile: false,
   json: undefined,
+  tracing: false,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -76,6 +79,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                         in the memory scenario) to build/bench/profiles/<scenario>/<server>/;
                         slows the servers and inflates RSS: not for the table
   --json <file>         also write the results as JSON
+  --tracing             echo: also measure the module without its tracing plugin (baseline) and
+                        with the OpenTelemetry SDK registered (spans dropped), in the same slices
   --help                this text
 `;
 
@@ -98,6 +103,10 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
     }
     if (arg === '--profile') {
       config.profile = true;
+      continue;
+    }
+    if (arg === '--tracing') {
+      config.tracing = true;
       continue;
     }
     const eq = arg.indexOf('=');

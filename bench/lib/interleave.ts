@@ -21,6 +21,7 @@ import {
   type InterleavedSpec,
   type Measurement,
   type ScenarioContext,
+  type ServerVariant,
   startServer,
 } from './scenario.js';
 import type { ServerProcess } from './server-process.js';
@@ -29,6 +30,8 @@ import { machineCpu } from './system.js';
 
 interface Entry {
   kind: ServerKind;
+  /** Set for a variant's entry (see `InterleavedSpec.variants`). */
+  variant: ServerVariant | undefined;
   server: ServerProcess;
   driver: Driver;
   close(): void;
@@ -55,15 +58,29 @@ export async function runInterleaved(
 ): Promise<Map<ServerKind, Measurement | Error>> {
   const { config } = ctx;
   const results = new Map<ServerKind, Measurement | Error>();
+  const variantResults = new Map<ServerVariant, Measurement | Error>();
+  const variants = (spec.variants?.(config) ?? []).filter((v) => kinds.includes(v.kind));
+  const starts: { kind: ServerKind; variant: ServerVariant | undefined }[] = [
+    ...kinds.map((kind) => ({ kind, variant: undefined })),
+    ...variants.map((variant) => ({ kind: variant.kind, variant })),
+  ];
   const entries: Entry[] = [];
+  const record = (
+    e: { kind: ServerKind; variant: ServerVariant | undefined },
+    r: Measurement | Error,
+  ) => {
+    if (e.variant) variantResults.set(e.variant, r);
+    else results.set(e.kind, r);
+  };
   try {
-    for (const kind of kinds) {
+    for (const { kind, variant } of starts) {
       let server: ServerProcess | undefined;
       try {
-        server = await startServer(ctx, kind, { auth: spec.auth });
+        server = await startServer(ctx, kind, { ...variant?.options, auth: spec.auth });
         const { driver, close } = await spec.open(ctx, server);
         entries.push({
           kind,
+          variant,
           server,
           driver,
           close,
@@ -76,7 +93,7 @@ export async function runInterleaved(
         });
       } catch (err) {
         server?.kill();
-        results.set(kind, err instanceof Error ? err : new Error(String(err)));
+        record({ kind, variant }, err instanceof Error ? err : new Error(String(err)));
       }
     }
 
@@ -120,7 +137,7 @@ export async function runInterleaved(
       const serverMs = e.serverCpuMicros / 1000;
       const generatorMs = e.generatorCpuMicros / 1000;
       const otherMs = e.machineTasksMs - serverMs - generatorMs;
-      results.set(e.kind, {
+      record(e, {
         value: r.count / seconds,
         p50Ms: r.p50Ms,
         p99Ms: r.p99Ms,
@@ -142,6 +159,15 @@ export async function runInterleaved(
   } finally {
     for (const e of entries) e.close();
     await Promise.all(entries.map((e) => e.server.stop()));
+  }
+  if (variants.length > 0) {
+    spec.attachVariants?.(
+      results,
+      variants.map((variant) => ({
+        variant,
+        result: variantResults.get(variant) ?? new Error('not measured'),
+      })),
+    );
   }
   return results;
 }

@@ -30,6 +30,13 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Module server only: every room keeps history (`history: { allRooms: true }`, pushes carry `pos`). */
   history?: boolean;
+  /**
+   * Module server only (`--tracing`): `absent` takes the tracing plugin out of
+   * the module's plugin list (the baseline), `sdk` registers the OpenTelemetry
+   * SDK (every span sampled, batched, dropped); unset: the module as shipped,
+   * tracing off (no SDK registered).
+   */
+  tracing?: 'absent' | 'sdk';
 }
 
 /** What a server tells the parent about its own connections (when it can see them). */
@@ -59,6 +66,8 @@ export interface MemorySample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** Resident bytes of V8's young generation (it grows with the allocation rate, and stays). */
+  newSpace: number;
 }
 
 export interface CpuSample {

@@ -2,7 +2,7 @@
  * What a scenario is, what it measures, and the helpers they share.
  */
 import type { BenchConfig } from './cli.js';
-import type { ServerKind } from './protocol.js';
+import type { ServerKind, ServerOptions } from './protocol.js';
 import { ServerProcess } from './server-process.js';
 
 export interface Measurement {
@@ -100,8 +100,29 @@ export interface Driver {
   result(): DriverResult;
 }
 
+/**
+ * One more server measured in the same interleaved slices as the others: a
+ * `kind` started with other options (e.g. the module with tracing on), shown
+ * under that kind's row.
+ */
+export interface ServerVariant {
+  kind: ServerKind;
+  label: string;
+  options: Omit<ServerOptions, 'auth'>;
+}
+
 export interface InterleavedSpec {
   auth: boolean;
+  /** Extra servers for this run (e.g. `--tracing`'s module variants). */
+  variants?: (config: BenchConfig) => ServerVariant[];
+  /**
+   * Puts the variants' results where they belong (the kind's `extraRows`,
+   * with whatever they are compared with), once all are measured.
+   */
+  attachVariants?: (
+    results: Map<ServerKind, Measurement | Error>,
+    variants: { variant: ServerVariant; result: Measurement | Error }[],
+  ) => void;
   /** What `count` counts, for the notes ("replies", "open+close"). */
   countLabel: string;
   open(ctx: ScenarioContext, server: ServerProcess): Promise<{ driver: Driver; close(): void }>;
@@ -162,7 +183,7 @@ export function ratioAtMost(max: number): Target {
 export function startServer(
   ctx: ScenarioContext,
   kind: ServerKind,
-  options: { auth: boolean; redisUrl?: string; history?: boolean },
+  options: ServerOptions,
 ): Promise<ServerProcess> {
   return ServerProcess.start(kind, {
     ...options,

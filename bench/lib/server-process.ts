@@ -71,6 +71,8 @@ export class ServerProcess {
   static start(kind: ServerKind, options: StartOptions): Promise<ServerProcess> {
     const serverOptions: ServerOptions = { auth: options.auth };
     if (options.redisUrl !== undefined) serverOptions.redisUrl = options.redisUrl;
+    if (options.history !== undefined) serverOptions.history = options.history;
+    if (options.tracing !== undefined) serverOptions.tracing = options.tracing;
     const pinned = options.cpu !== undefined;
     const node = options.node ?? process.execPath;
     // fork() runs `execPath ...execArgv entry args`; with taskset as execPath the

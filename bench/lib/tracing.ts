@@ -20,16 +20,14 @@ class DroppingExporter implements SpanExporter {
 }
 
 /**
- * `BENCH_TRACING=1 npm run bench -- --only echo`: the module's server
+ * `npm run bench -- --only echo --tracing`: one of the module's servers
  * registers the OpenTelemetry SDK (every span sampled, batched, dropped)
- * before it starts, to compare tracing off and on.
+ * before it starts, to compare tracing off and on (see tracing-cost.ts).
  */
-export function registerBenchTracing(): boolean {
-  if (process.env.BENCH_TRACING !== '1') return false;
+export function registerBenchTracing(): void {
   const provider = new TracerProvider({
     spanProcessors: [new BatchSpanProcessor({ exporter: new DroppingExporter() })],
   });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  return true;
 }

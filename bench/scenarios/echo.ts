@@ -5,6 +5,7 @@
 import { formatRate } from '../lib/format.js';
 import { CONCURRENT_ECHO_EVENT, concurrentEchoFrame } from '../lib/messages.js';
 import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
+import { attachTracingVariants, tracingVariants } from '../lib/tracing-cost.js';
 import { windowedSpec } from '../lib/windowed.js';
 
 export const echo: Scenario = {
@@ -14,7 +15,12 @@ export const echo: Scenario = {
   metric: { unit: 'msg/s', format: formatRate('msg/s'), higherIsBetter: true },
   latency: 'round trip',
   target: ratioAtLeast(0.9),
-  interleaved: windowedSpec('echo', { auth: false }),
+  interleaved: {
+    ...windowedSpec('echo', { auth: false }),
+    // --tracing: the module without its tracing plugin and with the SDK, in the same slices.
+    variants: tracingVariants,
+    attachVariants: attachTracingVariants,
+  },
 };
 
 /**

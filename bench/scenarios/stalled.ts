@@ -109,6 +109,9 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
       const growth = end.rss - baseline.rss;
       const notes = [
         `peak +${formatBytes(peakRss - baseline.rss)}`,
+        // Node 24's V8 grows its young generation with the healthy clients' allocation rate and
+        // keeps it: RSS the server does not hold for the stalled reader.
+        `heap used +${formatBytes(end.heapUsed - baseline.heapUsed)}, young generation ${formatBytes(baseline.newSpace)} -> ${formatBytes(end.newSpace)}`,
         `stalled reader pushed ${formatBytes(stalledSent * frameBytes)}, ${fate}`,
         `healthy ${formatRate('msg/s')(healthy.count / seconds)}`,
       ];

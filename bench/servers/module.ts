@@ -16,7 +16,7 @@
  * { room, from, text, at }` sent to every member on every node.
  */
 import 'reflect-metadata';
-import { Inject, Module, UseGuards } from '@nestjs/common';
+import { type INestApplication, Inject, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   ConnectedSocket,
@@ -28,6 +28,7 @@ import { pino } from 'pino';
 import type { WebSocket } from 'ws';
 import { ProfileUpdateDto as UpdateProfileDto } from '../../src/app/dto/profile-update.dto.js';
 import { RoomMessageDto } from '../../src/app/dto/room.dto.js';
+import { SECURE_WS_PLUGINS, type SecureWsPlugin } from '../../src/connection/plugin.interface.js';
 import {
   Concurrent,
   ConnectionRegistry,
@@ -40,6 +41,7 @@ import {
   WsErrorCode,
   WsRooms,
 } from '../../src/index.js';
+import { TracingPlugin } from '../../src/tracing/tracing.plugin.js';
 import { JWT_SECRET, PROFILE_SCOPE, statsOf, WS_PATH } from '../lib/protocol.js';
 import { registerBenchTracing } from '../lib/tracing.js';
 import { host } from './host.js';
@@ -99,8 +101,16 @@ class BenchGateway {
   }
 }
 
+/** The baseline of `--tracing`: the module's plugin list without its tracing plugin. */
+function withoutTracingPlugin(app: INestApplication): void {
+  const plugins = app.get<SecureWsPlugin[]>(SECURE_WS_PLUGINS);
+  const at = plugins.indexOf(app.get(TracingPlugin));
+  if (at === -1) throw new Error('the tracing plugin is not in the plugin list');
+  plugins.splice(at, 1);
+}
+
 host(async (options) => {
-  registerBenchTracing();
+  if (options.tracing === 'sdk') registerBenchTracing();
   @Module({
     imports: [
       SecureWsModule.forRoot({
@@ -128,6 +138,7 @@ host(async (options) => {
   class BenchModule {}
 
   const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
+  if (options.tracing === 'absent') withoutTracingPlugin(app);
   app.useWebSocketAdapter(app.get(SecureWsAdapter));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

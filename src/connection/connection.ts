@@ -17,6 +17,7 @@
  *    `closeWith` for errors that close;
  * 8. log: client errors in logging/client-error-log.ts, server bugs with a `ref` in `logUnexpected`.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
@@ -38,6 +39,7 @@ import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type PluginEvents } from './plugin-events.js';
+import { overHighWater, ReadBackpressure } from './read-backpressure.js';
 import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
 import { type ConnectionState, type WsConnection } from './ws-connection.interface.js';
@@ -131,6 +133,8 @@ export class Connection implements WsConnection {
   private order: DispatchQueue<BoundHandler, InboundFrame> | undefined;
   /** Frames of `immediate` handlers in flight: they bypass `order`. */
   private bypassing: Set<InboundFrame> | undefined;
+  /** Stops reading a client whose send buffer is over the high-water mark (made on first need). */
+  private backpressure: ReadBackpressure | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -413,7 +417,8 @@ export class Connection implements WsConnection {
     } else if (this.order.tryStart(mode === 'concurrent')) {
       this.invoke(run, frame);
     } else {
-      this.order.hold(run, frame, mode === 'concurrent');
+      // It starts later, from another frame's settle: in its own message's context, not that one's.
+      this.order.hold(AsyncResource.bind(run), frame, mode === 'concurrent');
     }
     // TCP backpressure: stop reading until a handler settles.
     if (this.order.full) this.socket.pause();
@@ -473,7 +478,7 @@ export class Connection implements WsConnection {
       if (this.state === 'closed') order.clear();
       else order.pump();
     }
-    if (this.socket.isPaused && !order.full) this.socket.resume();
+    if (this.socket.isPaused && !order.full && !this.backpressure?.holding) this.socket.resume();
   }
 
   private reply(value: unknown, frame: InboundFrame): void {
@@ -500,12 +505,25 @@ export class Connection implements WsConnection {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
     const { preAuth, maxBufferedBytes } = this.runtime.options;
-    if (socket.bufferedAmount > (this.preAuth ? preAuth.maxBufferedBytes : maxBufferedBytes)) {
+    const limit = this.preAuth ? preAuth.maxBufferedBytes : maxBufferedBytes;
+    if (socket.bufferedAmount > limit) {
       this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
       return false;
     }
     socket.send(payload);
+    if (overHighWater(socket.bufferedAmount, limit)) this.readBackpressure().check(limit);
     return true;
+  }
+
+  private readBackpressure(): ReadBackpressure {
+    this.backpressure ??= new ReadBackpressure(
+      this.socket,
+      this.transport,
+      this.runtime.options.slowConsumerTimeoutMs,
+      () => this.socket.readyState === WebSocket.OPEN && !this.order?.full,
+      () => this.fail(replyOf(WsErrorCode.SLOW_CONSUMER)),
+    );
+    return this.backpressure;
   }
 
   /** Maps a thrown value through the funnel, answers it, and returns its code. */
@@ -624,6 +642,7 @@ export class Connection implements WsConnection {
   onClosed(code: number): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.backpressure?.release();
     this.pending = undefined;
     this.upgradeRequest = undefined;
     const closeCode = this.sentCloseCode ?? code;

@@ -1,6 +1,7 @@
 import { resolveAuthOptions } from '../auth/resolve-auth-options.js';
 import { resolveRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
+import { DEFAULT_SLOW_CONSUMER_TIMEOUT_MS } from '../connection/read-backpressure.js';
 import { resolveHistoryOptions } from '../history/history-options.js';
 import { checkPositiveInteger } from '../util/positive-integer.js';
 import { resolveIdempotencyOptions } from './idempotency-options.js';
@@ -23,6 +24,7 @@ export const DEFAULT_OPTIONS: Omit<
   badFrameWindowMs: 10_000,
   maxPendingFrames: 64,
   maxBufferedBytes: 4 * 1024 * 1024,
+  slowConsumerTimeoutMs: DEFAULT_SLOW_CONSUMER_TIMEOUT_MS,
   drainTimeoutMs: 10_000,
   maxClientErrorLogsPerMinute: 10,
   maxRoomsPerConnection: 100,
@@ -49,6 +51,7 @@ export function resolveOptions(options: SecureWsModuleOptions = {}): ResolvedSec
     'badFrameWindowMs',
     'maxPendingFrames',
     'maxBufferedBytes',
+    'slowConsumerTimeoutMs',
     'drainTimeoutMs',
     'maxClientErrorLogsPerMinute',
     'maxRoomsPerConnection',

@@ -13,6 +13,7 @@ import { type AuthOptions, type ResolvedAuthOptions } from '../auth/auth-options
 import { type RedisBusOptions, type ResolvedRedisBusOptions } from '../bus/redis-bus-options.js';
 import { type WsBus } from '../bus/ws-bus.interface.js';
 import { type SecureWsPluginRef } from '../connection/plugin.interface.js';
+import { type ReadBackpressureOptions } from '../connection/read-backpressure.js';
 import { type HistoryOptions, type ResolvedHistoryOptions } from '../history/history-options.js';
 import { type AsyncApiOptions } from './asyncapi-options.interface.js';
 import { type IdempotencyOptions, type ResolvedIdempotencyOptions } from './idempotency-options.js';
@@ -39,7 +40,7 @@ export interface HeartbeatOptions {
   intervalMs?: number;
 }
 
-export interface SecureWsModuleOptions {
+export interface SecureWsModuleOptions extends ReadBackpressureOptions {
   /**
    * Largest frame accepted, in bytes; a larger one is closed 1009 by the protocol layer.
    * @default 1048576 (1 MiB)

@@ -20,6 +20,8 @@ interface MessageSpan {
  */
 export class MessageSpans {
   private readonly spans = new WeakMap<MessageContext, MessageSpan>();
+  /** No span was ever started (no SDK so far): `after` and `errorFrame` have nothing to look up. */
+  private none = true;
 
   constructor(private readonly tracing: WsTracing) {}
 
@@ -45,6 +47,7 @@ export class MessageSpans {
     const userId = connection.session?.userId;
     if (userId !== undefined) span.setAttribute(SpanAttribute.userId, userId);
     const state: MessageSpan = { span, code: undefined, ended: false };
+    this.none = false;
     this.spans.set(message, state);
     message.traceId = span.spanContext().traceId;
     message.observer = (step, outcome) => span.addEvent(step, { [SpanAttribute.outcome]: outcome });
@@ -68,6 +71,7 @@ export class MessageSpans {
   }
 
   private stateOf(connection: WsConnection): MessageSpan | undefined {
+    if (this.none) return undefined;
     const message = currentMessage();
     // A push to another connection can fail while this message is handled: not this span's business.
     if (!message || message.connection !== connection) return undefined;

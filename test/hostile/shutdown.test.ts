@@ -26,7 +26,7 @@ describe('shutdown and restart', () => {
     const drainTimeoutMs = 5000;
     const t = await createHostileApp({ drainTimeoutMs });
     const clients: WsTestClient[] = await inBatches(CLIENTS, 100, () => t.connect('/hostile'));
-    const workIds = clients.map((client) => client.emit('work', { ms: 300 }));
+    const workIds = clients.map((client) => client.emit('work', { ms: 1500 }));
     await eventually(
       () => t.gateway.running === CLIENTS,
       5000,
@@ -43,7 +43,9 @@ describe('shutdown and restart', () => {
     expect(refused).toBeInstanceOf(UpgradeRefused);
     expect(refused).toMatchObject({ status: 503, body: '{"code":"SHUTTING_DOWN"}' });
 
-    // Half the clients send one more request while draining: refused, not closed early.
+    // Half the clients send one more request while draining: refused at once (not queued behind
+    // the running work, which lasts 1.5 s so that a loaded machine cannot finish it first), not
+    // closed early.
     const lateIds = clients.map((client, index) =>
       index % 2 === 0 ? client.emit('work', { ms: 1 }) : undefined,
     );

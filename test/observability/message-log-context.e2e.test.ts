@@ -81,6 +81,23 @@ describe('per-message log context', () => {
     expect(line).toMatchObject({ userId: 'dave', traceId });
   });
 
+  it('gives a frame that waited for the one before it (ordered dispatch) its own ids', async () => {
+    const erin = await connect('erin');
+    // Sent in one go: q-2 arrives while q-1's handler awaits, waits, and starts when q-1 settles.
+    erin.send({ event: 'say', data: 'first', id: 'q-1' });
+    erin.send({ event: 'say', data: 'second', id: 'q-2' });
+    expect(await erin.next()).toEqual({ event: 'say', data: 'first', id: 'q-1' });
+    expect(await erin.next()).toEqual({ event: 'say', data: 'second', id: 'q-2' });
+    for (const message of ['pino line before await', 'nest line after await']) {
+      const lines = logs.withMessage(message).filter((line) => line.userId === 'erin');
+      expect(lines.map((line) => line.requestId)).toEqual(['q-1', 'q-2']);
+    }
+    const second = logs
+      .withMessage('pino line before await')
+      .find((line) => line.requestId === 'q-2');
+    expect(second).toMatchObject({ text: 'second', event: 'say' });
+  });
+
   it('adds nothing to lines written outside a message', async () => {
     t.app.get(Logger).log('outside any message');
     const line = logs.withMessage('outside any message')[0];

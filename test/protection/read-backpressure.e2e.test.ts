@@ -1,0 +1,124 @@
+import { type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type Connection } from '../../src/connection/connection.js';
+import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
+import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { type WsTestClient } from '../../src/testing/ws-test-client.js';
+import { GuardedGateway } from './support/guarded.gateway.js';
+import { waitFor } from './support/wait-for.js';
+
+const MAX_BUFFERED = 512 * 1024;
+const HIGH_WATER = MAX_BUFFERED / 4;
+const TIMEOUT_MS = 800;
+const TEXT = 'x'.repeat(16 * 1024);
+/** What the stalled client is made to send: 32 MiB of echo requests, 64 times the limit. */
+const REQUESTS = 2048;
+const FREE = { points: 1_000_000, durationMs: 1000 };
+
+function tcpOf(client: WsTestClient): Socket {
+  return (client.socket as unknown as { _socket: Socket })._socket;
+}
+
+function serverSideOf(t: TestApp, client: WsTestClient): Connection {
+  const port = tcpOf(client).localPort;
+  const found = [...t.app.get(ConnectionRegistry).all()].find(
+    (connection) => connection.remotePort === port,
+  );
+  if (!found) throw new Error('No server-side connection for this client');
+  return found;
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('a client that sends requests but does not read the replies', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      providers: [GuardedGateway],
+      module: {
+        maxBufferedBytes: MAX_BUFFERED,
+        slowConsumerTimeoutMs: TIMEOUT_MS,
+        protection: { messageRate: FREE },
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('is no longer read past the high-water mark, then closed 1013 SLOW_CONSUMER after slowConsumerTimeoutMs', async () => {
+    const stalled = await t.connect('/guarded');
+    tcpOf(stalled).pause();
+    const server = serverSideOf(t, stalled);
+    let maxBuffered = 0;
+    let sent = 0;
+    // Sends as fast as TCP takes it (bounded); TCP pushes back once the server stops reading.
+    while (sent < REQUESTS && stalled.socket.bufferedAmount < 4 * MAX_BUFFERED) {
+      stalled.emit('echo', TEXT);
+      sent += 1;
+      maxBuffered = Math.max(maxBuffered, server.socket.bufferedAmount);
+      if (sent % 16 === 0) await turn();
+    }
+    const pausedAt = Date.now();
+    await waitFor(() => server.socket.isPaused, 2000);
+    // The server holds at most the mark plus the replies of one TCP read, never its limit:
+    // the client's own send buffer took the rest.
+    for (let i = 0; i < 10; i += 1) {
+      maxBuffered = Math.max(maxBuffered, server.socket.bufferedAmount);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(maxBuffered).toBeGreaterThan(HIGH_WATER);
+    expect(maxBuffered).toBeLessThanOrEqual(MAX_BUFFERED);
+    expect(stalled.socket.bufferedAmount).toBeGreaterThan(0);
+    expect(server.socket.readyState).toBe(WebSocket.OPEN);
+
+    await waitFor(() => server.socket.readyState !== WebSocket.OPEN, 5000);
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(TIMEOUT_MS - 300);
+    // Reading again, the client finds its replies, then the error frame and the 1013 close.
+    tcpOf(stalled).resume();
+    let replies = 0;
+    let last: Record<string, unknown> | undefined;
+    for (;;) {
+      const frame = await stalled.next(500).catch(() => undefined);
+      if (!frame) break;
+      if (frame.event === 'echo') {
+        replies += 1;
+        expect(frame).toEqual({ event: 'echo', data: TEXT, id: String(replies) });
+      }
+      last = frame;
+    }
+    expect(replies).toBeGreaterThan(0);
+    expect(replies).toBeLessThan(sent);
+    expect(last).toEqual({
+      event: 'error',
+      data: { code: 'SLOW_CONSUMER', message: 'Client is not reading its messages' },
+    });
+    expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
+  });
+
+  it('is read again once it drains within the timeout, and every request is answered in order', async () => {
+    const client = await t.connect('/guarded');
+    tcpOf(client).pause();
+    const server = serverSideOf(t, client);
+    // Until the server stops reading (the kernel's buffers take a few MiB first), bounded.
+    let count = 0;
+    while (!server.socket.isPaused && count < REQUESTS) {
+      client.emit('echo', TEXT);
+      count += 1;
+      if (count % 16 === 0) await turn();
+    }
+    await waitFor(() => server.socket.isPaused, 2000);
+    expect(server.socket.bufferedAmount).toBeLessThanOrEqual(MAX_BUFFERED);
+    tcpOf(client).resume();
+    for (let i = 1; i <= count; i += 1) {
+      expect(await client.next()).toEqual({ event: 'echo', data: TEXT, id: String(i) });
+    }
+    expect(server.socket.isPaused).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS + 200));
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    expect(await client.request('echo', 'still here')).toEqual({
+      event: 'echo',
+      data: 'still here',
+      id: String(count + 1),
+    });
+  });
+});
