@@ -25,13 +25,13 @@ import {
 import { PluginEvents } from '../connection/plugin-events.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
+import { normalizeGatewayPath } from '../lifecycle/gateway-path.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
   type ResolvedSecureWsOptions,
   type TlsOptions,
 } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
-import { normalizeGatewayPath } from '../util/gateway-path.js';
 import {
   CONNECTION_AUTHENTICATOR,
   type ConnectionAuthenticator,

@@ -14,8 +14,8 @@ import {
   PORT_METADATA,
   WsParamtype,
 } from '../nest/internals.js';
-import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
+import { normalizeGatewayPath } from './gateway-path.js';
 
 /** Makes a connection's handler for one message, given the connection's ws client. */
 export type DirectHandlerFactory = (client: unknown) => BoundHandler;
