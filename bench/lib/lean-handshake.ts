@@ -41,6 +41,83 @@ export function upgradeRequest(target: LeanTarget): Buffer {
   );
 }
 
+/** One cycle under way: its socket, its outcome so far, and our close frame sent once. */
+class Cycle {
+  outcome: HandshakeOutcome = { ok: false, reason: 'error' };
+  closeSent = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly started: number,
+  ) {}
+
+  /** Milliseconds since connect(). */
+  elapsed(): number {
+    return performance.now() - this.started;
+  }
+
+  /** Writes our close frame (1000), once. */
+  sendClose(): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    this.socket.write(CLOSE_FRAME);
+  }
+}
+
+/**
+ * Connects, writes `request`, checks the `101` and its Sec-WebSocket-Accept
+ * (else `rejected`), then hands the bytes after the response head to
+ * `afterUpgrade` (`first` on the first call), which returns what it leaves
+ * unread. Resolves with the outcome once the TCP connection is fully closed;
+ * an error before our close frame is sent makes it `error`.
+ */
+function leanCycle(
+  port: number,
+  request: Buffer,
+  timeoutMs: number,
+  afterUpgrade: (cycle: Cycle, buffered: Buffer, first: boolean) => Buffer,
+): Promise<HandshakeOutcome> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let buffered: Buffer = Buffer.alloc(0);
+    let upgraded = false;
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => socket.write(request));
+    const cycle = new Cycle(socket, started);
+    const timer = setTimeout(() => {
+      cycle.outcome = { ok: false, reason: 'timeout' };
+      socket.destroy();
+    }, timeoutMs);
+
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      const first = !upgraded;
+      if (first) {
+        const end = buffered.indexOf(HEADER_END);
+        if (end === -1) return;
+        const head = buffered.subarray(0, end);
+        if (
+          head.indexOf(STATUS_101) !== 0 ||
+          Buffer.from(head.toString('latin1').toLowerCase()).indexOf(ACCEPT_LINE) === -1
+        ) {
+          cycle.outcome = { ok: false, reason: 'rejected' };
+          socket.destroy();
+          return;
+        }
+        upgraded = true;
+        buffered = buffered.subarray(end + HEADER_END.length);
+      }
+      buffered = afterUpgrade(cycle, buffered, first);
+    });
+    socket.on('error', () => {
+      if (!cycle.closeSent) cycle.outcome = { ok: false, reason: 'error' };
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(cycle.outcome);
+    });
+  });
+}
+
 /**
  * One open + close cycle. Resolves once the TCP connection is fully closed;
  * `openMs` is the time from connect() to the 101 response.
@@ -50,61 +127,25 @@ export function leanHandshake(
   request: Buffer,
   timeoutMs = 5000,
 ): Promise<HandshakeOutcome> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    let socket: Socket;
-    let outcome: HandshakeOutcome = { ok: false, reason: 'error' };
-    let buffered: Buffer = Buffer.alloc(0);
-    let upgraded = false;
-    let closeSent = false;
-    const timer = setTimeout(() => {
-      outcome = { ok: false, reason: 'timeout' };
-      socket.destroy();
-    }, timeoutMs);
-
-    socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      if (!upgraded) {
-        const end = buffered.indexOf(HEADER_END);
-        if (end === -1) return;
-        const head = buffered.subarray(0, end);
-        if (
-          head.indexOf(STATUS_101) !== 0 ||
-          Buffer.from(head.toString('latin1').toLowerCase()).indexOf(ACCEPT_LINE) === -1
-        ) {
-          outcome = { ok: false, reason: 'rejected' };
-          socket.destroy();
-          return;
-        }
-        upgraded = true;
-        outcome = { ok: true, openMs: performance.now() - started };
-        buffered = buffered.subarray(end + HEADER_END.length);
-        closeSent = true;
-        socket.write(CLOSE_FRAME);
-      }
-      // The server's first frame should be its answer to our close (1000).
-      // A close with another code before it means the server refused us
-      // after the upgrade (e.g. the stock Nest gateway's auth check).
-      if (buffered.length >= 4 && buffered[0] === 0x88) {
-        const code = ((buffered[2] as number) << 8) | (buffered[3] as number);
-        if (code !== 1000 && outcome.ok) outcome = { ok: false, reason: 'closed-by-server' };
-        buffered = Buffer.alloc(0);
-        // Like the ws client: close TCP as soon as the server's close frame is
-        // in, without waiting for its FIN. (Sending our FIN with our close
-        // frame made ws end the socket twice and cost the server an error
-        // object per connection; waiting for the server's FIN leaves TIME_WAIT
-        // on the server, and SYNs that reuse such a 4-tuple can stall.)
-        socket.end();
-      }
-    });
-    socket.on('error', () => {
-      if (!closeSent) outcome = { ok: false, reason: 'error' };
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(outcome);
-    });
+  return leanCycle(port, request, timeoutMs, (cycle, buffered, first) => {
+    if (first) {
+      cycle.outcome = { ok: true, openMs: cycle.elapsed() };
+      cycle.sendClose();
+    }
+    // The server's first frame should be its answer to our close (1000).
+    // A close with another code before it means the server refused us
+    // after the upgrade (e.g. the stock Nest gateway's auth check).
+    if (buffered.length < 4 || buffered[0] !== 0x88) return buffered;
+    const code = ((buffered[2] as number) << 8) | (buffered[3] as number);
+    if (code !== 1000 && cycle.outcome.ok)
+      cycle.outcome = { ok: false, reason: 'closed-by-server' };
+    // Like the ws client: close TCP as soon as the server's close frame is
+    // in, without waiting for its FIN. (Sending our FIN with our close
+    // frame made ws end the socket twice and cost the server an error
+    // object per connection; waiting for the server's FIN leaves TIME_WAIT
+    // on the server, and SYNs that reuse such a 4-tuple can stall.)
+    cycle.socket.end();
+    return Buffer.alloc(0);
   });
 }
 
@@ -158,64 +199,29 @@ export function leanSocketIoHandshake(
   connectFrame: Buffer,
   timeoutMs = 5000,
 ): Promise<HandshakeOutcome> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    let socket: Socket;
-    let outcome: HandshakeOutcome = { ok: false, reason: 'error' };
-    let buffered: Buffer = Buffer.alloc(0);
-    let upgraded = false;
-    let closeSent = false;
-    const timer = setTimeout(() => {
-      outcome = { ok: false, reason: 'timeout' };
-      socket.destroy();
-    }, timeoutMs);
-
-    socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      if (!upgraded) {
-        const end = buffered.indexOf(HEADER_END);
-        if (end === -1) return;
-        const head = buffered.subarray(0, end);
-        if (
-          head.indexOf(STATUS_101) !== 0 ||
-          Buffer.from(head.toString('latin1').toLowerCase()).indexOf(ACCEPT_LINE) === -1
-        ) {
-          outcome = { ok: false, reason: 'rejected' };
-          socket.destroy();
-          return;
+  return leanCycle(port, request, timeoutMs, (cycle, input) => {
+    let buffered = input;
+    for (let frame = nextFrame(buffered); frame; frame = nextFrame(buffered)) {
+      buffered = buffered.subarray(frame.end);
+      if (frame.opcode === 0x8) {
+        const code = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
+        if (code !== 1000 && cycle.outcome.ok) {
+          cycle.outcome = { ok: false, reason: 'closed-by-server' };
         }
-        upgraded = true;
-        buffered = buffered.subarray(end + HEADER_END.length);
+        cycle.socket.end();
+        return buffered;
       }
-      for (let frame = nextFrame(buffered); frame; frame = nextFrame(buffered)) {
-        buffered = buffered.subarray(frame.end);
-        if (frame.opcode === 0x8) {
-          const code = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
-          if (code !== 1000 && outcome.ok) outcome = { ok: false, reason: 'closed-by-server' };
-          socket.end();
-          return;
-        }
-        const text = frame.payload.toString('latin1');
-        if (text.startsWith('0{')) {
-          socket.write(connectFrame);
-        } else if (text.startsWith('40') && !closeSent) {
-          outcome = { ok: true, openMs: performance.now() - started };
-          closeSent = true;
-          socket.write(CLOSE_FRAME);
-        } else if (text.startsWith('44') && !closeSent) {
-          outcome = { ok: false, reason: 'rejected' };
-          closeSent = true;
-          socket.write(CLOSE_FRAME);
-        }
+      const text = frame.payload.toString('latin1');
+      if (text.startsWith('0{')) {
+        cycle.socket.write(connectFrame);
+      } else if (text.startsWith('40') && !cycle.closeSent) {
+        cycle.outcome = { ok: true, openMs: cycle.elapsed() };
+        cycle.sendClose();
+      } else if (text.startsWith('44') && !cycle.closeSent) {
+        cycle.outcome = { ok: false, reason: 'rejected' };
+        cycle.sendClose();
       }
-    });
-    socket.on('error', () => {
-      if (!closeSent) outcome = { ok: false, reason: 'error' };
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(outcome);
-    });
+    }
+    return buffered;
   });
 }

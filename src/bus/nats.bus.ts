@@ -13,6 +13,7 @@ import {
 import { NatsExpiringSets } from './nats-expiring-sets.js';
 import { token } from './nats-keys.js';
 import { NatsPresence } from './nats-presence.js';
+import { startPresenceHeartbeat } from './presence-heartbeat.js';
 import {
   type BusHandler,
   type BusHealth,
@@ -71,16 +72,15 @@ export class NatsBus implements WsBus {
     this.started = this.start().catch((error: unknown) =>
       this.logger.error({ err: error }, 'NATS connection failed for good'),
     );
-    this.heartbeat = setInterval(
+    this.heartbeat = startPresenceHeartbeat(
+      this.options.presenceTtlMs,
       () =>
         void this.presence
           .heartbeat()
           .catch((error: unknown) =>
             this.logger.debug({ err: error }, 'Presence heartbeat failed'),
           ),
-      Math.max(Math.floor(this.options.presenceTtlMs / 3), 1),
     );
-    this.heartbeat.unref();
   }
 
   /** The module hands the bus its logger. */

@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { type Logger } from 'pino';
 import { within } from '../util/within.js';
 import { LocalTopics } from './local-topics.js';
+import { startPresenceHeartbeat } from './presence-heartbeat.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
@@ -85,14 +86,13 @@ export class RedisBus implements WsBus {
       connection.on('ready', () => this.transportReady());
     }
     this.subscriber.on('message', (channel: string, raw: string) => this.received(channel, raw));
-    this.heartbeat = setInterval(
+    this.heartbeat = startPresenceHeartbeat(
+      options.presenceTtlMs,
       () =>
         void this.presence.heartbeat().then(() => {
           if (this.endOutage()) this.resumed();
         }, this.presenceFailed),
-      Math.max(Math.floor(options.presenceTtlMs / 3), 1),
     );
-    this.heartbeat.unref();
   }
 
   publish(topic: string, message: string): void {

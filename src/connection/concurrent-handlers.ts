@@ -2,14 +2,8 @@ import { Injectable, type Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { gatewayClasses } from '../nest/gateway-classes.js';
 import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '../nest/internals.js';
+import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { CONCURRENT_METADATA } from './concurrent.decorator.js';
-
-/** A gateway's path as the adapter keys it: leading slash, no trailing one, `/` when empty. */
-function normalizePath(path: unknown): string {
-  if (typeof path !== 'string' || path === '') return '/';
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
-}
 
 /** `path` + NUL + `event`: one gateway handler. */
 function keyOf(path: string, event: string): string {
@@ -35,7 +29,7 @@ export class ConcurrentHandlers {
 
   private collect(gateway: Type): void {
     const options = Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { path?: string } | undefined;
-    const path = normalizePath(options?.path);
+    const path = normalizeGatewayPath(options?.path);
     const prototype = gateway.prototype as Record<string, unknown>;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;

@@ -26,9 +26,10 @@ import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { mapError, replyOf, type WsErrorReply } from '../errors/error-mapper.js';
-import { type InboundFrame, type OutboundMessage } from '../frames/frame.js';
+import { type InboundFrame } from '../frames/frame.js';
 import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
+import { isOutboundMessage } from '../frames/outbound-message.js';
 import { ClientErrorLog } from '../logging/client-error-log.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { cutSocket } from './cut-socket.js';
@@ -101,15 +102,6 @@ function takesAdmissionFrames(plugin: SecureWsPlugin): boolean {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-function isOutboundMessage(value: unknown): value is OutboundMessage {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as OutboundMessage).event === 'string' &&
-    'data' in value
-  );
 }
 
 /**

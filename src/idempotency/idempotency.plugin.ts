@@ -7,6 +7,7 @@ import { DEFAULT_MESSAGE_OF, WsErrorCode } from '../errors/error-codes.js';
 import { mapError } from '../errors/error-mapper.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { type InboundFrame, type OutboundMessage } from '../frames/frame.js';
+import { isOutboundMessage } from '../frames/outbound-message.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
 import {
@@ -21,15 +22,6 @@ import { ReplayedErrorException } from './replayed-error.js';
 /** Claims tried for one request before it is answered UNAVAILABLE (claims lapsing under it). */
 const MAX_CLAIM_ATTEMPTS = 3;
 const RETRY_AFTER_MS = 1000;
-
-function isOutboundMessage(value: unknown): value is OutboundMessage {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as OutboundMessage).event === 'string' &&
-    'data' in value
-  );
-}
 
 function replyOf(value: unknown, event: string): OutboundMessage {
   return isOutboundMessage(value)

@@ -1,6 +1,6 @@
-/** A gateway's path as the adapter routes it: leading slash, no trailing slash, `/` when none. */
-export function normalizeGatewayPath(path: string | undefined): string {
-  if (!path) return '/';
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
-}
+/*
+ * The one normalizeGatewayPath lives in util/ (broadcast, rate-limit rules and
+ * concurrent handlers use it too); the adapter and the lifecycle files import
+ * it from here. Import util/gateway-path.js in new code.
+ */
+export { normalizeGatewayPath } from '../util/gateway-path.js';

@@ -1,15 +1,10 @@
 import { type ModulesContainer } from '@nestjs/core';
 import { gatewayClasses } from '../nest/gateway-classes.js';
 import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '../nest/internals.js';
+import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { RATE_LIMIT_METADATA } from './rate-limit.decorator.js';
 import { checkRateRule } from './resolve-protection-options.js';
 import { type RateLimitRule } from './token-bucket.js';
-
-function normalizePath(path: unknown): string {
-  if (typeof path !== 'string' || path === '') return '/';
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
-}
 
 /** `path` + NUL + `event`: the key of one handler's rule. */
 export function handlerKey(path: string, event: string): string {
@@ -26,7 +21,7 @@ export function collectRateLimitRules(
   const rules = new Map<string, RateLimitRule | false>();
   for (const { gateway: metatype } of gatewayClasses(modules)) {
     const options = Reflect.getMetadata(GATEWAY_OPTIONS, metatype) as { path?: string } | undefined;
-    const path = normalizePath(options?.path);
+    const path = normalizeGatewayPath(options?.path);
     const prototype = metatype.prototype as Record<string, unknown>;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { messageFrame } from '../frames/frame-writer.js';
+import { normalizeGatewayPath } from '../util/gateway-path.js';
 
 /** The bus topic of gateway-wide messages. */
 export const BROADCAST_TOPIC = 'broadcast';
@@ -10,11 +11,6 @@ interface BroadcastMessage {
   /** A gateway path, or `undefined` for every gateway. */
   readonly path: string | undefined;
   readonly frame: string;
-}
-
-function normalizePath(path: string): string {
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
 }
 
 /**
@@ -42,7 +38,7 @@ export class WsBroadcast implements OnModuleInit, OnModuleDestroy {
 
   /** Sends `{ event, data }` to every open connection of the gateway at `path`, on every node. */
   toGateway(path: string, event: string, data: unknown): void {
-    this.publish({ path: normalizePath(path), frame: messageFrame(event, data) });
+    this.publish({ path: normalizeGatewayPath(path), frame: messageFrame(event, data) });
   }
 
   /** Sends `{ event, data }` to every open connection of every gateway, on every node. */

@@ -1,37 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { assertInstalled, ServerProcess } from './server-process.js';
+import { answersOnTcp } from './tcp-answer.js';
 
 const START_TIMEOUT_MS = 5000;
-
-function assertInstalled(): void {
-  try {
-    execFileSync('nats-server', ['--version'], { stdio: 'ignore' });
-  } catch {
-    throw new Error(
-      'nats-server is not installed: a real NATS is needed here (Debian: apt-get install nats-server).',
-    );
-  }
-}
-
-/** Connects and resolves `true` once the server greets with `INFO`. */
-function greets(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('data', (data) => done(data.toString().startsWith('INFO')));
-    socket.connect(port, '127.0.0.1');
-  });
-}
 
 /**
  * A real `nats-server` with JetStream on a free loopback port, its store in
@@ -39,56 +13,38 @@ function greets(port: number): Promise<boolean> {
  * port and store, to test an outage.
  */
 export class NatsServer {
-  private process: ChildProcess | undefined;
-  private output = '';
+  private readonly process: ServerProcess;
   private readonly storeDir = mkdtempSync(join(tmpdir(), 'secure-ws-nats-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number) {
+    this.process = new ServerProcess(`nats-server on port ${port}`);
+  }
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
   static async start(): Promise<NatsServer> {
-    assertInstalled();
+    assertInstalled('nats-server', 'NATS');
     const server = new NatsServer(await freePort());
     await server.start();
     return server;
   }
 
-  /** Starts the server (again) on its port and waits until it greets. */
+  /** Starts the server (again) on its port and waits until it greets with `INFO`. */
   async start(): Promise<void> {
-    if (this.process) return;
-    this.output = '';
-    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
-    const child = spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer) => {
-      this.output += chunk.toString();
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    this.process = child;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await greets(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        this.process = undefined;
-        child.kill('SIGKILL');
-        throw new Error(`nats-server did not start on port ${this.port}:\n${this.output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await this.process.start({
+      command: 'nats-server',
+      args: ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
+      ready: () => answersOnTcp(this.port, 'INFO'),
+      timeoutMs: START_TIMEOUT_MS,
+      pollMs: 25,
+    });
   }
 
   /** Stops the server at once (SIGKILL: like a crash). `dispose` also removes its store. */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child) return;
-    this.process = undefined;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await this.process.stop();
   }
 
   /** Stops the server and removes its store. */

@@ -1,44 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, Socket } from 'node:net';
+import { freePort } from './free-port.js';
+import { assertInstalled, ServerProcess } from './server-process.js';
+import { answersOnTcp } from './tcp-answer.js';
 
 const START_TIMEOUT_MS = 5000;
-
-/** A free loopback port: listen on port 0, note it, close. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-function assertInstalled(): void {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-  } catch {
-    throw new Error(
-      'redis-server is not installed: a real Redis is needed here (Debian: apt-get install redis-server).',
-    );
-  }
-}
-
-/** Sends PING, resolves `true` on `+PONG`. */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-  });
-}
 
 export interface RedisServerOptions {
   /** Pin the server to this CPU (`taskset -c`), as benchmarks do. */
@@ -57,13 +21,14 @@ export interface RedisServerOptions {
  * test an outage.
  */
 export class RedisServer {
-  private process: ChildProcess | undefined;
-  private output = '';
+  private readonly process: ServerProcess;
 
   private constructor(
     readonly port: number,
     private readonly options: RedisServerOptions,
-  ) {}
+  ) {
+    this.process = new ServerProcess(`redis-server on port ${port}`);
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -71,11 +36,11 @@ export class RedisServer {
 
   /** The running server's process id. */
   get pid(): number | undefined {
-    return this.process?.pid;
+    return this.process.pid;
   }
 
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
-    assertInstalled();
+    assertInstalled('redis-server', 'Redis');
     const server = new RedisServer(await freePort(), options);
     await server.start();
     return server;
@@ -83,8 +48,6 @@ export class RedisServer {
 
   /** Starts the server (again) on its port and waits until it answers PING. */
   async start(): Promise<void> {
-    if (this.process) return;
-    this.output = '';
     const args = [
       '--port',
       String(this.port),
@@ -97,39 +60,17 @@ export class RedisServer {
         : ['--appendonly', 'no']),
     ];
     const { cpu } = this.options;
-    const child =
-      cpu === undefined
-        ? spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn('taskset', ['-c', String(cpu), 'redis-server', ...args], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-    child.stdout.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
+    await this.process.start({
+      command: cpu === undefined ? 'redis-server' : 'taskset',
+      args: cpu === undefined ? args : ['-c', String(cpu), 'redis-server', ...args],
+      ready: () => answersOnTcp(this.port, '+PONG', 'PING\r\n'),
+      timeoutMs: START_TIMEOUT_MS,
+      pollMs: 25,
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-    });
-    this.process = child;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await ping(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        this.process = undefined;
-        child.kill('SIGKILL');
-        throw new Error(`redis-server did not start on port ${this.port}:\n${this.output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
   }
 
   /** Stops the server at once (SIGKILL: like a crash, clients see the connection drop). */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child) return;
-    this.process = undefined;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await this.process.stop();
   }
 }

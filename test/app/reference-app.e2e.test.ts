@@ -1,12 +1,10 @@
-import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { loadConfig } from '../../src/app/config.js';
-import { createReferenceApp } from '../../src/app/create-app.js';
 import { signToken } from '../../src/app/token.js';
-import { captureLogs } from '../../src/testing/log-capture.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { bootReferenceApp, httpPort } from '../support/reference-app.js';
 
 describe('the reference app', () => {
   let app: INestApplication;
@@ -18,15 +16,8 @@ describe('the reference app', () => {
   });
 
   beforeAll(async () => {
-    const config = loadConfig({
-      PORT: '0',
-      SEED_ECHO_PORT: '0',
-      SEED_SECURE_PORT: '0',
-      OPS_PORT: '0',
-      JWT_SECRET,
-    });
-    app = await createReferenceApp(config, captureLogs().logger);
-    base = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    app = await bootReferenceApp({ JWT_SECRET });
+    base = `ws://127.0.0.1:${httpPort(app)}`;
     const echo = await app.get(SecureWsAdapter).listenerAddress('/seed/echo');
     seedEcho = `ws://127.0.0.1:${echo.port}`;
   });

@@ -1,12 +1,10 @@
-import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
-import { loadConfig } from '../../src/app/config.js';
-import { createReferenceApp } from '../../src/app/create-app.js';
 import { parseTtl, signToken } from '../../src/app/token.js';
 import { captureLogs, type LogCapture } from '../../src/testing/log-capture.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { bootReferenceApp, httpPort } from '../support/reference-app.js';
 import { bearer, nowSec, signJwt } from './support/tokens.js';
 
 const JWT_SECRET = 'reference-app-auth-secret-0123456789abcdef';
@@ -19,15 +17,8 @@ describe('the reference app: authentication', () => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    const config = loadConfig({
-      PORT: '0',
-      SEED_ECHO_PORT: '0',
-      SEED_SECURE_PORT: '0',
-      OPS_PORT: '0',
-      JWT_SECRET,
-    });
-    app = await createReferenceApp(config, logs.logger);
-    ws = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/ws`;
+    app = await bootReferenceApp({ JWT_SECRET }, logs.logger);
+    ws = `ws://127.0.0.1:${httpPort(app)}/ws`;
     const secure = await app.get(SecureWsAdapter).listenerAddress('/seed/secure');
     seedSecure = `ws://127.0.0.1:${secure.port}`;
   });
@@ -99,16 +90,10 @@ describe('the reference app: authentication', () => {
 describe('the reference app without JWT_SECRET in development', () => {
   it('makes a random secret and logs a sample token that opens /ws', async () => {
     const logs = captureLogs();
-    const config = loadConfig({
-      PORT: '0',
-      SEED_ECHO_PORT: '0',
-      SEED_SECURE_PORT: '0',
-      OPS_PORT: '0',
-    });
-    const app = await createReferenceApp(config, logs.logger);
+    const app = await bootReferenceApp({}, logs.logger);
     try {
       const [line] = logs.lines.filter((entry) => typeof entry.sampleToken === 'string');
-      const url = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/ws`;
+      const url = `ws://127.0.0.1:${httpPort(app)}/ws`;
       const client = await WsTestClient.connect(url, bearer(line?.sampleToken as string));
       expect(await client.request('whoami')).toMatchObject({ data: { userId: 'dev-user' } });
       client.terminate();

@@ -1,24 +1,13 @@
-import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
-import { createReferenceApp } from '../../src/app/create-app.js';
-import { captureLogs } from '../../src/testing/log-capture.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { bootReferenceApp, httpPort } from '../support/reference-app.js';
 
 const JWT_SECRET = 'dev-token-test-secret-0123456789abcdef';
 
 async function boot(nodeEnv: string): Promise<{ app: INestApplication; base: string }> {
-  const config = loadConfig({
-    NODE_ENV: nodeEnv,
-    PORT: '0',
-    SEED_ECHO_PORT: '0',
-    SEED_SECURE_PORT: '0',
-    OPS_PORT: '0',
-    JWT_SECRET,
-  });
-  const app = await createReferenceApp(config, captureLogs().logger);
-  return { app, base: `127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+  const app = await bootReferenceApp({ NODE_ENV: nodeEnv, JWT_SECRET });
+  return { app, base: `127.0.0.1:${httpPort(app)}` };
 }
 
 describe('GET /dev/token, the demo page sign-in', () => {

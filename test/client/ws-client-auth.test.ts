@@ -1,45 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { signToken } from '../../src/app/token.js';
 import {
-  WsClient,
   type WsClientError,
-  type WsClientOptions,
   type WsClientState,
   WsCloseCode,
   WsErrorCode,
 } from '../../src/client/index.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { reaches, wsClients } from '../support/ws-clients.js';
 import { SessionProbeGateway } from './support/session-probe.gateway.js';
 
 const SECRET = 'client-auth-test-secret-0123456789abcdef';
 const token = (sub: string, ttlSeconds = 600) => signToken(SECRET, { sub, ttlSeconds });
 
-/** Resolves with the close that moved the client into `state`. */
-function reaches(client: WsClient, state: WsClientState) {
-  return new Promise<{ code?: number; reason?: string }>((resolve) => {
-    const off = client.onStateChange((next, close) => {
-      if (next === state) {
-        off();
-        resolve({ code: close?.code, reason: close?.reason });
-      }
-    });
-  });
-}
-
 describe('WsClient with the module’s JWT authentication', () => {
   let t: TestApp;
-  const clients: WsClient[] = [];
-  const client = (options: Partial<WsClientOptions>) => {
-    const c = new WsClient({
-      url: t.url('/session'),
-      WebSocket,
-      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
-      ...options,
-    });
-    clients.push(c);
-    return c;
-  };
+  const clients = wsClients(() => t.url('/session'));
+  const client = clients.make;
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -49,7 +26,7 @@ describe('WsClient with the module’s JWT authentication', () => {
     });
   });
   afterAll(async () => {
-    for (const c of clients) c.close();
+    clients.closeAll();
     await t.close();
   });
 

@@ -1,38 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import {
   ClientErrorCode,
   WsClient,
   type WsClientError,
-  type WsClientOptions,
-  type WsClientState,
   WsCloseCode,
   WsErrorCode,
 } from '../../src/client/index.js';
 import * as serverCodes from '../../src/errors/error-codes.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { reaches, rejection, wsClients } from '../support/ws-clients.js';
 import { ClientProbeGateway } from './support/client-probe.gateway.js';
-
-/** Resolves when the client enters `state`. */
-function reaches(client: WsClient, state: WsClientState) {
-  return new Promise<{ code?: number; reason?: string }>((resolve) => {
-    const off = client.onStateChange((next, close) => {
-      if (next === state) {
-        off();
-        resolve({ code: close?.code, reason: close?.reason });
-      }
-    });
-  });
-}
-
-function rejection(promise: Promise<unknown>): Promise<WsClientError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: WsClientError) => error,
-  );
-}
 
 it('exports the very code tables the server uses', () => {
   expect(WsErrorCode).toBe(serverCodes.WsErrorCode);
@@ -41,23 +18,14 @@ it('exports the very code tables the server uses', () => {
 
 describe('WsClient against a real server', () => {
   let t: TestApp;
-  const clients: WsClient[] = [];
-  const client = (options: Partial<WsClientOptions> = {}) => {
-    const c = new WsClient({
-      url: t.url('/client'),
-      WebSocket,
-      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
-      ...options,
-    });
-    clients.push(c);
-    return c;
-  };
+  const clients = wsClients(() => t.url('/client'));
+  const client = clients.make;
 
   beforeEach(async () => {
     t = await createTestApp({ providers: [ClientProbeGateway] });
   });
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    clients.closeAll();
     await t.close();
   });
 

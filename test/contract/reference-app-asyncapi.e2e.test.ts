@@ -1,16 +1,13 @@
 import 'reflect-metadata';
-import { type AddressInfo } from 'node:net';
 import { type INestApplication, type Type } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
-import { createReferenceApp } from '../../src/app/create-app.js';
 import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { DeliveryGateway } from '../../src/app/gateways/delivery.gateway.js';
 import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { CLOSE_CODE_OF, WsCloseCode, WsErrorCode } from '../../src/errors/error-codes.js';
 import { handlerNames } from '../../src/lifecycle/dto-handlers.js';
 import { MESSAGE_METADATA } from '../../src/nest/internals.js';
-import { captureLogs } from '../../src/testing/log-capture.js';
+import { bootReferenceApp, httpPort } from '../support/reference-app.js';
 import { type OperationSummary, parseStrict } from './support/asyncapi-parse.js';
 
 /** Every `@SubscribeMessage` event of a gateway class. */
@@ -28,16 +25,8 @@ describe("the reference app's AsyncAPI document", () => {
   let operations: OperationSummary[];
 
   beforeAll(async () => {
-    const config = loadConfig({
-      PORT: '0',
-      SEED_ECHO_PORT: '0',
-      SEED_SECURE_PORT: '0',
-      OPS_PORT: '0',
-      JWT_SECRET: 'reference-app-test-secret-0123456789',
-    });
-    app = await createReferenceApp(config, captureLogs().logger);
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    http = `http://127.0.0.1:${port}`;
+    app = await bootReferenceApp({ JWT_SECRET: 'reference-app-test-secret-0123456789' });
+    http = `http://127.0.0.1:${httpPort(app)}`;
     const response = await fetch(`${http}/asyncapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);

@@ -1,31 +1,19 @@
-import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
-import { createReferenceApp } from '../../src/app/create-app.js';
 import { signToken } from '../../src/app/token.js';
 import { WsBus } from '../../src/bus/ws-bus.interface.js';
-import { captureLogs } from '../../src/testing/log-capture.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { bootReferenceApp, httpPort } from '../support/reference-app.js';
 
 const JWT_SECRET = 'reference-delivery-test-secret-012345';
 
-async function startApp(env: Record<string, string> = {}): Promise<INestApplication> {
-  const config = loadConfig({
-    PORT: '0',
-    SEED_ECHO_PORT: '0',
-    SEED_SECURE_PORT: '0',
-    OPS_PORT: '0',
-    JWT_SECRET,
-    ...env,
-  });
-  return createReferenceApp(config, captureLogs().logger);
+function startApp(env: Record<string, string> = {}): Promise<INestApplication> {
+  return bootReferenceApp({ JWT_SECRET, ...env });
 }
 
 function connectAs(app: INestApplication, user: string): Promise<WsTestClient> {
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return WsTestClient.connect(`ws://127.0.0.1:${port}/ws`, {
+  return WsTestClient.connect(`ws://127.0.0.1:${httpPort(app)}/ws`, {
     token: signToken(JWT_SECRET, { sub: user, ttlSeconds: 60 }),
   });
 }

@@ -5,7 +5,7 @@ import { createTestApp } from '../../src/testing/test-app.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { OpenProbeGateway, Recorder, SecureProbeGateway } from '../auth/support/auth.gateways.js';
 import { bearer, generateTestKeys, hs } from '../auth/support/tokens.js';
-import { parsePrometheus } from '../protection/support/prometheus.js';
+import { parsePrometheus } from '../support/metrics-scrape.js';
 
 const { secret } = generateTestKeys();
 const MAX_PAYLOAD = 4096;

@@ -10,7 +10,7 @@ import {
   signJwt,
   type TestKeys,
 } from '../auth/support/tokens.js';
-import { eventually, expectAlive } from './support/alive.js';
+import { eventually } from './support/alive.js';
 import { createHostileApp, type HostileApp } from './support/hostile-app.js';
 
 const ISS = 'https://issuer.hostile';
@@ -28,11 +28,7 @@ describe('JWT and session attacks', () => {
     claims(sub, 600, { iss: ISS, aud: AUD, ...extra });
   const hs = (sub: string, extra: Record<string, unknown> = {}) =>
     signJwt(valid(sub, extra), { key: keys.secret });
-  const alive = () =>
-    expectAlive(
-      { port: t.port, path: '/hostile', registry: t.registry, clientOptions: bearer(hs('prober')) },
-      0,
-    );
+  const alive = () => t.alive(0, bearer(hs('prober')));
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
@@ -288,10 +284,7 @@ describe('key confusion against an app that holds only an RSA public key', () =>
         expect(await client.closed).toEqual({ code: 4401, reason: 'UNAUTHENTICATED' });
       }
       const genuine = signJwt(claims('alice'), { alg: 'RS256', key: keys.rsa.privateKey });
-      await expectAlive(
-        { port: t.port, path: '/hostile', registry: t.registry, clientOptions: bearer(genuine) },
-        0,
-      );
+      await t.alive(0, bearer(genuine));
       expect(t.gateway.connects).toBe(1);
     } finally {
       await t.close();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { expectAlive } from './support/alive.js';
 import { createHostileApp, type HostileApp } from './support/hostile-app.js';
 
 interface ErrorFrame {
@@ -23,7 +22,7 @@ const INJECTIONS = [
 describe('content: hostile payloads stay data and never crash the process', () => {
   let t: HostileApp;
   let client: WsTestClient;
-  const alive = () => expectAlive({ port: t.port, path: '/hostile', registry: t.registry }, 1);
+  const alive = () => t.alive(1);
 
   beforeAll(async () => {
     t = await createHostileApp();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAlive } from './support/alive.js';
 import { createHostileApp, type HostileApp } from './support/hostile-app.js';
 import { closePayload, encodeFrame, Op, RawWsClient } from './support/raw-socket.js';
 
@@ -13,7 +12,7 @@ function frameOfSize(size: number): string {
 
 describe('framing: a raw-socket peer breaking RFC 6455', () => {
   let t: HostileApp;
-  const alive = () => expectAlive({ port: t.port, path: '/hostile', registry: t.registry }, 0);
+  const alive = () => t.alive();
   const dial = () => RawWsClient.connect(t.port, '/hostile');
 
   /** Sends `bytes`, expects the server's close frame with `code`, then the TCP end. */

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection } from '../../src/connection/connection.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { eventually, expectAlive } from './support/alive.js';
+import { eventually } from './support/alive.js';
 import { createHostileApp, type HostileApp } from './support/hostile-app.js';
 import { MiB, settledHeap } from './support/memory.js';
 import { Op, RawWsClient } from './support/raw-socket.js';
 
 describe('load and liveness', () => {
   let t: HostileApp | undefined;
-  const alive = (app: HostileApp, baseline = 0) =>
-    expectAlive({ port: app.port, path: '/hostile', registry: app.registry }, baseline);
 
   afterEach(async () => {
     await t?.close();
@@ -74,7 +72,7 @@ describe('load and liveness', () => {
       expect(list.every((n, index) => n === index)).toBe(true);
     }
     for (const client of healthy) client.terminate();
-    await alive(app);
+    await app.alive();
   }, 30_000);
 
   it('cuts a peer that never answers pings, calling handleDisconnect exactly once', async () => {
@@ -102,7 +100,7 @@ describe('load and liveness', () => {
       1000,
       'handleDisconnect of the healthy one',
     );
-    await alive(app);
+    await app.alive();
     expect(app.gateway.disconnects).toBe(3);
   });
 
@@ -123,7 +121,7 @@ describe('load and liveness', () => {
     expect(app.gateway.connects).toBe(10_500);
     await eventually(() => app.gateway.disconnects === 10_500, 5000, 'Every handleDisconnect');
     expect(after - before).toBeLessThan(4 * MiB);
-    await alive(app);
+    await app.alive();
   }, 60_000);
 });
 

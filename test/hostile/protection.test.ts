@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
 import { UpgradeRefused, type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { eventually, expectAlive } from './support/alive.js';
+import { eventually } from './support/alive.js';
 import { createHostileApp, HOSTILE_DEFAULTS, type HostileApp } from './support/hostile-app.js';
 import { MiB, settledHeap } from './support/memory.js';
 import { RawWsClient, rawHttp, upgradeRequest, upgradeStatus } from './support/raw-socket.js';
@@ -26,8 +26,6 @@ async function refusal(t: HostileApp, headers: Record<string, string> = {}) {
 
 describe('protection under attack', () => {
   let t: HostileApp | undefined;
-  const alive = (app: HostileApp, baseline = 0) =>
-    expectAlive({ port: app.port, path: '/hostile', registry: app.registry }, baseline);
 
   afterEach(async () => {
     await t?.close();
@@ -55,7 +53,7 @@ describe('protection under attack', () => {
     expect(refused).toMatchObject({ status: 403, body: '{"code":"ORIGIN_NOT_ALLOWED"}' });
     expect(app.gateway.connects).toBe(0);
     expect(await refusal(app, { Origin: 'https://app.example.com' })).toBeUndefined();
-    await alive(app);
+    await app.alive();
   });
 
   it('refuses a foreign Origin on every gateway of the reference app, and admits its own', async () => {
@@ -103,7 +101,7 @@ describe('protection under attack', () => {
     }
     for (const client of clients) client.destroy();
     await eventually(() => app.registry.size === 0, 2000, 'All gone');
-    await alive(app);
+    await app.alive();
   });
 
   it('holds the per-address cap (429 TOO_MANY_CONNECTIONS) and the handshake rate', async () => {
@@ -118,7 +116,7 @@ describe('protection under attack', () => {
     });
     for (const client of clients) client.destroy();
     await eventually(() => app.registry.size === 0, 2000, 'All gone');
-    await alive(app);
+    await app.alive();
     await app.close();
 
     const limited = await withRules({ handshakeRate: { points: 10, durationMs: 60_000 } });
@@ -145,7 +143,7 @@ describe('protection under attack', () => {
     }
     for (const client of clients) client.destroy();
     await eventually(() => app.registry.size === 0, 2000, 'All gone');
-    await alive(app);
+    await app.alive();
   });
 
   it('keeps memory bounded under a flood of distinct forwarded addresses from a trusted proxy', async () => {
@@ -175,7 +173,7 @@ describe('protection under attack', () => {
       `2,000 forwarded addresses: heap ${(before / MiB).toFixed(1)} → ${(after / MiB).toFixed(1)} MiB`,
     );
     expect(after - before).toBeLessThan(4 * MiB);
-    await alive(app);
+    await app.alive();
   });
 
   it('rate limits a burst, closes the abuser 4429, and other clients keep their latency', async () => {
@@ -240,6 +238,6 @@ describe('protection under attack', () => {
     expect(under).toHaveLength(100);
     expect(p(under, 0.99)).toBeLessThan(250);
     for (const client of others) client.terminate();
-    await alive(app);
+    await app.alive();
   });
 });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/testing/redis-server.js';
+import { freePort } from '../../src/testing/free-port.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { claims, signJwt } from '../auth/support/tokens.js';
 import {

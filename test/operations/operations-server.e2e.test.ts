@@ -1,39 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HealthController } from '../../src/health/health.controller.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
 import { OperationsServer } from '../../src/operations/operations-server.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
-import { freePort } from '../../src/testing/redis-server.js';
-import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { freePort } from '../../src/testing/free-port.js';
+import { type TestApp } from '../../src/testing/test-app.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { GuardedGateway } from '../protection/support/guarded.gateway.js';
-
-async function get(
-  port: number,
-  path: string,
-): Promise<{ status: number; type: string; body: string }> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`);
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    body: await response.text(),
-  };
-}
+import { appsPerTest } from '../support/apps-per-test.js';
+import { httpGet } from '../support/metrics-scrape.js';
 
 describe('the operations option: /metrics and detailed health on an internal address', () => {
-  const apps: TestApp[] = [];
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const start = appsPerTest();
 
-  async function boot(module: SecureWsModuleOptions = {}): Promise<TestApp> {
-    const app = await createTestApp({
+  function boot(module: SecureWsModuleOptions = {}): Promise<TestApp> {
+    return start({
       providers: [GuardedGateway],
       controllers: [MetricsController, HealthController],
       module: { metrics: { defaultMetrics: true }, ...module },
     });
-    apps.push(app);
-    return app;
   }
 
   function opsPort(app: TestApp): number {
@@ -48,15 +33,15 @@ describe('the operations option: /metrics and detailed health on an internal add
     expect(ops).not.toBe(app.port);
     expect(app.app.get(OperationsServer).address()?.address).toBe('127.0.0.1');
 
-    expect((await get(app.port, '/metrics')).status).toBe(404);
-    expect((await get(app.port, '/health')).status).toBe(404);
-    expect((await get(app.port, '/health/ready')).status).toBe(404);
-    const publicLive = await get(app.port, '/health/live');
+    expect((await httpGet(app.port, '/metrics')).status).toBe(404);
+    expect((await httpGet(app.port, '/health')).status).toBe(404);
+    expect((await httpGet(app.port, '/health/ready')).status).toBe(404);
+    const publicLive = await httpGet(app.port, '/health/live');
     expect(publicLive.status).toBe(200);
     expect(JSON.parse(publicLive.body)).toEqual({ status: 'ok', live: true });
 
     const client = await WsTestClient.connect(app.url('/guarded'));
-    const metrics = await get(ops, '/metrics');
+    const metrics = await httpGet(ops, '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.type).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.body).toContain('# TYPE secure_ws_handshakes_total counter');
@@ -65,12 +50,12 @@ describe('the operations option: /metrics and detailed health on an internal add
     client.terminate();
 
     for (const path of ['/health', '/health/ready']) {
-      const health = await get(ops, path);
+      const health = await httpGet(ops, path);
       expect(health.status, path).toBe(200);
       expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', live: true, ready: true });
     }
-    expect((await get(ops, '/health/live')).status).toBe(200);
-    expect((await get(ops, '/nothing')).status).toBe(404);
+    expect((await httpGet(ops, '/health/live')).status).toBe(200);
+    expect((await httpGet(ops, '/nothing')).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${ops}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
@@ -78,19 +63,18 @@ describe('the operations option: /metrics and detailed health on an internal add
     const port = await freePort();
     const app = await boot({ operations: { port, host: '127.0.0.1' } });
     expect(opsPort(app)).toBe(port);
-    expect((await get(port, '/metrics')).status).toBe(200);
+    expect((await httpGet(port, '/metrics')).status).toBe(200);
     await app.close();
-    apps.splice(0);
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
   });
 
   it('keeps serving everything on the app port without the option', async () => {
     const app = await boot();
     expect(app.app.get(OperationsServer).address()).toBeUndefined();
-    expect((await get(app.port, '/metrics')).status).toBe(200);
-    expect((await get(app.port, '/health')).status).toBe(200);
-    expect((await get(app.port, '/health/ready')).status).toBe(200);
-    expect((await get(app.port, '/health/live')).status).toBe(200);
+    expect((await httpGet(app.port, '/metrics')).status).toBe(200);
+    expect((await httpGet(app.port, '/health')).status).toBe(200);
+    expect((await httpGet(app.port, '/health/ready')).status).toBe(200);
+    expect((await httpGet(app.port, '/health/live')).status).toBe(200);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/testing/redis-server.js';
+import { freePort } from '../../src/testing/free-port.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
 import { codeBlocksUnder } from '../support/markdown.js';
 import { nodeRuntime, SUPPORTED_NODE_MAJORS } from '../support/node-runtime.js';

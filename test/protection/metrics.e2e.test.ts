@@ -1,24 +1,22 @@
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
 import { SecureWsMetrics } from '../../src/metrics/secure-ws-metrics.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
 import { HandshakeGuard } from '../../src/protection/handshake-guard.js';
-import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { type TestApp } from '../../src/testing/test-app.js';
+import { appsPerTest } from '../support/apps-per-test.js';
+import { scrape } from '../support/metrics-scrape.js';
 import { GuardedGateway } from './support/guarded.gateway.js';
-import { scrape } from './support/prometheus.js';
 import { expectRefused } from './support/upgrade.js';
 import { waitFor } from './support/wait-for.js';
 
 describe('Prometheus metrics at GET /metrics', () => {
-  const apps: TestApp[] = [];
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const start = appsPerTest();
 
-  async function boot(module: SecureWsModuleOptions = {}): Promise<TestApp> {
-    const app = await createTestApp({
+  function boot(module: SecureWsModuleOptions = {}): Promise<TestApp> {
+    return start({
       providers: [GuardedGateway],
       controllers: [MetricsController],
       module: {
@@ -31,8 +29,6 @@ describe('Prometheus metrics at GET /metrics', () => {
         },
       },
     });
-    apps.push(app);
-    return app;
   }
 
   it('serves the text format with its content type', async () => {

@@ -7,9 +7,9 @@ import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
 import { loadConfig } from '../../src/app/config.js';
 import { createReferenceApp } from '../../src/app/create-app.js';
 import { OperationsServer } from '../../src/operations/operations-server.js';
-import { freePort } from '../../src/testing/redis-server.js';
+import { freePort } from '../../src/testing/free-port.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
-import { parsePrometheus } from './support/prometheus.js';
+import { parsePrometheus } from '../support/metrics-scrape.js';
 import { type SelfSigned, selfSignedCertificate } from './support/self-signed.js';
 import { expectRefused } from './support/upgrade.js';
 

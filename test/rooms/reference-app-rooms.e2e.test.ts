@@ -1,14 +1,11 @@
-import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
-import { createReferenceApp } from '../../src/app/create-app.js';
 import { signToken } from '../../src/app/token.js';
 import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
 import { WsBus } from '../../src/bus/ws-bus.interface.js';
-import { captureLogs } from '../../src/testing/log-capture.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { bootReferenceApp, httpPort } from '../support/reference-app.js';
 import { type RoomMessage } from './two-nodes.js';
 
 const JWT_SECRET = 'rooms-reference-app-test-secret-0123456789';
@@ -19,15 +16,7 @@ describe('reference apps sharing REDIS_URL', () => {
   const clients: WsTestClient[] = [];
 
   async function startApp(): Promise<INestApplication> {
-    const config = loadConfig({
-      PORT: '0',
-      SEED_ECHO_PORT: '0',
-      SEED_SECURE_PORT: '0',
-      OPS_PORT: '0',
-      JWT_SECRET,
-      REDIS_URL: redis.url,
-    });
-    const app = await createReferenceApp(config, captureLogs().logger);
+    const app = await bootReferenceApp({ JWT_SECRET, REDIS_URL: redis.url });
     apps.push(app);
     return app;
   }
@@ -45,7 +34,7 @@ describe('reference apps sharing REDIS_URL', () => {
 
   async function connect(app: INestApplication | undefined, sub: string): Promise<WsTestClient> {
     if (!app) throw new Error('App did not start');
-    const port = (app.getHttpServer().address() as AddressInfo).port;
+    const port = httpPort(app);
     const token = signToken(JWT_SECRET, { sub, ttlSeconds: 60 });
     const client = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws`, {
       headers: { Authorization: `Bearer ${token}` },

@@ -5,6 +5,7 @@ import { HealthController } from '../../src/health/health.controller.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { scrape } from '../support/metrics-scrape.js';
 import { SessionFromQueryGateway } from './session-from-query.gateway.js';
 
 /** One node of the app: the room events on `/ws`, the bus on this Redis. */
@@ -39,7 +40,5 @@ export async function healthOf(node: TestApp) {
 
 /** The value of one sample of `GET /metrics` of a node. */
 export async function metricOf(node: TestApp, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`http://127.0.0.1:${node.port}/metrics`)).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+  return (await scrape(node.port)).get(name);
 }

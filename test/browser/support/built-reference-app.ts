@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort } from '../../../src/testing/redis-server.js';
+import { freePort } from '../../../src/testing/free-port.js';
 import { buildPackage, type PackageBuild } from '../../support/package-build.js';
 
 const root = resolve(import.meta.dirname, '../../..');

@@ -1,11 +1,19 @@
+import { type ClientOptions } from 'ws';
 import { ConnectionRegistry } from '../../../src/connection/connection-registry.js';
 import { type SecureWsModuleOptions } from '../../../src/options/secure-ws-options.interface.js';
 import { createTestApp, type TestApp } from '../../../src/testing/test-app.js';
+import { expectAlive } from './alive.js';
 import { HostileGateway } from './hostile.gateway.js';
 
 export interface HostileApp extends TestApp {
   readonly gateway: HostileGateway;
   readonly registry: ConnectionRegistry;
+  /**
+   * The liveness check on `/hostile` (see `expectAlive`): `baseline`
+   * connections of the test stay open; `clientOptions` for the probe, e.g.
+   * a bearer token.
+   */
+  alive(baseline?: number, clientOptions?: ClientOptions): Promise<void>;
 }
 
 /** Small limits so attacks hit them fast; heartbeat off unless a test wants it. */
@@ -33,8 +41,11 @@ export async function createHostileApp(options: SecureWsModuleOptions = {}): Pro
     providers: [HostileGateway],
     module: { ...HOSTILE_DEFAULTS, ...options },
   });
+  const registry = t.app.get(ConnectionRegistry);
   return Object.assign(t, {
     gateway: t.app.get(HostileGateway),
-    registry: t.app.get(ConnectionRegistry),
+    registry,
+    alive: (baseline = 0, clientOptions?: ClientOptions) =>
+      expectAlive({ port: t.port, path: '/hostile', registry, clientOptions }, baseline),
   });
 }

@@ -1,10 +1,9 @@
-import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
-import { loadConfig } from '../../../src/app/config.js';
-import { createReferenceApp, type HttpTimeouts } from '../../../src/app/create-app.js';
+import { type HttpTimeouts } from '../../../src/app/create-app.js';
 import { ConnectionRegistry } from '../../../src/connection/connection-registry.js';
 import { OperationsServer } from '../../../src/operations/operations-server.js';
 import { captureLogs, type LogCapture } from '../../../src/testing/log-capture.js';
+import { bootReferenceApp, httpPort } from '../../support/reference-app.js';
 import { type AliveTarget, expectAlive } from './alive.js';
 
 export interface ReferenceApp {
@@ -25,21 +24,20 @@ export async function startReferenceApp(
   httpTimeouts?: HttpTimeouts,
 ): Promise<ReferenceApp> {
   const logs = captureLogs();
-  const config = loadConfig({
-    PORT: '0',
-    // All attackers share 127.0.0.1: caps and rates high enough for the floods.
-    MAX_CONNECTIONS: '20000',
-    MAX_CONNECTIONS_PER_IP: '20000',
-    MAX_UNAUTHENTICATED_CONNECTIONS: '10000',
-    HANDSHAKES_PER_MINUTE: '1000000',
-    ...env,
-    SEED_ECHO_PORT: '0',
-    SEED_SECURE_PORT: '0',
-    OPS_PORT: '0',
-    HOST: '127.0.0.1',
-  });
-  const app = await createReferenceApp(config, logs.logger, httpTimeouts);
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const app = await bootReferenceApp(
+    {
+      // All attackers share 127.0.0.1: caps and rates high enough for the floods.
+      MAX_CONNECTIONS: '20000',
+      MAX_CONNECTIONS_PER_IP: '20000',
+      MAX_UNAUTHENTICATED_CONNECTIONS: '10000',
+      HANDSHAKES_PER_MINUTE: '1000000',
+      ...env,
+      HOST: '127.0.0.1',
+    },
+    logs.logger,
+    httpTimeouts,
+  );
+  const port = httpPort(app);
   const opsPort = app.get(OperationsServer).address()?.port ?? 0;
   const registry = app.get(ConnectionRegistry);
   const target: AliveTarget = {

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../src/testing/redis-server.js';
+import { freePort } from '../../../src/testing/free-port.js';
+import { assertInstalled, ServerProcess } from '../../../src/testing/server-process.js';
 
 export interface PrometheusOptions {
   /** `host:port` of each app to scrape at `/metrics`, job `secure-ws`. */
@@ -28,12 +28,12 @@ export interface VectorSample {
 export class PrometheusServer {
   private constructor(
     readonly url: string,
-    private readonly child: ChildProcess,
+    private readonly process: ServerProcess,
     private readonly dir: string,
-    private readonly output: () => string,
   ) {}
 
   static async start(options: PrometheusOptions): Promise<PrometheusServer> {
+    assertInstalled('prometheus', 'Prometheus');
     const dir = mkdtempSync(join(tmpdir(), 'secure-ws-prometheus-'));
     const interval = options.interval ?? '1s';
     const rulesFile = join(dir, 'rules.yml');
@@ -50,38 +50,26 @@ export class PrometheusServer {
     ].join('\n');
     writeFileSync(join(dir, 'prometheus.yml'), config);
     const port = await freePort();
-    const child = spawn(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const server = new PrometheusServer(`http://127.0.0.1:${port}`, child, dir, () => output);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited: ${output}`);
-      try {
-        if ((await fetch(`${server.url}/-/ready`)).ok) return server;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        await server.stop();
-        throw new Error(`prometheus not ready within 30 s: ${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    const url = `http://127.0.0.1:${port}`;
+    const child = new ServerProcess(`prometheus on port ${port}`);
+    try {
+      await child.start({
+        command: 'prometheus',
+        args: [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--log.level=warn',
+        ],
+        ready: () => isReady(url),
+        timeoutMs: 30_000,
+        pollMs: 100,
+      });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
     }
+    return new PrometheusServer(url, child, dir);
   }
 
   /** An instant query; the API's answer (status `error` for invalid PromQL). */
@@ -109,17 +97,19 @@ export class PrometheusServer {
   }
 
   get log(): string {
-    return this.output();
+    return this.process.log;
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
-      const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGTERM');
-      const killer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await this.process.stop('SIGTERM', 5000);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/-/ready`)).ok;
+  } catch {
+    return false; // not listening yet
   }
 }

@@ -18,3 +18,16 @@ export async function scrape(port: number): Promise<Map<string, number>> {
   if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
   return parsePrometheus(await response.text());
 }
+
+/** `GET` of `path` on a loopback port: status, content type and body. */
+export async function httpGet(
+  port: number,
+  path: string,
+): Promise<{ status: number; type: string; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    body: await response.text(),
+  };
+}
