@@ -70,7 +70,8 @@ async function main(): Promise<void> {
       async (count) => {
         for (let i = 0; i < count; i++) {
           const instance = pipe.validatePayload(payload(), RoomMessageDto);
-          if (instance instanceof Promise) throw new Error('RoomMessageDto validates synchronously');
+          if (instance instanceof Promise)
+            throw new Error('RoomMessageDto validates synchronously');
         }
       },
     ],

@@ -25,7 +25,6 @@ import {
 import { PluginEvents } from '../connection/plugin-events.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
-import { normalizeGatewayPath } from '../lifecycle/gateway-path.js';
 import { GatewayTables } from '../lifecycle/gateway-tables.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import {
@@ -33,6 +32,7 @@ import {
   type TlsOptions,
 } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { normalizeGatewayPath } from '../util/gateway-path.js';
 import {
   CONNECTION_AUTHENTICATOR,
   type ConnectionAuthenticator,

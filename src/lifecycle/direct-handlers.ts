@@ -15,6 +15,7 @@ import {
   PORT_METADATA,
   WsParamtype,
 } from '../nest/internals.js';
+import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { type SecureValidationPipe } from '../validation/secure-validation.pipe.js';
 import {
   type PayloadValidation,
@@ -22,7 +23,6 @@ import {
   validationPipesOf,
 } from './direct-validation.js';
 import { FUNNEL_FILTER } from './escalate-to-funnel.filter.js';
-import { normalizeGatewayPath } from './gateway-path.js';
 
 /** Makes a connection's handler for one message, given the connection's ws client. */
 export type DirectHandlerFactory = (client: unknown) => BoundHandler;

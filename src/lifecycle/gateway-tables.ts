@@ -12,8 +12,8 @@ import {
   PORT_METADATA,
 } from '../nest/internals.js';
 import { type WsHandlerContext, wsHandlerContexts } from '../nest/ws-handler-contexts.js';
+import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { DirectHandlers } from './direct-handlers.js';
-import { normalizeGatewayPath } from './gateway-path.js';
 
 /** A server as the table is asked for: its path and port, and how many gateways Nest bound to it. */
 export interface TableRequest {
