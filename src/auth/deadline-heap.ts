@@ -22,7 +22,15 @@ export class DeadlineHeap<T extends Deadline> {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly fire: (item: T) => void) {}
+  constructor(
+    private readonly fire: (item: T) => void,
+    /**
+     * An item whose `fire` threw: the other due items still fire and the
+     * timer is armed again for the rest (a throw must not stop every later
+     * deadline, e.g. every session's expiry).
+     */
+    private readonly fireFailed: (error: unknown, item: T) => void = () => {},
+  ) {}
 
   get size(): number {
     return this.heap.length;
@@ -78,7 +86,13 @@ export class DeadlineHeap<T extends Deadline> {
       this.remove(first);
       due.push(first);
     }
-    for (const item of due) this.fire(item);
+    for (const item of due) {
+      try {
+        this.fire(item);
+      } catch (error) {
+        this.fireFailed(error, item);
+      }
+    }
     this.arm();
   }
 

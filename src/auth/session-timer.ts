@@ -17,7 +17,10 @@ export function noticeLeadMs(expiringNoticeMs: number, expiresAt: number, now: n
 
 /** What every session timer of a registry shares: the notice lead, the clock tolerance, one heap. */
 export class SessionTimers {
-  readonly deadlines = new DeadlineHeap<SessionTimer>((timer) => timer.fire());
+  readonly deadlines = new DeadlineHeap<SessionTimer>(
+    (timer) => timer.fire(),
+    (error, timer) => timer.fireFailed(error),
+  );
 
   constructor(
     readonly expiringNoticeMs: number,
@@ -77,6 +80,12 @@ export class SessionTimer implements Deadline {
   }
 
   /** Its deadline came (the heap calls it). */
+  /** `fire` threw: the session is not left open past its events; the socket is cut. */
+  fireFailed(error: unknown): void {
+    this.connection.logger.error({ err: error }, 'Session timer failed');
+    this.connection.cut();
+  }
+
   fire(): void {
     const expiresAt = this.expiresAt;
     if (this.deadline < expiresAt + this.timers.graceMs) {

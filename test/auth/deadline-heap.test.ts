@@ -80,4 +80,25 @@ describe('DeadlineHeap: one timer for many deadlines', () => {
     for (let i = 0; i < 100 && order.length < 4; i += 1) await sleep(10);
     expect(order).toEqual(['first', 'scheduled', 'second', 'later']);
   });
+
+  it('keeps firing the other due items, and later ones, when one item throws', async () => {
+    const fired: string[] = [];
+    const failed: string[] = [];
+    const start = Date.now();
+    const heap = new DeadlineHeap<Item>(
+      (i) => {
+        if (i.name === 'bad') throw new Error('boom');
+        fired.push(i.name);
+      },
+      (error, i) => failed.push(`${i.name}: ${(error as Error).message}`),
+    );
+    const [bad, same, later] = ['bad', 'same', 'later'].map(item) as [Item, Item, Item];
+    heap.schedule(bad, start + 10);
+    heap.schedule(same, start + 10);
+    heap.schedule(later, start + 80);
+    for (let i = 0; i < 100 && fired.length < 2; i += 1) await sleep(20);
+    expect(failed).toEqual(['bad: boom']);
+    expect(fired).toEqual(['same', 'later']);
+    expect(heap.size).toBe(0);
+  });
 });
