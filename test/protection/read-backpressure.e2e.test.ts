@@ -1,11 +1,8 @@
-import { type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type Connection } from '../../src/connection/connection.js';
-import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
-import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { GuardedGateway } from './support/guarded.gateway.js';
+import { serverSideOf, tcpOf } from './support/server-side.js';
 import { waitFor } from './support/wait-for.js';
 
 const MAX_BUFFERED = 512 * 1024;
@@ -15,19 +12,6 @@ const TEXT = 'x'.repeat(16 * 1024);
 /** What the stalled client is made to send: 32 MiB of echo requests, 64 times the limit. */
 const REQUESTS = 2048;
 const FREE = { points: 1_000_000, durationMs: 1000 };
-
-function tcpOf(client: WsTestClient): Socket {
-  return (client.socket as unknown as { _socket: Socket })._socket;
-}
-
-function serverSideOf(t: TestApp, client: WsTestClient): Connection {
-  const port = tcpOf(client).localPort;
-  const found = [...t.app.get(ConnectionRegistry).all()].find(
-    (connection) => connection.remotePort === port,
-  );
-  if (!found) throw new Error('No server-side connection for this client');
-  return found;
-}
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
