@@ -39,6 +39,7 @@ import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type PluginEvents } from './plugin-events.js';
+import { type PluginHooks, pluginHooksOf } from './plugin-hooks.js';
 import { overHighWater, ReadBackpressure } from './read-backpressure.js';
 import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
@@ -49,6 +50,8 @@ export interface ConnectionRuntime {
   readonly options: ResolvedSecureWsOptions;
   readonly logger: Logger;
   readonly plugins: readonly SecureWsPlugin[];
+  /** `plugins` split by hook (connection/plugin-hooks.ts): made by the first connection that asks. */
+  hooks?: PluginHooks;
   /** The plugins' `events`, per gateway. */
   readonly pluginEvents: PluginEvents;
   readonly frameLimits: FrameLimits;
@@ -95,10 +98,6 @@ export function internalConnection(connection: WsConnection): Connection {
 
 /** The public face of `connectionOf`: the connection of a client socket, as handlers see it. */
 export const wsConnectionOf: (client: unknown) => WsConnection | undefined = connectionOf;
-
-function takesAdmissionFrames(plugin: SecureWsPlugin): boolean {
-  return plugin.onAdmissionFrame !== undefined;
-}
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -301,13 +300,16 @@ export class Connection implements WsConnection {
     }
     if (this.state !== 'admitting') return;
     this.state = 'open';
-    for (const plugin of this.runtime.plugins) plugin.onOpen?.(this);
+    for (const plugin of pluginHooksOf(this.runtime).onOpen) plugin.onOpen?.(this);
     const pending = this.pending;
     this.pending = undefined;
     for (const held of pending ?? []) {
       if (this.state !== 'open') break;
       if (Array.isArray(held)) this.dispatch(held[0], held[1]);
-      else handleInMessageScope(this.runtime.plugins, this, held, undefined, () => this.run(held));
+      else {
+        const around = pluginHooksOf(this.runtime).aroundMessage;
+        handleInMessageScope(around, this, held, undefined, () => this.run(held));
+      }
     }
   }
 
@@ -351,10 +353,11 @@ export class Connection implements WsConnection {
    * wait for the open, as do frames sent while `handleConnection` runs.
    */
   private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
-    if (!this.opening && this.runtime.plugins.some(takesAdmissionFrames)) {
+    const takers = this.opening ? undefined : pluginHooksOf(this.runtime).onAdmissionFrame;
+    if (takers !== undefined && takers.length > 0) {
       const frame = this.parse(data, isBinary);
       if (!frame || this.refusedByPlugins(frame)) return;
-      for (const plugin of this.runtime.plugins) {
+      for (const plugin of takers) {
         if (plugin.onAdmissionFrame?.(this, frame) === true) return;
       }
       this.hold(frame);
@@ -374,7 +377,7 @@ export class Connection implements WsConnection {
 
   /** Runs the plugins' `beforeMessage`; a refusal answers the frame. */
   private refusedByPlugins(frame: InboundFrame): boolean {
-    for (const plugin of this.runtime.plugins) {
+    for (const plugin of pluginHooksOf(this.runtime).beforeMessage) {
       const refusal = plugin.beforeMessage?.(this, frame);
       if (refusal) {
         this.fail(refusal, frame.event, frame.id);
@@ -415,7 +418,8 @@ export class Connection implements WsConnection {
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
     if (!frame) return;
-    handleInMessageScope(this.runtime.plugins, this, frame, data, () => this.route(frame));
+    const around = pluginHooksOf(this.runtime).aroundMessage;
+    handleInMessageScope(around, this, frame, data, () => this.route(frame));
   }
 
   private route(frame: InboundFrame): void {
@@ -435,7 +439,7 @@ export class Connection implements WsConnection {
       return;
     }
     let run = handler;
-    for (const plugin of this.runtime.plugins) {
+    for (const plugin of pluginHooksOf(this.runtime).wrapHandler) {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
     // A plugin's event is answered at once, never queued behind the gateway's handlers.
@@ -497,8 +501,10 @@ export class Connection implements WsConnection {
 
   private finish(frame: InboundFrame, started: number, outcome: string): void {
     this.inflight -= 1;
-    for (const plugin of this.runtime.plugins) {
-      plugin.afterMessage?.(this, frame.event, outcome, performance.now() - started);
+    const after = pluginHooksOf(this.runtime).afterMessage;
+    if (after.length > 0) {
+      const durationMs = performance.now() - started;
+      for (const plugin of after) plugin.afterMessage?.(this, frame.event, outcome, durationMs);
     }
     this.releaseOrder(this.bypassing?.delete(frame) === true);
     if (this.inflight === 0) this.onIdle?.();
@@ -600,7 +606,7 @@ export class Connection implements WsConnection {
    * and close the connection when the abuse persists.
    */
   refuse(reply: WsErrorReply, event?: string, id?: string | number): void {
-    for (const plugin of this.runtime.plugins) {
+    for (const plugin of pluginHooksOf(this.runtime).onRefusedFrame) {
       const refusal = plugin.onRefusedFrame?.(this);
       if (refusal) {
         this.fail(reply.closeCode === undefined ? refusal : reply, event, id);
@@ -612,7 +618,8 @@ export class Connection implements WsConnection {
 
   /** Every error frame that left, whatever path sent it, reaches the plugins once. */
   private errorFrameSent(code: string): void {
-    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, code);
+    for (const plugin of pluginHooksOf(this.runtime).onErrorFrame)
+      plugin.onErrorFrame?.(this, code);
   }
 
   /**
@@ -680,7 +687,7 @@ export class Connection implements WsConnection {
     this.pending = undefined;
     this.upgradeRequest = undefined;
     const closeCode = this.sentCloseCode ?? code;
-    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);
+    for (const plugin of pluginHooksOf(this.runtime).onClose) plugin.onClose?.(this, closeCode);
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
     const listeners = this.closeListeners ?? [];
