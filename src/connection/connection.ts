@@ -99,6 +99,10 @@ export function internalConnection(connection: WsConnection): Connection {
 /** The public face of `connectionOf`: the connection of a client socket, as handlers see it. */
 export const wsConnectionOf: (client: unknown) => WsConnection | undefined = connectionOf;
 
+function takesAdmissionFrames(plugin: SecureWsPlugin): boolean {
+  return plugin.onAdmissionFrame !== undefined;
+}
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
@@ -354,7 +358,7 @@ export class Connection implements WsConnection {
    */
   private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
     const takers = this.opening ? undefined : pluginHooksOf(this.runtime).onAdmissionFrame;
-    if (takers !== undefined && takers.length > 0) {
+    if (takers?.some(takesAdmissionFrames)) {
       const frame = this.parse(data, isBinary);
       if (!frame || this.refusedByPlugins(frame)) return;
       for (const plugin of takers) {
