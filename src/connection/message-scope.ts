@@ -13,8 +13,9 @@ function aroundFrom(
 ): void {
   for (let i = index; i < around.length; i += 1) {
     const plugin = around[i] as SecureWsPlugin;
-    if (plugin.aroundMessage) {
-      plugin.aroundMessage(connection, frame, () =>
+    const hook = plugin.aroundMessage;
+    if (hook) {
+      hook.call(plugin, connection, frame, () =>
         aroundFrom(around, i + 1, connection, frame, handle),
       );
       return;
