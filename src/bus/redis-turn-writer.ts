@@ -70,11 +70,6 @@ export class RedisTurnWriter {
     return this.send(new Command('publish', [channel, payload]));
   }
 
-  /** `EVAL` of a script at the end of this loop turn, bulk replies as strings. */
-  eval(script: string, args: Array<string | number>): Promise<unknown> {
-    return this.send(new Command('eval', [script, ...args], { replyEncoding: 'utf8' }));
-  }
-
   private enqueue(entry: Queued): void {
     if (this.queued.length === 0) setImmediate(this.flush);
     this.queued.push(entry);
