@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Command, type Redis } from 'ioredis';
 
 /**
@@ -8,25 +7,26 @@ import { Command, type Redis } from 'ioredis';
  * since one connection runs its commands in order, the `EVALSHA`s written
  * after that `EVAL` find the script. Only a `SCRIPT FLUSH` on a live
  * connection gives NOSCRIPT: the caller sends the command again in full
- * (`retry`).
+ * (`retry`). The SHA1 is Redis's answer to one `SCRIPT LOAD` (no hashing
+ * here: the emitter's import graph stays ioredis alone).
  */
 export class RedisScript {
-  private readonly sha: string;
+  private sha: string | undefined;
+  private asking = false;
   /** The sockets this script was sent on in full. */
   private readonly loadedOn = new WeakSet<object>();
 
-  constructor(private readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
+  constructor(private readonly source: string) {}
 
   /** The command that runs the script on `redis`'s current socket, bulk replies as strings. */
   command(redis: Redis, args: ReadonlyArray<string | number>): Command {
     const stream = redis.stream;
-    if (stream && this.loadedOn.has(stream)) {
+    if (this.sha && stream && this.loadedOn.has(stream)) {
       return new Command('evalsha', [this.sha, ...args], { replyEncoding: 'utf8' });
     }
     if (stream) this.loadedOn.add(stream);
-    return this.full(args);
+    if (!this.sha) this.learnSha(redis);
+    return new Command('eval', [this.source, ...args], { replyEncoding: 'utf8' });
   }
 
   /** After NOSCRIPT: the script in full, and `EVAL` again on this socket until it ran. */
@@ -35,8 +35,17 @@ export class RedisScript {
     return this.command(redis, args);
   }
 
-  private full(args: ReadonlyArray<string | number>): Command {
-    return new Command('eval', [this.source, ...args], { replyEncoding: 'utf8' });
+  private learnSha(redis: Redis): void {
+    if (this.asking) return;
+    this.asking = true;
+    redis.script('LOAD', this.source).then(
+      (sha) => {
+        this.sha = String(sha);
+      },
+      () => {
+        this.asking = false;
+      },
+    );
   }
 }
 

@@ -333,9 +333,14 @@ describe('room history in Redis', () => {
         return { positions: await positions, got };
       };
       const scriptRuns: string[] = [];
+      const calls: string[] = [];
       monitor.on('monitor', (_time: string, args: string[]) => {
-        if (args[0]?.toUpperCase() === 'HINCRBY' && String(args[1]).startsWith('turn:h:')) {
+        const name = args[0]?.toUpperCase();
+        if (name === 'HINCRBY' && String(args[1]).startsWith('turn:h:')) {
           scriptRuns.push(String(args[3]));
+        }
+        if ((name === 'EVAL' || name === 'EVALSHA') && args[3] === 'turn:h:{burst}:s') {
+          calls.push(name);
         }
       });
       const first = await burst(0);
@@ -347,17 +352,25 @@ describe('room history in Redis', () => {
       expect(first.positions.map((position) => position?.offset)).toEqual(offsets);
       // One script call stored the whole turn (its HINCRBY by the turn's count).
       await expect.poll(() => scriptRuns).toEqual([String(count)]);
+      // The next turn sends the script by its SHA1.
+      const again = await burst(count);
+      expect(again.got.map((frame) => frame.pos.offset)).toEqual(
+        offsets.map((offset) => offset + count),
+      );
+      await expect.poll(() => scriptRuns).toEqual([String(count), String(count)]);
+      expect(calls.slice(0, 2)).toEqual(['EVAL', 'EVALSHA']);
       // A SCRIPT FLUSH on a live connection: the next turn sends the script in full again.
       const direct = new Redis(redis.url);
       await direct.script('FLUSH');
       direct.disconnect();
-      const second = await burst(count);
-      expect(second.got.map((frame) => frame.pos.offset)).toEqual(
-        offsets.map((offset) => offset + count),
+      const third = await burst(2 * count);
+      expect(third.got.map((frame) => frame.pos.offset)).toEqual(
+        offsets.map((offset) => offset + 2 * count),
       );
-      expect(second.positions.map((position) => position?.offset)).toEqual(
-        offsets.map((offset) => offset + count),
+      expect(third.positions.map((position) => position?.offset)).toEqual(
+        offsets.map((offset) => offset + 2 * count),
       );
+      expect(calls.at(-1)).toBe('EVAL');
       expect(await member.quietFor(200)).toBe(true);
     } finally {
       monitor.disconnect();
