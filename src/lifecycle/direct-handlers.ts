@@ -1,6 +1,7 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { type BoundHandler } from '../connection/connection.js';
+import { type DirectGuard, type DirectGuardCheck } from '../nest/direct-guard.interface.js';
 import { gatewayClasses } from '../nest/gateway-classes.js';
 import {
   EXCEPTION_FILTERS_METADATA,
@@ -17,7 +18,7 @@ import {
 } from '../nest/internals.js';
 import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { type SecureValidationPipe } from '../validation/secure-validation.pipe.js';
-import { authGuardsOf, type DirectGuardCheck, directGuardCheck } from './direct-auth-guard.js';
+import { directGuardsOf, guardsCheck } from './direct-guards.js';
 import {
   type PayloadValidation,
   payloadValidation,
@@ -221,10 +222,10 @@ function guardedFactory(
  * module's own `SecureValidationPipe` (the one `validateAllGateways` puts on
  * DTO handlers, or given as a global or `@UsePipes` instance): a payload
  * typed with a DTO class is then validated straight by it, with the same
- * errors. The one guard allowed (global, on the class or the handler) is the
- * module's own `WsAuthGuard` itself, not a subclass: its requirements are
- * read once per handler and checked straight against the connection's
- * session (`direct-auth-guard.ts`), with the same FORBIDDEN frames.
+ * errors. The guards allowed (global, on the class or the handler) are
+ * those with a direct check (`DirectGuard`), such as the module's own
+ * `WsAuthGuard`: its requirements are read once per handler and checked
+ * straight against the connection's session, with the same FORBIDDEN frames.
  *
  * Nest's metadata keys come from `src/nest/internals.ts`.
  */
@@ -247,7 +248,7 @@ export class DirectHandlers {
   private hasGlobalEnhancers(module: Module): boolean {
     const c = this.config;
     return (
-      authGuardsOf(c.getGlobalGuards(), module) === undefined ||
+      directGuardsOf(c.getGlobalGuards(), module) === undefined ||
       c.getGlobalInterceptors().length > 0 ||
       validationPipesOf(c.getGlobalPipes(), module) === undefined ||
       c.getGlobalFilters().length > 0 ||
@@ -274,8 +275,8 @@ export class DirectHandlers {
       const instance = wrapper?.instance as Record<string, unknown> | undefined;
       const globalPipes = validationPipesOf(this.config.getGlobalPipes(), module);
       const classPipes = validationPipesOf(metadataList(PIPES_METADATA, gateway), module);
-      const globalGuards = authGuardsOf(this.config.getGlobalGuards(), module) ?? 0;
-      const classGuards = authGuardsOf(metadataList(GUARDS_METADATA, gateway), module);
+      const globalGuards = directGuardsOf(this.config.getGlobalGuards(), module) ?? [];
+      const classGuards = directGuardsOf(metadataList(GUARDS_METADATA, gateway), module);
       const eligibleClass =
         !this.hasGlobalEnhancers(module) &&
         wrapper?.isDependencyTreeStatic() === true &&
@@ -285,7 +286,7 @@ export class DirectHandlers {
         metadataList(INTERCEPTORS_METADATA, gateway).length === 0 &&
         metadataList(EXCEPTION_FILTERS_METADATA, gateway).every((f) => f === FUNNEL_FILTER);
       const pipes = globalPipes && classPipes ? [...globalPipes, ...classPipes] : undefined;
-      const enhancers = { pipes, guards: globalGuards + (classGuards ?? 0) };
+      const enhancers = { pipes, guards: [...globalGuards, ...(classGuards ?? [])] };
       this.compileGateway(gateway, module, instance, enhancers, eligibleClass, path, direct, {
         seen,
         ambiguous,
@@ -299,7 +300,7 @@ export class DirectHandlers {
     gateway: Type,
     module: Module,
     instance: Record<string, unknown> | undefined,
-    enhancers: { pipes: SecureValidationPipe[] | undefined; guards: number },
+    enhancers: { pipes: SecureValidationPipe[] | undefined; guards: DirectGuard[] },
     eligibleClass: boolean,
     path: string,
     direct: Map<string, DirectHandlerFactory>,
@@ -319,7 +320,7 @@ export class DirectHandlers {
       seen.add(key);
       if (!eligibleClass || !instance || !classPipes) continue;
       const methodPipes = validationPipesOf(metadataList(PIPES_METADATA, method), module);
-      const methodGuards = authGuardsOf(metadataList(GUARDS_METADATA, method), module);
+      const methodGuards = directGuardsOf(metadataList(GUARDS_METADATA, method), module);
       if (
         !methodPipes ||
         methodGuards === undefined ||
@@ -331,19 +332,16 @@ export class DirectHandlers {
       const params = plainParams(gateway, name, [...classPipes, ...methodPipes]);
       // The method the instance has now (a subclass or a test may have replaced it).
       const bound = instance[name];
-      if (params && typeof bound === 'function') {
-        const factory = directFactory(instance, bound as Method, params);
-        const guards = enhancers.guards + methodGuards;
-        direct.set(
-          key,
-          guards === 0
-            ? factory
-            : guardedFactory(
-                directGuardCheck(method as Method, instance.constructor as Type, guards),
-                factory,
-              ),
-        );
+      if (!params || typeof bound !== 'function') continue;
+      const factory = directFactory(instance, bound as Method, params);
+      const guards = [...enhancers.guards, ...methodGuards];
+      if (guards.length === 0) {
+        direct.set(key, factory);
+        continue;
       }
+      // Guards in Nest's order (global, class, handler), each checked straight, or Nest's path.
+      const check = guardsCheck(guards, method as Method, instance.constructor as Type);
+      if (check) direct.set(key, guardedFactory(check, factory));
     }
   }
 }
