@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -22,6 +24,8 @@ import { DirectHandlers } from '../../src/lifecycle/direct-handlers.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { bearer, generateTestKeys, hs } from '../auth/support/tokens.js';
+import { codeBlocksUnder } from '../support/markdown.js';
+import { TenantGuard } from './support/tenant.guard.js';
 
 const { secret } = generateTestKeys();
 
@@ -103,6 +107,22 @@ class GuardedGateway {
     return this.profile(dto);
   }
 
+  /** A user's guard with a direct check, after the module's. */
+  @UseGuards(WsAuthGuard, TenantGuard)
+  @RequireScopes('a:write')
+  @SubscribeMessage('tenant')
+  tenant(): string {
+    return 'tenant ok';
+  }
+
+  @UseInterceptors(PassInterceptor)
+  @UseGuards(WsAuthGuard, TenantGuard)
+  @RequireScopes('a:write')
+  @SubscribeMessage('tenant.nest')
+  tenantNest(): string {
+    return this.tenant();
+  }
+
   @UseGuards(AdminsGuard)
   @RequireRoles('admin')
   @SubscribeMessage('subclass')
@@ -171,6 +191,8 @@ const CLAIM_SETS: Record<string, unknown>[] = [
   { roles: 'admin', tenant: 'a', level: 3 },
   { roles: ['admin', 'ops'], tenant: 'a', level: '3' },
   { roles: ['admin', 'ops'], tenant: 'b', level: 3 },
+  { scope: 'a:write', tenant: 'a' },
+  { scope: 'a:write', tenant: 'b' },
   { roles: ['ops'], tenant: 'a', level: 3 },
   { scope: 'c:read' },
   { scope: 'c:write' },
@@ -225,6 +247,7 @@ describe('handlers behind the module WsAuthGuard called straight', () => {
       ['/guarded', 'scoped'],
       ['/guarded', 'all'],
       ['/guarded', 'profile'],
+      ['/guarded', 'tenant'],
       ['/class', 'both'],
       ['/class', 'read'],
       ['/open', 'needs'],
@@ -248,6 +271,7 @@ describe('handlers behind the module WsAuthGuard called straight', () => {
         ['profile', { name: 'Ada', title: 'Dr' }],
         ['profile', { name: 42, title: 'Doctor', extra: true }],
         ['profile', 'not an object'],
+        ['tenant', undefined],
       ] as const) {
         const frame = await expectSameAsNest(guarded, event, payload);
         if ((frame as { event?: string }).event === 'error') refusals += 1;
@@ -331,5 +355,21 @@ describe('handlers behind the module WsAuthGuard called straight', () => {
   it('leaves every handler to Nest under a global guard of another class', async () => {
     const app = await boot([{ provide: APP_GUARD, useClass: AdminsGuard }]);
     expect(app.app.get(DirectHandlers).lookup('/class', 'read')).toBeUndefined();
+  });
+
+  it('shows in docs/extending.md the guard it runs', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const body = (code: string) =>
+      code
+        .replace(/^import[\s\S]*?from '[^']+';\n/gm, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const page = readFileSync(resolve(root, 'docs/extending.md'), 'utf8');
+    const support = body(
+      readFileSync(resolve(root, 'test/lifecycle/support/tenant.guard.ts'), 'utf8'),
+    );
+    const blocks = codeBlocksUnder(page, '## Guards checked straight: `DirectGuard`');
+    expect(blocks.length).toBe(1);
+    for (const block of blocks) expect(support).toContain(body(block));
   });
 });
