@@ -76,6 +76,9 @@ export class SecureValidationPipe implements PipeTransform {
    * The payload as an instance of the DTO class, or `ValidationFailedException`.
    * Synchronous (returns or throws) when every constraint the class runs is;
    * else a promise. What `transform` does for a `@MessageBody()` typed `metatype`.
+   * A valid payload of a class the compiled validator follows
+   * (`compiled-validator.ts`) is answered by it; the rest, errors included,
+   * by class-transformer and class-validator.
    */
   validatePayload(value: unknown, metatype: Type): object | Promise<object> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
