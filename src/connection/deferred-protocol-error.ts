@@ -33,7 +33,11 @@ function deferError(this: DeferringReceiver, error: Error): void {
 export function deferProtocolErrors(socket: WebSocket): void {
   const receiver = (socket as unknown as { _receiver?: DeferringReceiver })._receiver;
   if (!receiver) return;
-  receiver[WS_LISTENERS] = receiver.listeners('error') as ErrorListener[];
-  receiver.removeAllListeners('error');
+  const listeners = receiver.listeners('error') as ErrorListener[];
+  receiver[WS_LISTENERS] = listeners;
+  // Added first, then ws's taken off: the emitter's listener table is only ever assigned to.
+  // (`removeAllListeners` deletes its key, which turns the table into a dictionary: ~400 B
+  // more per connection, and a slower lookup on every event the receiver emits.)
   receiver.on('error', deferError);
+  for (const listener of listeners) receiver.removeListener('error', listener);
 }
