@@ -111,7 +111,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * frame takes from bytes to a reply or an error frame.
  */
 export class Connection implements WsConnection {
-  readonly id = flatId();
+  /** See `id`: made on first read. */
+  private ownId: string | undefined;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /** The TCP (or TLS) socket under the WebSocket. */
@@ -182,6 +183,16 @@ export class Connection implements WsConnection {
       );
     }
     return this.upgradeRequest;
+  }
+
+  /**
+   * The connection's id (a random UUID), made on first read: an idle
+   * connection nobody logs about or names holds no id (~56 B and a UUID less
+   * per connect).
+   */
+  get id(): string {
+    this.ownId ??= flatId();
+    return this.ownId;
   }
 
   /** Logs at debug, without making the child logger when debug is off. */
