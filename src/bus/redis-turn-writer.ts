@@ -3,17 +3,31 @@ import { Command, type Redis } from 'ioredis';
 const writers = new WeakMap<Redis, RedisTurnWriter>();
 
 /**
+ * Several items sent as one command: items queued one after another in a
+ * loop turn with the same `key` join it until the turn's write (e.g. the
+ * messages of one room, stored by one script call).
+ */
+export interface TurnBatch {
+  readonly key: string;
+  /** The command that carries every item joined; called once, at the turn's write. */
+  toCommand(): Command;
+}
+
+type Queued = Command | TurnBatch;
+
+/**
  * The commands of one event loop turn on one Redis connection (the bus's
  * room messages, the history store's scripts), written together in the
  * turn's check phase: one write for every message the turn's handlers sent
  * (the frames of a TCP read, the messages of several sockets read in one
- * poll), each still its own command with its own reply, in the order sent.
+ * poll), in the order sent, each its own command with its own reply, but
+ * for batches (consecutive items of one kind, see `batch`).
  *
  * Written straight with `sendCommand`, around ioredis' auto-pipelining,
  * which builds a `Pipeline` per tick and settles each command through it.
  */
 export class RedisTurnWriter {
-  private queued: Command[] = [];
+  private queued: Queued[] = [];
 
   private constructor(private readonly connection: Redis) {}
 
@@ -27,11 +41,28 @@ export class RedisTurnWriter {
     return writer;
   }
 
+  /** The connection this writer writes to. */
+  get redis(): Redis {
+    return this.connection;
+  }
+
   /** Queues a command for the end of this loop turn; its reply, as `sendCommand` gives it. */
   send(command: Command): Promise<unknown> {
-    if (this.queued.length === 0) setImmediate(this.flush);
-    this.queued.push(command);
+    this.enqueue(command);
     return command.promise;
+  }
+
+  /**
+   * The batch an item of `key` joins: the last one queued when it has the
+   * same key (so nothing queued in between is overtaken), else a new one
+   * from `create`, queued now.
+   */
+  batch<B extends TurnBatch>(key: string, create: () => B): B {
+    const last = this.queued.at(-1);
+    if (last !== undefined && !(last instanceof Command) && last.key === key) return last as B;
+    const batch = create();
+    this.enqueue(batch);
+    return batch;
   }
 
   /** `PUBLISH channel payload` at the end of this loop turn. */
@@ -39,9 +70,9 @@ export class RedisTurnWriter {
     return this.send(new Command('publish', [channel, payload]));
   }
 
-  /** `EVAL` of a script at the end of this loop turn, bulk replies as strings. */
-  eval(script: string, args: Array<string | number>): Promise<unknown> {
-    return this.send(new Command('eval', [script, ...args], { replyEncoding: 'utf8' }));
+  private enqueue(entry: Queued): void {
+    if (this.queued.length === 0) setImmediate(this.flush);
+    this.queued.push(entry);
   }
 
   private readonly flush = (): void => {
@@ -50,7 +81,9 @@ export class RedisTurnWriter {
     const stream = queued.length > 1 ? this.connection.stream : undefined;
     stream?.cork();
     try {
-      for (const command of queued) this.connection.sendCommand(command);
+      for (const entry of queued) {
+        this.connection.sendCommand(entry instanceof Command ? entry : entry.toCommand());
+      }
     } finally {
       stream?.uncork();
     }

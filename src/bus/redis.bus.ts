@@ -21,9 +21,12 @@ const SEPARATOR = '|';
 
 /**
  * The bus across nodes: Redis pub/sub for messages, Redis sets for presence.
- * Two connections: one for commands (auto-pipelined, so a burst of
- * `publish` calls goes out in few writes), one subscribed to the channels of
- * the topics this node listens to.
+ * Two connections: one for commands (presence, stores), one subscribed to
+ * the channels of the topics this node listens to. On RESP3 (ioredis'
+ * default, Redis 6 and later) room messages are published on the
+ * subscribed connection too: the `PUBLISH` reply and this node's own copy
+ * of the message come back in one read, not two on two sockets. This
+ * node's own copies are recognised by their first bytes and never decoded.
  *
  * When Redis is away: local delivery goes on (it never goes through Redis),
  * `publish` counts what could not reach other nodes, the outage is logged
@@ -42,9 +45,12 @@ export class RedisBus implements WsBus {
   /** Per topic with handlers here: settles when its channel is subscribed. */
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly channelPrefix: string;
+  /** `<nodeId>|`: the first bytes of what this node published. */
+  private readonly ownPrefix: Buffer;
   private readonly heartbeat: NodeJS.Timeout;
   private undelivered = 0;
-  private writer: RedisTurnWriter | undefined;
+  private subscriberWriter: RedisTurnWriter | undefined;
+  private commandsWriter: RedisTurnWriter | undefined;
   private outage: { since: number; undelivered: number } | undefined;
   private closing = false;
   private connectedOnce = false;
@@ -54,6 +60,7 @@ export class RedisBus implements WsBus {
     private readonly logger: Logger,
   ) {
     this.channelPrefix = `${options.keyPrefix}t:`;
+    this.ownPrefix = Buffer.from(this.nodeId + SEPARATOR);
     this.topics = new LocalTopics(logger);
     const shared: RedisOptions = {
       retryStrategy: (attempt) =>
@@ -69,14 +76,23 @@ export class RedisBus implements WsBus {
     });
     this.subscriber = new Redis(options.url, {
       ...shared,
+      protocol: 3,
       enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      autoResubscribe: true,
+      // Room messages in flight when the connection drops are counted as
+      // undelivered, never sent again later (as on the command connection);
+      // subscriptions are made again from this node's topics once it is back.
+      maxRetriesPerRequest: 0,
+      autoResubscribe: false,
+      commandTimeout: options.commandTimeoutMs,
     });
     this.capabilities = {
       transport: 'redis',
       shared: true,
-      redis: { client: this.commands, keyPrefix: options.keyPrefix },
+      redis: {
+        client: this.commands,
+        keyPrefix: options.keyPrefix,
+        publisher: () => this.publishing() ?? this.commands,
+      },
     };
     this.presence = new RedisPresence(this.commands, this.nodeId, options, logger);
     this.expiring = new RedisExpiringSets(this.commands, options.keyPrefix, logger);
@@ -85,7 +101,10 @@ export class RedisBus implements WsBus {
       connection.on('close', () => this.transportLost());
       connection.on('ready', () => this.transportReady());
     }
-    this.subscriber.on('message', (channel: string, raw: string) => this.received(channel, raw));
+    this.subscriber.on('ready', () => this.resubscribe());
+    this.subscriber.on('messageBuffer', (channel: Buffer, raw: Buffer) =>
+      this.received(channel, raw),
+    );
     this.heartbeat = startPresenceHeartbeat(
       options.presenceTtlMs,
       () =>
@@ -97,14 +116,46 @@ export class RedisBus implements WsBus {
 
   publish(topic: string, message: string): void {
     this.topics.deliver(topic, message, this.nodeId);
-    if (this.commands.status !== 'ready') {
+    const writer = this.publisher();
+    if (!writer) {
       this.notDelivered();
       return;
     }
-    this.writer ??= RedisTurnWriter.of(this.commands);
-    this.writer
+    writer
       .publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message)
       .catch((error: unknown) => this.notDelivered(error));
+  }
+
+  /** The writer of the connection room messages go out on now (see `publishing`). */
+  private publisher(): RedisTurnWriter | undefined {
+    const connection = this.publishing();
+    if (connection === this.subscriber) {
+      this.subscriberWriter ??= RedisTurnWriter.of(this.subscriber);
+      return this.subscriberWriter;
+    }
+    if (!connection) return undefined;
+    this.commandsWriter ??= RedisTurnWriter.of(this.commands);
+    return this.commandsWriter;
+  }
+
+  /**
+   * The connection room messages (and stored messages) go out on: the
+   * subscribed one when it is up and speaks RESP3 (see the class), else
+   * the command connection (RESP2, or the subscribed one reconnecting),
+   * `undefined` when neither is up.
+   */
+  private publishing(): Redis | undefined {
+    if (this.subscriber.status === 'ready' && this.subscriber.condition?.protocol === 3) {
+      return this.subscriber;
+    }
+    return this.commands.status === 'ready' ? this.commands : undefined;
+  }
+
+  /** The subscribed connection is (back) up: one `SUBSCRIBE` for every topic with handlers here. */
+  private resubscribe(): void {
+    const channels = [...this.topics.topics()].map((topic) => this.channelPrefix + topic);
+    if (channels.length === 0) return;
+    this.subscriber.subscribe(...channels).catch((error: unknown) => this.transportLost(error));
   }
 
   subscribe(topic: string, handler: BusHandler): BusSubscription {
@@ -135,12 +186,15 @@ export class RedisBus implements WsBus {
     };
   }
 
-  private received(channel: string, raw: string): void {
-    const bar = raw.indexOf(SEPARATOR);
+  private received(channel: Buffer, raw: Buffer): void {
+    // This node's own messages (its members already have them): not decoded.
+    const own = this.ownPrefix;
+    if (raw.length >= own.length && raw.compare(own, 0, own.length, 0, own.length) === 0) return;
+    const text = raw.toString();
+    const bar = text.indexOf(SEPARATOR);
     if (bar < 0) return;
-    const origin = raw.slice(0, bar);
-    if (origin === this.nodeId) return;
-    this.topics.deliver(channel.slice(this.channelPrefix.length), raw.slice(bar + 1), origin);
+    const topic = channel.toString().slice(this.channelPrefix.length);
+    this.topics.deliver(topic, text.slice(bar + 1), text.slice(0, bar));
   }
 
   private notDelivered(error?: unknown): void {

@@ -73,9 +73,17 @@ export interface WsBusCapabilities {
   /**
    * The bus's Redis command connection, on a Redis bus only: for stores that
    * need Redis itself (scripts, streams), sharing the bus's connection and
-   * its `keyPrefix`.
+   * its `keyPrefix`. `publisher`, when given, names the connection the bus
+   * publishes room messages on at this moment (call it per message): a
+   * store that publishes on the bus's channels from a script uses it, so
+   * that the script's reply and this node's copy of the message come back
+   * in one read, in order with the bus's own messages.
    */
-  readonly redis?: { readonly client: Redis; readonly keyPrefix: string };
+  readonly redis?: {
+    readonly client: Redis;
+    readonly keyPrefix: string;
+    readonly publisher?: () => Redis;
+  };
 }
 
 /** What the bus reports to readiness checks. */

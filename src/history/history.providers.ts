@@ -18,7 +18,9 @@ export function historyStoreFor(
   options: ResolvedSecureWsOptions,
 ): HistoryStore | undefined {
   const { redis, shared } = bus.capabilities;
-  if (redis) return new RedisHistoryStore(redis.client, redis.keyPrefix);
+  if (redis) {
+    return new RedisHistoryStore(redis.client, redis.keyPrefix, undefined, redis.publisher);
+  }
   if (shared) return undefined;
   return new InMemoryHistoryStore(bus, options.history);
 }

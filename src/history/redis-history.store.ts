@@ -3,24 +3,30 @@ import { RedisTurnWriter } from '../bus/redis-turn-writer.js';
 import { type ResolvedRoomRetention } from './history-options.js';
 import { type HistorySince, type HistoryStore } from './history-store.interface.js';
 import {
+  APPEND_SCRIPT,
   EMPTY_META_TTL_MS,
   HISTORY_ORIGIN,
   historyKeys,
   META_TTL_MS,
   POSITION_SCRIPT,
-  PUBLISH_SCRIPT,
   SINCE_SCRIPT,
   topicChannel,
 } from './redis-history.scripts.js';
+import { RoomAppends } from './redis-room-appends.js';
+import { RedisScript } from './redis-script.js';
 import { newEpoch, type RoomPosition } from './room-position.js';
+
+const appendScript = new RedisScript(APPEND_SCRIPT);
 
 /**
  * History in Redis, shared by every node (and by `WsEmitter`): offsets are
  * bumped, messages stored and published by one Lua script, so offsets stay
  * contiguous across nodes and every node delivers in offset order.
  *
- * Scripts go out as EVAL (not EVALSHA): after a Redis restart there is no
- * NOSCRIPT retry that could reorder one sender's messages.
+ * The messages sent to one room in one loop turn are stored by one script
+ * call (`RoomAppends`), written with the turn's other Redis commands, in
+ * order (`RedisTurnWriter`); the script goes by its SHA1 once the
+ * connection ran it (`RedisScript`).
  */
 export class RedisHistoryStore implements HistoryStore {
   constructor(
@@ -28,30 +34,41 @@ export class RedisHistoryStore implements HistoryStore {
     private readonly keyPrefix: string,
     /** Published as the origin of every message, so every node (this one too) delivers it. */
     private readonly origin = HISTORY_ORIGIN,
+    /**
+     * The connection to store and publish on at this moment (the bus's
+     * `capabilities.redis.publisher`); `redis` when not given.
+     */
+    private readonly publisher: () => Redis = () => redis,
   ) {}
 
-  async publish(
+  publish(
     room: string,
     topic: string,
     body: string,
     retention: ResolvedRoomRetention,
   ): Promise<RoomPosition> {
-    const [stream, meta] = historyKeys(this.keyPrefix, room);
-    // With the room messages of this loop turn, in one write (see RedisTurnWriter).
-    const [offset, epoch] = (await RedisTurnWriter.of(this.redis).eval(PUBLISH_SCRIPT, [
-      2,
-      stream,
-      meta,
-      newEpoch(),
-      META_TTL_MS,
-      body,
-      room,
-      retention.size,
-      retention.ttlMs,
-      topicChannel(this.keyPrefix, topic),
-      this.origin,
-    ])) as [number, string];
-    return { room, offset, epoch };
+    const writer = RedisTurnWriter.of(this.publisher());
+    const channel = topicChannel(this.keyPrefix, topic);
+    const key = `${this.origin}|${channel}|${room}|${retention.size}|${retention.ttlMs}`;
+    const batch = writer.batch(
+      key,
+      () =>
+        new RoomAppends(
+          key,
+          {
+            room,
+            keys: historyKeys(this.keyPrefix, room),
+            channel,
+            size: retention.size,
+            ttlMs: retention.ttlMs,
+            metaTtlMs: META_TTL_MS,
+            origin: this.origin,
+          },
+          appendScript,
+          writer,
+        ),
+    );
+    return batch.add(body);
   }
 
   async position(room: string): Promise<RoomPosition> {

@@ -33,8 +33,21 @@ export function positionOfFrame(frame: string): { offset: number; epoch: string 
   return { offset, epoch: frame.slice(start, frame.indexOf('"', start)) };
 }
 
+const EPOCH_LENGTH = 8;
+/** Random bytes for 32 epochs, drawn at once (an epoch goes with every history write). */
+const randomPool = new Uint8Array(EPOCH_LENGTH * 32);
+let poolUsed = randomPool.length;
+
 /** A new epoch: 8 random letters and digits. */
 export function newEpoch(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (byte) => (byte % 36).toString(36)).join('');
+  if (poolUsed === randomPool.length) {
+    crypto.getRandomValues(randomPool);
+    poolUsed = 0;
+  }
+  let epoch = '';
+  for (const byte of randomPool.subarray(poolUsed, poolUsed + EPOCH_LENGTH)) {
+    epoch += (byte % 36).toString(36);
+  }
+  poolUsed += EPOCH_LENGTH;
+  return epoch;
 }

@@ -312,6 +312,72 @@ describe('room history in Redis', () => {
     }
   });
 
+  it('stores the messages of one loop turn by one script call: consecutive positions, in order on the other node, and again after SCRIPT FLUSH', async () => {
+    t = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'turn:' });
+    const other = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'turn:' });
+    const monitor = await new Redis(redis.url).monitor();
+    try {
+      const sender = await t.connect('/ws?user=sam');
+      const member = await other.connect('/ws?user=mia');
+      const start = await joinAt(sender, 'burst');
+      await joinAt(member, 'burst');
+      const rooms = t.app.get(WsRooms);
+      const count = Number(process.env.HISTORY_BURST_MESSAGES ?? 200);
+      const burst = async (from: number) => {
+        // One synchronous burst: one loop turn of the sending node.
+        const positions = Promise.all(
+          Array.from({ length: count }, (_, i) => rooms.publish('burst', 'tick', { i: from + i })),
+        );
+        const got: RoomMessageFrame[] = [];
+        for (let i = 0; i < count; i++) got.push(await member.next<RoomMessageFrame>());
+        return { positions: await positions, got };
+      };
+      const scriptRuns: string[] = [];
+      const calls: string[] = [];
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        const name = args[0]?.toUpperCase();
+        if (name === 'HINCRBY' && String(args[1]).startsWith('turn:h:')) {
+          scriptRuns.push(String(args[3]));
+        }
+        if ((name === 'EVAL' || name === 'EVALSHA') && args[3] === 'turn:h:{burst}:s') {
+          calls.push(name);
+        }
+      });
+      const first = await burst(0);
+      const offsets = Array.from({ length: count }, (_, i) => start.offset + 1 + i);
+      expect(first.got.map((frame) => frame.data)).toEqual(
+        Array.from({ length: count }, (_, i) => ({ i })),
+      );
+      expect(first.got.map((frame) => frame.pos.offset)).toEqual(offsets);
+      expect(first.positions.map((position) => position?.offset)).toEqual(offsets);
+      // One script call stored the whole turn (its HINCRBY by the turn's count).
+      await expect.poll(() => scriptRuns).toEqual([String(count)]);
+      // The next turn sends the script by its SHA1.
+      const again = await burst(count);
+      expect(again.got.map((frame) => frame.pos.offset)).toEqual(
+        offsets.map((offset) => offset + count),
+      );
+      await expect.poll(() => scriptRuns).toEqual([String(count), String(count)]);
+      expect(calls.slice(0, 2)).toEqual(['EVAL', 'EVALSHA']);
+      // A SCRIPT FLUSH on a live connection: the next turn sends the script in full again.
+      const direct = new Redis(redis.url);
+      await direct.script('FLUSH');
+      direct.disconnect();
+      const third = await burst(2 * count);
+      expect(third.got.map((frame) => frame.pos.offset)).toEqual(
+        offsets.map((offset) => offset + 2 * count),
+      );
+      expect(third.positions.map((position) => position?.offset)).toEqual(
+        offsets.map((offset) => offset + 2 * count),
+      );
+      expect(calls.at(-1)).toBe('EVAL');
+      expect(await member.quietFor(200)).toBe(true);
+    } finally {
+      monitor.disconnect();
+      await other.close();
+    }
+  });
+
   it('changes the epoch when the history is lost (Redis flushed)', async () => {
     t = await startHistoryApp({ redisUrl: redis.url, keyPrefix: 'flush:' });
     const alice = await t.connect('/ws?user=alice');

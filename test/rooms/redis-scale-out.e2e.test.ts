@@ -92,6 +92,43 @@ describeCrossNode(
       }
     });
 
+    it('publishes on its subscribed RESP3 connection, delivers its own messages once, and subscribes again after that connection is killed', async () => {
+      const { a, b } = context();
+      const alice = await a.connect('/ws?user=alice');
+      const bob = await b.connect('/ws?user=bob');
+      await alice.request('room.join', { room: 'one-read' });
+      await bob.request('room.join', { room: 'one-read' });
+      const nodeA = a.app.get<WsBus>(WsBus).nodeId;
+      a.app.get(WsRooms).sendFrame('one-read', '{"event":"tick","data":{"i":1}}');
+      for (const client of [alice, bob]) {
+        expect(await client.next()).toEqual({ event: 'tick', data: { i: 1 } });
+      }
+      // Node A's own copy came back on its subscribed connection and was dropped there.
+      expect(await alice.quietFor(200)).toBe(true);
+      await withRedis(async (direct) => {
+        const clients = String(await direct.call('CLIENT', 'LIST'))
+          .trim()
+          .split('\n')
+          .filter((line) => line.includes(` name=secure-ws:${nodeA} `));
+        const subscribed = clients.filter((line) => !line.includes(' sub=0 '));
+        expect(subscribed).toHaveLength(1);
+        expect(subscribed[0]).toMatch(/ resp=3( |$)/);
+        expect(subscribed[0]).toContain(' cmd=publish ');
+        // Every subscribed connection dropped: node A subscribes its rooms again once back.
+        await direct.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      });
+      let i = 2;
+      await expect
+        .poll(
+          async () => {
+            b.app.get(WsRooms).sendFrame('one-read', `{"event":"tick","data":{"i":${i++}}}`);
+            return alice.quietFor(100).then((quiet) => !quiet);
+          },
+          { timeout: 5000, interval: 100 },
+        )
+        .toBe(true);
+    });
+
     it('keeps an expiring set in Redis until its last entry lapses', async () => {
       const { a, run } = context();
       await a.app.get<WsBus>(WsBus).expiring.add('revoked', 'mallory', Date.now() + 60_000);
