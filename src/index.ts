@@ -112,6 +112,7 @@ export type {
   ResolvedMetricsOptions,
 } from './metrics/metrics-options.interface.js';
 export { SecureWsMetrics, UNKNOWN_EVENT_LABEL } from './metrics/secure-ws-metrics.js';
+export type { DirectGuard, DirectGuardCheck } from './nest/direct-guard.interface.js';
 export { OperationsServer } from './operations/operations-server.js';
 export type { AsyncApiOptions } from './options/asyncapi-options.interface.js';
 export type { IdempotencyOptions } from './options/idempotency-options.js';

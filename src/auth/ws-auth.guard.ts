@@ -1,11 +1,13 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { connectionOf } from '../connection/connection.js';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { currentMessage } from '../logging/message-context.js';
+import { type DirectGuard, type DirectGuardCheck } from '../nest/direct-guard.interface.js';
 import { REQUIRED_CLAIMS, REQUIRED_ROLES, REQUIRED_SCOPES } from './require-auth.decorators.js';
+import { wsAuthDirectCheck } from './ws-auth.direct-check.js';
 
 function stringsOf(value: unknown, separator?: RegExp): string[] {
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
@@ -21,8 +23,24 @@ function stringsOf(value: unknown, separator?: RegExp): string[] {
  * scopes from other claims.
  */
 @Injectable()
-export class WsAuthGuard implements CanActivate {
+export class WsAuthGuard implements DirectGuard {
   constructor(protected readonly reflector: Reflector) {}
+
+  /**
+   * The same check without Nest's context, made once per handler (see
+   * `DirectGuard`); `undefined` when a subclass overrides a method the
+   * check would otherwise skip, so that it keeps Nest's path.
+   */
+  directCheck(handler: (...args: never[]) => unknown, gateway: Type): DirectGuardCheck | undefined {
+    const own = WsAuthGuard.prototype;
+    const overridden =
+      this.canActivate !== own.canActivate ||
+      this.getSession !== own.getSession ||
+      this.getRoles !== own.getRoles ||
+      this.getScopes !== own.getScopes ||
+      this.throwForbidden !== own.throwForbidden;
+    return overridden ? undefined : wsAuthDirectCheck(this.reflector, handler, gateway);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { type BoundHandler } from '../connection/connection.js';
+import { type DirectGuard, type DirectGuardCheck } from '../nest/direct-guard.interface.js';
 import { gatewayClasses } from '../nest/gateway-classes.js';
 import {
   EXCEPTION_FILTERS_METADATA,
@@ -17,6 +18,7 @@ import {
 } from '../nest/internals.js';
 import { normalizeGatewayPath } from '../util/gateway-path.js';
 import { type SecureValidationPipe } from '../validation/secure-validation.pipe.js';
+import { directGuardsOf, guardsCheck } from './direct-guards.js';
 import {
   type PayloadValidation,
   payloadValidation,
@@ -190,23 +192,40 @@ function validatedFactory(
   };
 }
 
+/** The guards' check, then the handler: a refusal is thrown as the guard threw it. */
+function guardedFactory(
+  check: DirectGuardCheck,
+  factory: DirectHandlerFactory,
+): DirectHandlerFactory {
+  return (client) => {
+    const handler = factory(client);
+    return (data, frame) => {
+      check(client);
+      return handler(data, frame);
+    };
+  };
+}
+
 /**
  * Handlers that Nest's per-message context (guards, interceptors, pipes,
  * filters, param resolution, its promise chain) has nothing to do for, made
  * once per handler at start-up and called straight by the connection.
  *
- * A handler qualifies when neither it nor its gateway class declares a guard,
- * an interceptor, a pipe or a filter (the module's own funnel filter aside,
- * which only passes errors on to the connection, where a direct handler's
+ * A handler qualifies when neither it nor its gateway class declares a guard
+ * (but the one below), an interceptor, a pipe or a filter (the module's own
+ * funnel filter aside, which only passes errors on to the connection, where a direct handler's
  * errors go anyway), its parameters are `@ConnectedSocket()` and plain
  * `@MessageBody()`, the gateway is a static (singleton) provider, and the app
- * has no global guard, interceptor, pipe or filter (but the pipe below).
+ * has no global guard, interceptor, pipe or filter (but the ones below).
  * Any other handler keeps Nest's own context, so guards, pipes, filters and
  * interceptors run where they are declared. The one pipe allowed is the
  * module's own `SecureValidationPipe` (the one `validateAllGateways` puts on
  * DTO handlers, or given as a global or `@UsePipes` instance): a payload
  * typed with a DTO class is then validated straight by it, with the same
- * errors.
+ * errors. The guards allowed (global, on the class or the handler) are
+ * those with a direct check (`DirectGuard`), such as the module's own
+ * `WsAuthGuard`: its requirements are read once per handler and checked
+ * straight against the connection's session, with the same FORBIDDEN frames.
  *
  * Nest's metadata keys come from `src/nest/internals.ts`.
  */
@@ -229,7 +248,7 @@ export class DirectHandlers {
   private hasGlobalEnhancers(module: Module): boolean {
     const c = this.config;
     return (
-      c.getGlobalGuards().length > 0 ||
+      directGuardsOf(c.getGlobalGuards(), module) === undefined ||
       c.getGlobalInterceptors().length > 0 ||
       validationPipesOf(c.getGlobalPipes(), module) === undefined ||
       c.getGlobalFilters().length > 0 ||
@@ -256,16 +275,19 @@ export class DirectHandlers {
       const instance = wrapper?.instance as Record<string, unknown> | undefined;
       const globalPipes = validationPipesOf(this.config.getGlobalPipes(), module);
       const classPipes = validationPipesOf(metadataList(PIPES_METADATA, gateway), module);
+      const globalGuards = directGuardsOf(this.config.getGlobalGuards(), module) ?? [];
+      const classGuards = directGuardsOf(metadataList(GUARDS_METADATA, gateway), module);
       const eligibleClass =
         !this.hasGlobalEnhancers(module) &&
         wrapper?.isDependencyTreeStatic() === true &&
         instance !== undefined &&
         port === 0 &&
-        metadataList(GUARDS_METADATA, gateway).length === 0 &&
+        classGuards !== undefined &&
         metadataList(INTERCEPTORS_METADATA, gateway).length === 0 &&
         metadataList(EXCEPTION_FILTERS_METADATA, gateway).every((f) => f === FUNNEL_FILTER);
       const pipes = globalPipes && classPipes ? [...globalPipes, ...classPipes] : undefined;
-      this.compileGateway(gateway, module, instance, pipes, eligibleClass, path, direct, {
+      const enhancers = { pipes, guards: [...globalGuards, ...(classGuards ?? [])] };
+      this.compileGateway(gateway, module, instance, enhancers, eligibleClass, path, direct, {
         seen,
         ambiguous,
       });
@@ -278,13 +300,14 @@ export class DirectHandlers {
     gateway: Type,
     module: Module,
     instance: Record<string, unknown> | undefined,
-    classPipes: SecureValidationPipe[] | undefined,
+    enhancers: { pipes: SecureValidationPipe[] | undefined; guards: DirectGuard[] },
     eligibleClass: boolean,
     path: string,
     direct: Map<string, DirectHandlerFactory>,
     keys: { seen: Set<string>; ambiguous: Set<string> },
   ): void {
     const { seen, ambiguous } = keys;
+    const classPipes = enhancers.pipes;
     for (const name of methodNames(gateway)) {
       const method = (gateway.prototype as Record<string, unknown>)[name];
       if (typeof method !== 'function' || !Reflect.getMetadata(MESSAGE_MAPPING_METADATA, method)) {
@@ -297,9 +320,10 @@ export class DirectHandlers {
       seen.add(key);
       if (!eligibleClass || !instance || !classPipes) continue;
       const methodPipes = validationPipesOf(metadataList(PIPES_METADATA, method), module);
+      const methodGuards = directGuardsOf(metadataList(GUARDS_METADATA, method), module);
       if (
         !methodPipes ||
-        metadataList(GUARDS_METADATA, method).length > 0 ||
+        methodGuards === undefined ||
         metadataList(INTERCEPTORS_METADATA, method).length > 0 ||
         metadataList(EXCEPTION_FILTERS_METADATA, method).length > 0
       ) {
@@ -308,9 +332,16 @@ export class DirectHandlers {
       const params = plainParams(gateway, name, [...classPipes, ...methodPipes]);
       // The method the instance has now (a subclass or a test may have replaced it).
       const bound = instance[name];
-      if (params && typeof bound === 'function') {
-        direct.set(key, directFactory(instance, bound as Method, params));
+      if (!params || typeof bound !== 'function') continue;
+      const factory = directFactory(instance, bound as Method, params);
+      const guards = [...enhancers.guards, ...methodGuards];
+      if (guards.length === 0) {
+        direct.set(key, factory);
+        continue;
       }
+      // Guards in Nest's order (global, class, handler), each checked straight, or Nest's path.
+      const check = guardsCheck(guards, method as Method, instance.constructor as Type);
+      if (check) direct.set(key, guardedFactory(check, factory));
     }
   }
 }

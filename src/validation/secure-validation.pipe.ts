@@ -15,6 +15,7 @@ import {
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { currentMessage } from '../logging/message-context.js';
+import { type CompiledValidator, compileValidator } from './compiled-validator.js';
 import { validatesSynchronously } from './sync-validation.js';
 import { validationDetails } from './validation-details.js';
 
@@ -62,6 +63,9 @@ export class SecureValidationPipe implements PipeTransform {
   /** Per DTO class: whether `validateSync` checks it exactly as `validate` would. */
   private readonly synchronous = new WeakMap<Type, boolean>();
 
+  /** Per DTO class: its compiled validator (`null`: the class takes the full path). */
+  private readonly compiled = new WeakMap<Type, CompiledValidator | null>();
+
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as Type | undefined;
     if (metadata.type !== 'body' || !isDtoClass(metatype)) return value;
@@ -72,12 +76,26 @@ export class SecureValidationPipe implements PipeTransform {
    * The payload as an instance of the DTO class, or `ValidationFailedException`.
    * Synchronous (returns or throws) when every constraint the class runs is;
    * else a promise. What `transform` does for a `@MessageBody()` typed `metatype`.
+   * A valid payload of a class the compiled validator follows
+   * (`compiled-validator.ts`) is answered by it; the rest, errors included,
+   * by class-transformer and class-validator.
    */
   validatePayload(value: unknown, metatype: Type): object | Promise<object> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       currentMessage()?.step('validation', WsErrorCode.VALIDATION_FAILED);
       throw new ValidationFailedException([{ path: '', constraints: ['data must be an object'] }]);
     }
+    let compiled = this.compiled.get(metatype);
+    if (compiled === undefined) {
+      compiled = compileValidator(metatype, this.validatorOptions) ?? null;
+      this.compiled.set(metatype, compiled);
+    }
+    const valid = compiled?.(value as Record<string, unknown>);
+    if (valid) {
+      currentMessage()?.step('validation', 'ok');
+      return valid;
+    }
+    // Invalid, or beyond the compiled validator: class-transformer and class-validator give the errors.
     const instance = plainToInstance(metatype, value) as object;
     let synchronous = this.synchronous.get(metatype);
     if (synchronous === undefined) {
