@@ -3,7 +3,7 @@ import { WsErrorCode } from '../errors/error-codes.js';
 import { type ResolvedAuthOptions } from './auth-options.interface.js';
 import { isCompactJws, signatureMatches } from './jws-signature.js';
 import { type ClaimRules, claimsRefusal } from './jwt-claims.js';
-import { JwtHeaderCache } from './jwt-header.js';
+import { readJwtHeader } from './jwt-header.js';
 import { buildVerificationKeys, type VerificationKey } from './jwt-keys.js';
 
 const MAX_SUBJECT_LENGTH = 256;
@@ -50,7 +50,6 @@ function payloadOf(part: string): unknown {
 export class JwtVerifier {
   private readonly keys;
   private readonly claimRules: ClaimRules;
-  private readonly headers = new JwtHeaderCache();
 
   constructor(private readonly options: ResolvedAuthOptions) {
     this.keys = buildVerificationKeys(options);
@@ -61,7 +60,7 @@ export class JwtVerifier {
   verify(token: string | undefined): TokenCheck {
     if (typeof token !== 'string' || token.length === 0) return refused('no token');
     if (token.length > this.options.maxTokenLength) return refused('token too long');
-    const header = this.headers.read(token);
+    const header = readJwtHeader(token);
     if (!header) return refused('malformed token');
     if (!(this.keys.algorithms as string[]).includes(header.alg)) {
       return refused(`algorithm ${header.alg.slice(0, 16)} not allowed`);

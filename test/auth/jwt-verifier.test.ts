@@ -2,7 +2,6 @@ import { constants, createHmac, generateKeyPairSync, type KeyObject, sign } from
 import { JwtService } from '@nestjs/jwt';
 import { describe, expect, it } from 'vitest';
 import { type JwtAlgorithm } from '../../src/auth/auth-options.interface.js';
-import { JwtHeaderCache, readJwtHeader } from '../../src/auth/jwt-header.js';
 import { JwtVerifier, type TokenCheck } from '../../src/auth/jwt-verifier.js';
 import { resolveAuthOptions } from '../../src/auth/resolve-auth-options.js';
 import { nowSec } from './support/tokens.js';
@@ -230,30 +229,5 @@ describe('JwtVerifier: node:crypto and its own claim checks, answering as jsonwe
       ok: true,
       session: { userId: 'u1', expiresAt: undefined },
     });
-  });
-});
-
-describe('JwtHeaderCache', () => {
-  it('reads a header once, and still checks the shape of every token that uses it', () => {
-    const cache = new JwtHeaderCache();
-    const signer = hmacSigner('HS256');
-    const first = token(signer, { sub: 'a' });
-    const header = cache.read(first);
-    expect(header).toEqual({ alg: 'HS256', kid: undefined });
-    expect(cache.read(token(signer, { sub: 'b' }))).toBe(header);
-    const [head, payload, signature] = first.split('.');
-    expect(cache.read(`${head}.${payload}`)).toBeUndefined();
-    expect(cache.read(`${head}.${payload}.${signature}.x`)).toBeUndefined();
-    expect(cache.read(`${head}`)).toBeUndefined();
-  });
-
-  it('answers as readJwtHeader does through a flood of distinct headers', () => {
-    const cache = new JwtHeaderCache();
-    for (let i = 0; i < 200; i++) {
-      const value = token({ ...hmacSigner('HS256'), kid: `k${i % 50}` }, { sub: 'u' });
-      expect(cache.read(value)).toEqual(readJwtHeader(value));
-      expect(cache.read(value)).toEqual({ alg: 'HS256', kid: `k${i % 50}` });
-    }
-    expect(cache.read('bm90IGpzb24.e30.x')).toBeUndefined();
   });
 });
