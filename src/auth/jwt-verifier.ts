@@ -1,8 +1,7 @@
+import { JwtService } from '@nestjs/jwt';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type ResolvedAuthOptions } from './auth-options.interface.js';
-import { isCompactJws, signatureMatches } from './jws-signature.js';
-import { type ClaimRules, claimsRefusal } from './jwt-claims.js';
 import { readJwtHeader } from './jwt-header.js';
 import { buildVerificationKeys, type VerificationKey } from './jwt-keys.js';
 
@@ -28,33 +27,18 @@ function subjectOf(value: unknown, numeric: boolean): string | undefined {
     : undefined;
 }
 
-function payloadOf(part: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Verifies JWTs with the module's own keys and rules (not the app's
  * `JwtModule`), and turns a valid one into a session. Every failure is
  * UNAUTHENTICATED or TOKEN_EXPIRED with a reason for the log.
- *
- * The keys are imported once, at start-up (`KeyObject`s); each token costs
- * one header parse, one signature check with node:crypto and, only once the
- * signature holds, one payload parse and the claims checks
- * (`jwt-claims.ts`, the rules and reasons of `jsonwebtoken`, which this
- * replaced on the connect path).
  */
 export class JwtVerifier {
+  /** One `JwtService` per key, each bound to that key and its algorithms. */
+  private readonly services = new Map<VerificationKey, JwtService>();
   private readonly keys;
-  private readonly claimRules: ClaimRules;
 
   constructor(private readonly options: ResolvedAuthOptions) {
     this.keys = buildVerificationKeys(options);
-    const { issuer, audience, clockToleranceSec } = options;
-    this.claimRules = { issuer, audience, clockToleranceSec };
   }
 
   verify(token: string | undefined): TokenCheck {
@@ -71,26 +55,16 @@ export class JwtVerifier {
     if (!(key.algorithms as string[]).includes(header.alg)) {
       return refused(`algorithm ${header.alg} not allowed for this key`);
     }
-    if (!isCompactJws(token)) return refused('invalid token');
-    const lastDot = token.lastIndexOf('.');
-    const signature = token.slice(lastDot + 1);
-    if (signature.length === 0) return refused('jwt signature is required');
-    if (!signatureMatches(header.alg, key.key, token.slice(0, lastDot), signature)) {
-      return refused('invalid signature');
+    let claims: unknown;
+    try {
+      claims = this.serviceFor(key).verify(token);
+    } catch (error) {
+      const { name, message } = error as Error;
+      return name === 'TokenExpiredError'
+        ? { ok: false, code: WsErrorCode.TOKEN_EXPIRED, reason: message }
+        : refused(typeof message === 'string' ? message.slice(0, 200) : 'invalid token');
     }
-    const claims = payloadOf(token.slice(token.indexOf('.') + 1, lastDot));
-    if (typeof claims !== 'object' || claims === null) return refused('payload is not an object');
-    const problem = claimsRefusal(
-      claims as Record<string, unknown>,
-      this.claimRules,
-      Math.floor(Date.now() / 1000),
-    );
-    if (problem) {
-      return problem.expired
-        ? { ok: false, code: WsErrorCode.TOKEN_EXPIRED, reason: problem.reason }
-        : refused(problem.reason);
-    }
-    return this.sessionOf(claims as Record<string, unknown>);
+    return this.sessionOf(claims);
   }
 
   private keyFor(alg: string, kid: string | undefined): VerificationKey | undefined {
@@ -103,7 +77,29 @@ export class JwtVerifier {
     return this.keys.publicKey;
   }
 
-  private sessionOf(claims: Record<string, unknown>): TokenCheck {
+  private serviceFor(key: VerificationKey): JwtService {
+    let service = this.services.get(key);
+    if (!service) {
+      const { issuer, audience, clockToleranceSec } = this.options;
+      service = new JwtService({
+        publicKey: key.key,
+        verifyOptions: {
+          algorithms: key.algorithms,
+          clockTolerance: clockToleranceSec,
+          ...(issuer === undefined ? {} : { issuer: issuer as string | [string, ...string[]] }),
+          ...(audience === undefined
+            ? {}
+            : { audience: audience as string | [string, ...string[]] }),
+        },
+      });
+      this.services.set(key, service);
+    }
+    return service;
+  }
+
+  private sessionOf(value: unknown): TokenCheck {
+    if (typeof value !== 'object' || value === null) return refused('payload is not an object');
+    const claims = value as Record<string, unknown>;
     const userId = subjectOf(claims[this.options.subjectClaim], this.options.numericSubject);
     if (userId === undefined) return refused(`no "${this.options.subjectClaim}" claim`);
     const exp = claims.exp;
