@@ -122,7 +122,6 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     this.onClientClose = function (this: WebSocket, code: number) {
       const connection = connectionOf(this);
       if (!connection) return;
-      connection.server.connections.delete(connection);
       live.remove(connection);
       connection.onClosed(code);
     };
@@ -160,7 +159,6 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       auth: gatewayOptions.auth !== false,
       wss,
       connectCallbacks: [],
-      connections: new Set(),
       port,
     };
     this.servers.set(wss, server);
@@ -285,7 +283,6 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       null;
     const connection = new Connection(client, request, server, this.runtime);
     deferProtocolErrors(client);
-    server.connections.add(connection);
     this.registry.add(connection);
     client.on('message', onClientMessage);
     client.on('pong', onClientPong);
@@ -329,7 +326,10 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   override async close(wss: WebSocketServer): Promise<void> {
     const server = this.servers.get(wss);
     if (!server) return;
-    for (const connection of server.connections) connection.cut();
+    // The registry holds every connection (one set, not one more per gateway server).
+    for (const connection of this.registry.all()) {
+      if (connection.server === server) connection.cut();
+    }
     this.servers.delete(wss);
     await new Promise((resolve) => wss.close(resolve));
   }

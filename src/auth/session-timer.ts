@@ -48,10 +48,9 @@ export class SessionTimers {
 export class SessionTimer implements Deadline {
   deadline = 0;
   heapIndex = -1;
+  /** The `expiresAt` it was last armed for (0: never); the notice time below was fixed for it. */
   private expiresAt = 0;
   private noticeSentFor: number | undefined;
-  /** The `expiresAt` the notice time below was fixed for, when first armed for it. */
-  private noticeFor: number | undefined;
   private noticeAt = 0;
 
   constructor(
@@ -63,12 +62,11 @@ export class SessionTimer implements Deadline {
     this.clear();
     if (expiresAt === undefined) return;
     const now = Date.now();
-    if (this.noticeFor !== expiresAt) {
-      this.noticeFor = expiresAt;
+    if (this.expiresAt !== expiresAt) {
+      this.expiresAt = expiresAt;
       this.noticeAt = expiresAt - noticeLeadMs(this.timers.expiringNoticeMs, expiresAt, now);
     }
     const noticeDue = this.noticeSentFor !== expiresAt && this.noticeAt > now;
-    this.expiresAt = expiresAt;
     this.timers.deadlines.schedule(
       this,
       noticeDue ? this.noticeAt : expiresAt + this.timers.graceMs,

@@ -57,6 +57,8 @@ export interface ConnectionRuntime {
   readonly frameLimits: FrameLimits;
 }
 
+type CloseListener = (code: number, client: WebSocket) => void;
+
 /** A message handler as Nest binds it to one client: `(data, frame) => result`. */
 export type BoundHandler = (data: unknown, frame: InboundFrame) => unknown;
 
@@ -112,7 +114,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * frame takes from bytes to a reply or an error frame.
  */
 export class Connection implements WsConnection {
-  readonly id = flatId();
+  /** See `id`: made on first read. */
+  private ownId: string | undefined;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /** The TCP (or TLS) socket under the WebSocket. */
@@ -122,8 +125,8 @@ export class Connection implements WsConnection {
   session: WsSession | undefined;
   /** Handlers Nest bound to this connection (servers on Nest's connection path); made on first use. */
   private ownHandlers: Map<string, BoundHandler> | undefined;
-  /** Called with the client too: the gateways' shared disconnect hook needs it. */
-  private closeListeners: Array<(code: number, client: WebSocket) => void> | undefined;
+  /** Called with the client too: the gateways' shared disconnect hook needs it. One is kept as is. */
+  private closeListeners: CloseListener | CloseListener[] | undefined;
   /** `performance.now()` when the last message arrived (or the connection opened). */
   lastMessageAt = performance.now();
   /** Settles when the connection's disconnect hooks have run. */
@@ -183,6 +186,16 @@ export class Connection implements WsConnection {
       );
     }
     return this.upgradeRequest;
+  }
+
+  /**
+   * The connection's id (a random UUID), made on first read: an idle
+   * connection nobody logs about or names holds no id (~56 B and a UUID less
+   * per connect).
+   */
+  get id(): string {
+    this.ownId ??= flatId();
+    return this.ownId;
   }
 
   /** Logs at debug, without making the child logger when debug is off. */
@@ -246,9 +259,11 @@ export class Connection implements WsConnection {
     if (this.state === 'closed') {
       listener(this.sentCloseCode ?? 1006, this.socket);
     } else {
-      // Most connections have one or two listeners: an array literal is sized for them.
-      if (this.closeListeners) this.closeListeners.push(listener);
-      else this.closeListeners = [listener];
+      // Most connections have one listener (the session registry's): no array for it.
+      const listeners = this.closeListeners;
+      if (listeners === undefined) this.closeListeners = listener;
+      else if (typeof listeners === 'function') this.closeListeners = [listeners, listener];
+      else listeners.push(listener);
     }
   }
 
@@ -694,7 +709,8 @@ export class Connection implements WsConnection {
     for (const plugin of pluginHooksOf(this.runtime).onClose) plugin.onClose?.(this, closeCode);
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
-    const listeners = this.closeListeners ?? [];
+    const held = this.closeListeners ?? [];
+    const listeners = typeof held === 'function' ? [held] : held;
     this.closeListeners = undefined;
     for (const listener of listeners) {
       try {

@@ -1,6 +1,5 @@
 import { type IncomingMessage } from 'node:http';
 import { type WebSocket, type WebSocketServer } from 'ws';
-import { type Connection } from './connection.js';
 import { type GatewayTable } from './gateway-table.js';
 import { type WsGatewayInfo } from './plugin.interface.js';
 
@@ -25,7 +24,6 @@ export type ConnectCallback = (client: WebSocket, request: IncomingMessage) => v
 export interface GatewayServer extends WsGatewayInfo {
   readonly wss: WebSocketServer;
   readonly connectCallbacks: ConnectCallback[];
-  readonly connections: Set<Connection>;
   /** The port Nest asked for (0: the app's HTTP server). */
   readonly port: number;
   /**

@@ -23,6 +23,15 @@ export const HandshakeRefusalCode = {
 const clientAddresses = new WeakMap<IncomingMessage, string>();
 
 /**
+ * The listener a socket came in on: its server (net and tls set
+ * `socket.server`), else its local port. Not `localPort` first: reading it
+ * is a system call whose answer the socket then keeps (~90 B per connection).
+ */
+function listenerOf(socket: IncomingMessage['socket']): object | number {
+  return (socket as { server?: object }).server ?? socket.localPort ?? 0;
+}
+
+/**
  * The client address the protection rules used for this upgrade request
  * (after trusted proxies), or `undefined` if they did not see it.
  */
@@ -83,7 +92,7 @@ export class HandshakeGuard implements SecureWsPlugin {
     }
     const { handshakeRate, maxConnections, maxConnectionsPerAddress } = this.options;
     const group = addressGroup(address, this.options.ipv6PrefixLength);
-    const listener = request.socket.localPort ?? 0;
+    const listener = listenerOf(request.socket);
     if (handshakeRate) {
       const waitMs = this.handshakeBuckets
         .getOrCreate(group, () => new TokenBucket(handshakeRate))
@@ -120,7 +129,7 @@ export class HandshakeGuard implements SecureWsPlugin {
     if (connection.session) this.anonymous.release(connection.transport);
   }
 
-  private hold(address: string, request: IncomingMessage, listener: number): void {
+  private hold(address: string, request: IncomingMessage, listener: object | number): void {
     const socket = request.socket;
     // A socket already gone may have emitted `close` already: it holds nothing.
     if (socket.destroyed) return;

@@ -21,6 +21,8 @@ export class UpgradeSpans {
   constructor(private readonly tracing: WsTracing) {}
 
   started(request: IncomingMessage): void {
+    // Without an SDK nothing is made per upgrade: not even the span's name.
+    if (!this.tracing.sdkRegistered) return;
     const path = (request.url ?? '/').split('?')[0] as string;
     const span = this.tracing.start(SpanName.upgrade(path), 'SERVER');
     if (!span) return;
@@ -36,11 +38,13 @@ export class UpgradeSpans {
   }
 
   refused(request: IncomingMessage, code: string): void {
+    if (this.open.size === 0) return;
     const socket = request.socket;
     this.end(peerKey(socket.remoteAddress, socket.remotePort), { [SpanAttribute.outcome]: code });
   }
 
   admitted(connection: WsConnection): void {
+    if (this.open.size === 0) return;
     this.end(peerKey(connection.remoteAddress, connection.remotePort), {
       [SpanAttribute.outcome]: 'accepted',
       [SpanAttribute.clientId]: connection.id,
@@ -49,6 +53,7 @@ export class UpgradeSpans {
   }
 
   closed(connection: WsConnection, code: number): void {
+    if (this.open.size === 0) return;
     this.end(peerKey(connection.remoteAddress, connection.remotePort), {
       [SpanAttribute.outcome]: 'closed',
       [SpanAttribute.closeCode]: code,
