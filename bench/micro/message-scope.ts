@@ -15,6 +15,7 @@ import {
 import { type Connection } from '../../src/connection/connection.js';
 import { handleInMessageScope } from '../../src/connection/message-scope.js';
 import { type SecureWsPlugin } from '../../src/connection/plugin.interface.js';
+import { PluginHooks } from '../../src/connection/plugin-hooks.js';
 import { type InboundFrame } from '../../src/frames/frame.js';
 import { loadOpenTelemetry } from '../../src/tracing/open-telemetry.js';
 import { TracingPlugin } from '../../src/tracing/tracing.plugin.js';
@@ -49,7 +50,11 @@ function measure(cases: readonly Case[]): void {
   }
 }
 
-const plainPlugins: SecureWsPlugin[] = [{}, {}, {}, {}];
+/** What the connection hands the scope: the plugins that have `aroundMessage` (connection/plugin-hooks.ts). */
+const around = (plugins: readonly SecureWsPlugin[]) =>
+  new PluginHooks(plugins).current().aroundMessage;
+
+const plainPlugins = around([{}, {}, {}, {}]);
 
 function scopeCases(extra: readonly Case[] = []): Case[] {
   return [
@@ -64,14 +69,14 @@ function scopeCases(extra: readonly Case[] = []): Case[] {
 
 async function main(): Promise<void> {
   const tracing = new WsTracing(await loadOpenTelemetry());
-  const traced: SecureWsPlugin[] = [new TracingPlugin(tracing), {}, {}, {}];
+  const traced = around([new TracingPlugin(tracing), {}, {}, {}]);
   const tracedCase: Case = [
     'scope + tracing plugin',
     () => handleInMessageScope(traced, connection, frame, undefined, handle),
   ];
   process.stdout.write('OpenTelemetry API present, no SDK registered:\n');
   // One case per process gives the JIT one shape, as a real app has: MICRO_CASE=<index>.
-  const passThrough: SecureWsPlugin[] = [{ aroundMessage: (_c, _f, next) => next() }, {}, {}, {}];
+  const passThrough = around([{ aroundMessage: (_c, _f, next) => next() }, {}, {}, {}]);
   const cases = scopeCases([
     tracedCase,
     [

@@ -39,6 +39,7 @@ import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
 import { handleInMessageScope } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type PluginEvents } from './plugin-events.js';
+import { type PluginHooks, pluginHooksOf } from './plugin-hooks.js';
 import { overHighWater, ReadBackpressure } from './read-backpressure.js';
 import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
 import { type WsSession } from './session.js';
@@ -49,6 +50,8 @@ export interface ConnectionRuntime {
   readonly options: ResolvedSecureWsOptions;
   readonly logger: Logger;
   readonly plugins: readonly SecureWsPlugin[];
+  /** `plugins` split by hook (connection/plugin-hooks.ts): made by the first connection that asks. */
+  hooks?: PluginHooks;
   /** The plugins' `events`, per gateway. */
   readonly pluginEvents: PluginEvents;
   readonly frameLimits: FrameLimits;
@@ -316,13 +319,16 @@ export class Connection implements WsConnection {
     }
     if (this.state !== 'admitting') return;
     this.state = 'open';
-    for (const plugin of this.runtime.plugins) plugin.onOpen?.(this);
+    for (const plugin of pluginHooksOf(this.runtime).onOpen) plugin.onOpen?.(this);
     const pending = this.pending;
     this.pending = undefined;
     for (const held of pending ?? []) {
       if (this.state !== 'open') break;
       if (Array.isArray(held)) this.dispatch(held[0], held[1]);
-      else handleInMessageScope(this.runtime.plugins, this, held, undefined, () => this.run(held));
+      else {
+        const around = pluginHooksOf(this.runtime).aroundMessage;
+        handleInMessageScope(around, this, held, undefined, () => this.run(held));
+      }
     }
   }
 
@@ -366,10 +372,11 @@ export class Connection implements WsConnection {
    * wait for the open, as do frames sent while `handleConnection` runs.
    */
   private holdWhileAdmitting(data: RawData, isBinary: boolean): void {
-    if (!this.opening && this.runtime.plugins.some(takesAdmissionFrames)) {
+    const takers = this.opening ? undefined : pluginHooksOf(this.runtime).onAdmissionFrame;
+    if (takers?.some(takesAdmissionFrames)) {
       const frame = this.parse(data, isBinary);
       if (!frame || this.refusedByPlugins(frame)) return;
-      for (const plugin of this.runtime.plugins) {
+      for (const plugin of takers) {
         if (plugin.onAdmissionFrame?.(this, frame) === true) return;
       }
       this.hold(frame);
@@ -389,7 +396,7 @@ export class Connection implements WsConnection {
 
   /** Runs the plugins' `beforeMessage`; a refusal answers the frame. */
   private refusedByPlugins(frame: InboundFrame): boolean {
-    for (const plugin of this.runtime.plugins) {
+    for (const plugin of pluginHooksOf(this.runtime).beforeMessage) {
       const refusal = plugin.beforeMessage?.(this, frame);
       if (refusal) {
         this.fail(refusal, frame.event, frame.id);
@@ -430,7 +437,8 @@ export class Connection implements WsConnection {
   private dispatch(data: RawData, isBinary: boolean): void {
     const frame = this.parse(data, isBinary);
     if (!frame) return;
-    handleInMessageScope(this.runtime.plugins, this, frame, data, () => this.route(frame));
+    const around = pluginHooksOf(this.runtime).aroundMessage;
+    handleInMessageScope(around, this, frame, data, () => this.route(frame));
   }
 
   private route(frame: InboundFrame): void {
@@ -450,7 +458,7 @@ export class Connection implements WsConnection {
       return;
     }
     let run = handler;
-    for (const plugin of this.runtime.plugins) {
+    for (const plugin of pluginHooksOf(this.runtime).wrapHandler) {
       if (plugin.wrapHandler) run = plugin.wrapHandler(this, frame, run);
     }
     // A plugin's event is answered at once, never queued behind the gateway's handlers.
@@ -512,8 +520,10 @@ export class Connection implements WsConnection {
 
   private finish(frame: InboundFrame, started: number, outcome: string): void {
     this.inflight -= 1;
-    for (const plugin of this.runtime.plugins) {
-      plugin.afterMessage?.(this, frame.event, outcome, performance.now() - started);
+    const after = pluginHooksOf(this.runtime).afterMessage;
+    if (after.length > 0) {
+      const durationMs = performance.now() - started;
+      for (const plugin of after) plugin.afterMessage?.(this, frame.event, outcome, durationMs);
     }
     this.releaseOrder(this.bypassing?.delete(frame) === true);
     if (this.inflight === 0) this.onIdle?.();
@@ -615,7 +625,7 @@ export class Connection implements WsConnection {
    * and close the connection when the abuse persists.
    */
   refuse(reply: WsErrorReply, event?: string, id?: string | number): void {
-    for (const plugin of this.runtime.plugins) {
+    for (const plugin of pluginHooksOf(this.runtime).onRefusedFrame) {
       const refusal = plugin.onRefusedFrame?.(this);
       if (refusal) {
         this.fail(reply.closeCode === undefined ? refusal : reply, event, id);
@@ -627,7 +637,8 @@ export class Connection implements WsConnection {
 
   /** Every error frame that left, whatever path sent it, reaches the plugins once. */
   private errorFrameSent(code: string): void {
-    for (const plugin of this.runtime.plugins) plugin.onErrorFrame?.(this, code);
+    for (const plugin of pluginHooksOf(this.runtime).onErrorFrame)
+      plugin.onErrorFrame?.(this, code);
   }
 
   /**
@@ -695,7 +706,7 @@ export class Connection implements WsConnection {
     this.pending = undefined;
     this.upgradeRequest = undefined;
     const closeCode = this.sentCloseCode ?? code;
-    for (const plugin of this.runtime.plugins) plugin.onClose?.(this, closeCode);
+    for (const plugin of pluginHooksOf(this.runtime).onClose) plugin.onClose?.(this, closeCode);
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
     const held = this.closeListeners ?? [];

@@ -5,17 +5,18 @@ import { type SecureWsPlugin } from './plugin.interface.js';
 import { type WsConnection } from './ws-connection.interface.js';
 
 function aroundFrom(
-  plugins: readonly SecureWsPlugin[],
+  around: readonly SecureWsPlugin[],
   index: number,
   connection: WsConnection,
   frame: InboundFrame,
   handle: () => void,
 ): void {
-  for (let i = index; i < plugins.length; i += 1) {
-    const plugin = plugins[i] as SecureWsPlugin;
-    if (plugin.aroundMessage) {
-      plugin.aroundMessage(connection, frame, () =>
-        aroundFrom(plugins, i + 1, connection, frame, handle),
+  for (let i = index; i < around.length; i += 1) {
+    const plugin = around[i] as SecureWsPlugin;
+    const hook = plugin.aroundMessage;
+    if (hook) {
+      hook.call(plugin, connection, frame, () =>
+        aroundFrom(around, i + 1, connection, frame, handle),
       );
       return;
     }
@@ -23,19 +24,30 @@ function aroundFrom(
   handle();
 }
 
+/** The index of the first plugin whose `aroundMessage` is there now, or `around.length`. */
+function nextAround(around: readonly SecureWsPlugin[]): number {
+  let i = 0;
+  while (i < around.length && !(around[i] as SecureWsPlugin).aroundMessage) i += 1;
+  return i;
+}
+
 /**
  * Handles one message inside its context (`currentMessage()`): log lines
  * written meanwhile carry its ids, and each plugin's `aroundMessage` wraps
- * what comes after it.
+ * what comes after it. `around` holds the plugins that may have the hook
+ * (connection/plugin-hooks.ts); one whose `aroundMessage` is undefined for
+ * now is skipped, and with none, `handle` runs straight in the context (no
+ * closure, no wrapping).
  */
 export function handleInMessageScope(
-  plugins: readonly SecureWsPlugin[],
+  around: readonly SecureWsPlugin[],
   connection: WsConnection,
   frame: InboundFrame,
   raw: RawData | undefined,
   handle: () => void,
 ): void {
-  runInMessageContext(new MessageContext(connection, frame, raw), () =>
-    aroundFrom(plugins, 0, connection, frame, handle),
-  );
+  const context = new MessageContext(connection, frame, raw);
+  const first = nextAround(around);
+  if (first === around.length) runInMessageContext(context, handle);
+  else runInMessageContext(context, () => aroundFrom(around, first, connection, frame, handle));
 }
