@@ -17,7 +17,6 @@
  *    `closeWith` for errors that close;
  * 8. log: client errors in logging/client-error-log.ts, server bugs with a `ref` in `logUnexpected`.
  */
-import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
@@ -36,7 +35,7 @@ import { cutSocket } from './cut-socket.js';
 import { dispatchModeOf } from './dispatch-mode.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
-import { handleInMessageScope } from './message-scope.js';
+import { handleInMessageScope, laterInThisMessage } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type PluginEvents } from './plugin-events.js';
 import { type PluginHooks, pluginHooksOf } from './plugin-hooks.js';
@@ -475,7 +474,7 @@ export class Connection implements WsConnection {
       this.invoke(run, frame);
     } else {
       // It starts later, from another frame's settle: in its own message's context, not that one's.
-      this.order.hold(AsyncResource.bind(run), frame, mode === 'concurrent');
+      this.order.hold(laterInThisMessage(run), frame, mode === 'concurrent');
     }
     // TCP backpressure: stop reading until a handler settles.
     if (this.order.full) this.socket.pause();

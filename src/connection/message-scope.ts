@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type RawData } from 'ws';
 import { type InboundFrame } from '../frames/frame.js';
-import { MessageContext, runInMessageContext } from '../logging/message-context.js';
+import { currentMessage, MessageContext, runInMessageContext } from '../logging/message-context.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type WsConnection } from './ws-connection.interface.js';
 
@@ -49,5 +50,27 @@ export function handleInMessageScope(
   const context = new MessageContext(connection, frame, raw);
   const first = nextAround(around);
   if (first === around.length) runInMessageContext(context, handle);
-  else runInMessageContext(context, () => aroundFrom(around, first, connection, frame, handle));
+  else {
+    context.wrapped = true;
+    runInMessageContext(context, () => aroundFrom(around, first, connection, frame, handle));
+  }
+}
+
+/**
+ * `handler`, to be called later from elsewhere (a frame held behind the one
+ * before it starts from that one's settle), inside the current message's
+ * context. With no `aroundMessage` wrapping the message, its context is its
+ * log context alone, entered again at the call (one `run`); else every store
+ * is captured with `AsyncLocalStorage.snapshot()`, which costs microseconds
+ * per call (an `AsyncResource`).
+ */
+export function laterInThisMessage<A extends unknown[], R>(
+  handler: (...args: A) => R,
+): (...args: A) => R {
+  const context = currentMessage();
+  if (context === undefined || context.wrapped) {
+    const snapshot = AsyncLocalStorage.snapshot();
+    return (...args) => snapshot(handler, ...args);
+  }
+  return (...args) => runInMessageContext(context, () => handler(...args));
 }

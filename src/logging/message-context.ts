@@ -24,6 +24,11 @@ export class MessageContext {
   traceId: string | undefined;
   /** Set by whoever wants to hear of the steps (one observer). */
   observer: MessageStepObserver | undefined;
+  /**
+   * Whether plugins' `aroundMessage` wrap the handling: then other stores
+   * than this one (a span's context) belong to the message as well.
+   */
+  wrapped = false;
 
   constructor(
     readonly connection: MessageConnection,
@@ -59,8 +64,8 @@ export class MessageContext {
 const messageStorage = new AsyncLocalStorage<MessageContext>();
 
 /** Runs `handle` (and everything it starts, sync or async) inside the message's context. */
-export function runInMessageContext(context: MessageContext, handle: () => void): void {
-  messageStorage.run(context, handle);
+export function runInMessageContext<R>(context: MessageContext, handle: () => R): R {
+  return messageStorage.run(context, handle);
 }
 
 /** The message being handled, inside a handler, guard, pipe, plugin hook or anything they started. */
