@@ -2,18 +2,10 @@ import { type Type } from '@nestjs/common';
 import { type Reflector } from '@nestjs/core';
 import { connectionOf } from '../connection/connection.js';
 import { type WsSession } from '../connection/session.js';
-import { WsErrorCode } from '../errors/error-codes.js';
-import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { currentMessage } from '../logging/message-context.js';
 import { type DirectGuardCheck } from '../nest/direct-guard.interface.js';
 import { REQUIRED_CLAIMS, REQUIRED_ROLES, REQUIRED_SCOPES } from './require-auth.decorators.js';
-
-function stringsOf(value: unknown, separator?: RegExp): string[] {
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  if (typeof value === 'string')
-    return separator ? value.split(separator).filter(Boolean) : [value];
-  return [];
-}
+import { forbidden, rolesOf, scopesOf } from './session-grants.js';
 
 /** What `WsAuthGuard`'s default hooks read from a session: its roles and scopes. */
 interface Grants {
@@ -27,23 +19,13 @@ const grantsOfSession = new WeakMap<WsSession, Grants>();
 function grantsOf(session: WsSession): Grants {
   let grants = grantsOfSession.get(session);
   if (!grants) {
-    const { claims } = session;
     grants = {
-      roles: new Set(stringsOf(claims.roles)),
-      scopes: new Set([
-        ...stringsOf(claims.scope, / +/),
-        ...stringsOf(claims.scp, / +/),
-        ...stringsOf(claims.scopes, / +/),
-      ]),
+      roles: new Set(rolesOf(session)),
+      scopes: new Set(scopesOf(session)),
     };
     grantsOfSession.set(session, grants);
   }
   return grants;
-}
-
-function forbidden(message: string): never {
-  currentMessage()?.step('guard', WsErrorCode.FORBIDDEN);
-  throw new SecureWsException(WsErrorCode.FORBIDDEN, message);
 }
 
 /**

@@ -2,19 +2,11 @@ import { type ExecutionContext, Injectable, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { connectionOf } from '../connection/connection.js';
 import { type WsSession } from '../connection/session.js';
-import { WsErrorCode } from '../errors/error-codes.js';
-import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { currentMessage } from '../logging/message-context.js';
 import { type DirectGuard, type DirectGuardCheck } from '../nest/direct-guard.interface.js';
 import { REQUIRED_CLAIMS, REQUIRED_ROLES, REQUIRED_SCOPES } from './require-auth.decorators.js';
+import { forbidden, rolesOf, scopesOf } from './session-grants.js';
 import { wsAuthDirectCheck } from './ws-auth.direct-check.js';
-
-function stringsOf(value: unknown, separator?: RegExp): string[] {
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  if (typeof value === 'string')
-    return separator ? value.split(separator).filter(Boolean) : [value];
-  return [];
-}
 
 /**
  * Checks `@RequireRoles`, `@RequireScopes` and `@RequireClaims` on each
@@ -68,21 +60,16 @@ export class WsAuthGuard implements DirectGuard {
 
   /** The session's roles: the `roles` claim (array or string). */
   protected getRoles(session: WsSession): string[] {
-    return stringsOf(session.claims.roles);
+    return rolesOf(session);
   }
 
   /** The session's scopes: `scope` (space-separated, RFC 8693) or `scp` / `scopes` (array). */
   protected getScopes(session: WsSession): string[] {
-    return [
-      ...stringsOf(session.claims.scope, / +/),
-      ...stringsOf(session.claims.scp, / +/),
-      ...stringsOf(session.claims.scopes, / +/),
-    ];
+    return scopesOf(session);
   }
 
   /** Ends the check: FORBIDDEN for this message. */
   protected throwForbidden(message: string): never {
-    currentMessage()?.step('guard', WsErrorCode.FORBIDDEN);
-    throw new SecureWsException(WsErrorCode.FORBIDDEN, message);
+    return forbidden(message);
   }
 }

@@ -9,7 +9,7 @@ import { encodeFrame, Op, RawWsClient } from '../hostile/support/raw-socket.js';
 const frameIds = new AsyncLocalStorage<string>();
 
 const aroundPlugin: SecureWsPlugin = {
-  aroundMessage: (_connection, frame, next) => frameIds.run(frame.id ?? '-', next),
+  aroundMessage: (_connection, frame, next) => frameIds.run(String(frame.id), next),
 };
 
 @WebSocketGateway({ path: '/held' })
