@@ -3,7 +3,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websock
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SecureWsPlugin } from '../../src/index.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
-import { encodeFrame, Op, RawWsClient } from '../hostile/support/raw-socket.js';
+import { framesInOneRead as oneRead, RawWsClient } from '../hostile/support/raw-socket.js';
 
 /** A plugin's own store, entered around each message (as a tracing plugin enters its span's context). */
 const frameIds = new AsyncLocalStorage<string>();
@@ -26,11 +26,6 @@ class HeldGateway {
     return frameIds.getStore();
   }
 }
-
-const oneRead = (...frames: object[]) =>
-  Buffer.concat(
-    frames.map((frame) => encodeFrame({ opcode: Op.TEXT, payload: JSON.stringify(frame) })),
-  );
 
 /*
  * A frame held behind the one before it starts from that one's settle. It

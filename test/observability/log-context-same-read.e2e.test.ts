@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../../src/testing/log-capture.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
-import { encodeFrame, Op, RawWsClient } from '../hostile/support/raw-socket.js';
+import { framesInOneRead as oneRead, RawWsClient } from '../hostile/support/raw-socket.js';
 import { SameReadGateway } from './support/same-read.gateway.js';
-
-/** The frames, each a masked text frame, in one buffer: one TCP write, read by the server at once. */
-const oneRead = (...frames: object[]) =>
-  Buffer.concat(
-    frames.map((frame) => encodeFrame({ opcode: Op.TEXT, payload: JSON.stringify(frame) })),
-  );
 
 /*
  * The frames of one TCP read are dispatched one after the other in the same

@@ -337,3 +337,10 @@ export class RawWsClient {
     this.socket.destroy();
   }
 }
+
+/** JSON frames, each a masked text frame, in one buffer: one TCP write, read by the server at once. */
+export function framesInOneRead(...frames: object[]): Buffer {
+  return Buffer.concat(
+    frames.map((frame) => encodeFrame({ opcode: Op.TEXT, payload: JSON.stringify(frame) })),
+  );
+}
