@@ -57,10 +57,12 @@ function destroySelf(this: Duplex): void {
  * A socket error during or after the upgrade must not crash the process. The
  * listener lives as long as the socket: one function for every socket (the
  * socket is `this`), holding nothing (a closure in `handleUpgrade` would keep
- * the request alive).
+ * the request alive). Added where nothing else listens: while a check is
+ * awaited and on a refusal; an upgrade that goes through synchronously is
+ * handed to ws, which listens from its `handleUpgrade` on.
  */
 function destroyOnError(socket: Duplex): void {
-  socket.on('error', destroySelf);
+  if (!socket.listeners('error').includes(destroySelf)) socket.on('error', destroySelf);
 }
 
 const normalizePath = normalizeGatewayPath;
@@ -260,7 +262,6 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     socket: Duplex,
     head: Buffer,
   ): void {
-    destroyOnError(socket);
     try {
       const verdict = this.registry.shuttingDown
         ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
@@ -268,6 +269,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
           ? { status: 400, code: 'BAD_REQUEST' }
           : firstHandshakeRefusal(pluginHooksOf(this.runtime).checkHandshake, request, server);
       if (verdict instanceof Promise) {
+        destroyOnError(socket);
         verdict.then(
           (refusal) => this.upgradeOrRefuse(server, request, socket, head, refusal),
           (error: unknown) => this.upgradeFailed(socket, error),
@@ -289,6 +291,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
   ): void {
     try {
       if (refusal) {
+        destroyOnError(socket);
         for (const plugin of pluginHooksOf(this.runtime).onHandshake)
           plugin.onHandshake?.(refusal.code, request);
         refuseUpgrade(socket, refusal);
