@@ -33,6 +33,18 @@ export interface BenchConfig {
   json: string | undefined;
   /** Echo: also the module without its tracing plugin and with the OpenTelemetry SDK (lib/tracing-cost.ts). */
   tracing: boolean;
+  /**
+   * `--tracing`: rounds of fresh module processes (two baselines and one as
+   * shipped) measured after the echo run, judged on the median (lib/tracing-pairs.ts).
+   */
+  tracingPairs: number;
+  /** Measured seconds per process in each of those rounds. */
+  tracingPairDurationS: number;
+  /**
+   * Positive control: the "as shipped" processes of those rounds also run a
+   * plugin that burns this many ns of CPU per message (servers/burn.plugin.ts).
+   */
+  tracingBurnNs: number | undefined;
 }
 
 export const DEFAULTS: BenchConfig = {
@@ -53,6 +65,9 @@ export const DEFAULTS: BenchConfig = {
   profile: false,
   json: undefined,
   tracing: false,
+  tracingPairs: 3,
+  tracingPairDurationS: 2,
+  tracingBurnNs: undefined,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -80,7 +95,18 @@ export const USAGE = `Usage: npm run bench -- [options]
                         slows the servers and inflates RSS: not for the table
   --json <file>         also write the results as JSON
   --tracing             echo: also measure the module without its tracing plugin (baseline) and
-                        with the OpenTelemetry SDK registered (spans dropped), in the same slices
+                        with the OpenTelemetry SDK registered (spans dropped), in the same slices;
+                        then --tracing-pairs rounds of fresh processes judge "tracing off within 3%"
+  --tracing-pairs <n>   rounds of fresh module processes after the echo run (implies --tracing;
+                        default 3, 0: none): each round starts two baselines (no tracing plugin)
+                        and the module as shipped (tracing off), in a rotating order, and measures
+                        them in interleaved slices; the verdict is the median over rounds of
+                        shipped / baseline server CPU per message, given only when the A/A control
+                        (baseline / baseline, same rounds) has its median within 1.5% of 1.
+                        For a verdict: 12 or more (docs/observability.md, "Tracing cost")
+  --tracing-pair-duration <s>  measured seconds per process in each round (default 2)
+  --tracing-burn <ns>   positive control: the shipped processes of those rounds also run a
+                        plugin burning <ns> of CPU per message; 5% of an echo must come out MISS
   --help                this text
 `;
 
@@ -163,6 +189,16 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
       case 'node':
         if (!value) throw new Error('--node needs the path of a node binary');
         config.node = value;
+        break;
+      case 'tracing-pairs':
+        config.tracingPairs = value === '0' ? 0 : positive(name, value, true);
+        config.tracing = true;
+        break;
+      case 'tracing-pair-duration':
+        config.tracingPairDurationS = positive(name, value, false);
+        break;
+      case 'tracing-burn':
+        config.tracingBurnNs = positive(name, value, true);
         break;
       case 'json':
         if (!value) throw new Error('--json needs a file name');

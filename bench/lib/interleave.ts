@@ -15,13 +15,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { formatPercent } from './format.js';
-import type { CpuSample, ServerKind } from './protocol.js';
+import type { CpuSample, ServerKind, ServerOptions } from './protocol.js';
 import {
   type Driver,
   type InterleavedSpec,
   type Measurement,
   type ScenarioContext,
-  type ServerVariant,
   startServer,
 } from './scenario.js';
 import type { ServerProcess } from './server-process.js';
@@ -29,9 +28,8 @@ import { sleep } from './stats.js';
 import { machineCpu } from './system.js';
 
 interface Entry {
-  kind: ServerKind;
-  /** Set for a variant's entry (see `InterleavedSpec.variants`). */
-  variant: ServerVariant | undefined;
+  /** Index of its start in `measureInterleaved`'s `starts`. */
+  index: number;
   server: ServerProcess;
   driver: Driver;
   close(): void;
@@ -51,36 +49,57 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+/** One server of an interleaved run: a kind, started with these options. */
+export interface InterleavedStart {
+  kind: ServerKind;
+  options: Omit<ServerOptions, 'auth'>;
+}
+
 export async function runInterleaved(
   ctx: ScenarioContext,
   kinds: ServerKind[],
   spec: InterleavedSpec,
 ): Promise<Map<ServerKind, Measurement | Error>> {
-  const { config } = ctx;
+  const variants = (spec.variants?.(ctx.config) ?? []).filter((v) => kinds.includes(v.kind));
+  const measured = await measureInterleaved(ctx, spec, [
+    ...kinds.map((kind) => ({ kind, options: {} })),
+    ...variants.map((variant) => ({ kind: variant.kind, options: variant.options })),
+  ]);
   const results = new Map<ServerKind, Measurement | Error>();
-  const variantResults = new Map<ServerVariant, Measurement | Error>();
-  const variants = (spec.variants?.(config) ?? []).filter((v) => kinds.includes(v.kind));
-  const starts: { kind: ServerKind; variant: ServerVariant | undefined }[] = [
-    ...kinds.map((kind) => ({ kind, variant: undefined })),
-    ...variants.map((variant) => ({ kind: variant.kind, variant })),
-  ];
+  kinds.forEach((kind, i) => results.set(kind, measured[i] as Measurement | Error));
+  if (variants.length > 0) {
+    spec.attachVariants?.(
+      results,
+      variants.map((variant, i) => ({
+        variant,
+        result: measured[kinds.length + i] ?? new Error('not measured'),
+      })),
+    );
+  }
+  await spec.thenMeasure?.(ctx, results);
+  return results;
+}
+
+/**
+ * Starts every server of `starts` (in that order), then measures them in
+ * interleaved slices; the results come in the order of `starts`.
+ */
+export async function measureInterleaved(
+  ctx: ScenarioContext,
+  spec: InterleavedSpec,
+  starts: InterleavedStart[],
+): Promise<(Measurement | Error)[]> {
+  const { config } = ctx;
+  const results: (Measurement | Error)[] = starts.map(() => new Error('not measured'));
   const entries: Entry[] = [];
-  const record = (
-    e: { kind: ServerKind; variant: ServerVariant | undefined },
-    r: Measurement | Error,
-  ) => {
-    if (e.variant) variantResults.set(e.variant, r);
-    else results.set(e.kind, r);
-  };
   try {
-    for (const { kind, variant } of starts) {
+    for (const [index, { kind, options }] of starts.entries()) {
       let server: ServerProcess | undefined;
       try {
-        server = await startServer(ctx, kind, { ...variant?.options, auth: spec.auth });
+        server = await startServer(ctx, kind, { ...options, auth: spec.auth });
         const { driver, close } = await spec.open(ctx, server);
         entries.push({
-          kind,
-          variant,
+          index,
           server,
           driver,
           close,
@@ -93,7 +112,7 @@ export async function runInterleaved(
         });
       } catch (err) {
         server?.kill();
-        record({ kind, variant }, err instanceof Error ? err : new Error(String(err)));
+        results[index] = err instanceof Error ? err : new Error(String(err));
       }
     }
 
@@ -137,7 +156,7 @@ export async function runInterleaved(
       const serverMs = e.serverCpuMicros / 1000;
       const generatorMs = e.generatorCpuMicros / 1000;
       const otherMs = e.machineTasksMs - serverMs - generatorMs;
-      record(e, {
+      results[e.index] = {
         value: r.count / seconds,
         p50Ms: r.p50Ms,
         p99Ms: r.p99Ms,
@@ -154,20 +173,11 @@ export async function runInterleaved(
           ...r.notes,
         ],
         warnings: r.warnings,
-      });
+      };
     }
   } finally {
     for (const e of entries) e.close();
     await Promise.all(entries.map((e) => e.server.stop()));
-  }
-  if (variants.length > 0) {
-    spec.attachVariants?.(
-      results,
-      variants.map((variant) => ({
-        variant,
-        result: variantResults.get(variant) ?? new Error('not measured'),
-      })),
-    );
   }
   return results;
 }

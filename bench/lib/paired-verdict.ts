@@ -1,0 +1,100 @@
+/**
+ * The statistics of `--tracing-pairs`: medians over rounds of fresh
+ * processes, with a distribution-free confidence interval, and the verdict
+ * rule (judged on the median only when the A/A control is within its
+ * tolerance).
+ */
+
+/** Median, range and ~95% confidence interval of the median of a few ratios. */
+export interface RatioSummary {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  /** Order-statistic bounds of the median's ~95% interval; undefined below 6 values. */
+  ci: { low: number; high: number } | undefined;
+}
+
+export interface PairedVerdict {
+  /** Shipped over baseline, per round. */
+  test: RatioSummary;
+  /** Baseline over baseline (two processes of the same code), per round. */
+  control: RatioSummary;
+  verdict: 'pass' | 'MISS' | 'not settled';
+  reason: string;
+}
+
+/** How far the A/A control's median may be from 1 for the run to judge a 3% band. */
+export const CONTROL_TOLERANCE = 0.015;
+/** Fewer rounds than this give no verdict. */
+export const MIN_ROUNDS = 3;
+
+function median(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** P(X <= k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(n: number, k: number): number {
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term = (term * (n - i + 1)) / i;
+    sum += term;
+  }
+  return sum;
+}
+
+/**
+ * The median's interval from order statistics: [x(k), x(n-k+1)] with the
+ * largest k for which P(Binomial(n, 1/2) < k) <= 2.5% (no assumption on the
+ * ratios' distribution).
+ */
+function medianInterval(sorted: number[]): RatioSummary['ci'] {
+  const n = sorted.length;
+  let k = 0;
+  while (k + 1 <= n / 2 && binomialHalfCdf(n, k) <= 0.025) k++;
+  if (k === 0) return undefined;
+  return { low: sorted[k - 1] as number, high: sorted[n - k] as number };
+}
+
+export function summarize(ratios: number[]): RatioSummary {
+  const sorted = ratios.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) {
+    return { n: 0, median: Number.NaN, min: Number.NaN, max: Number.NaN, ci: undefined };
+  }
+  return {
+    n: sorted.length,
+    median: median(sorted),
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+    ci: medianInterval(sorted),
+  };
+}
+
+/**
+ * Judges `test` (shipped / baseline per round) against `max`, on its median,
+ * when the A/A `control` (baseline / baseline, same rounds) says two
+ * processes of the same code agree within CONTROL_TOLERANCE.
+ */
+export function pairedVerdict(test: number[], control: number[], max: number): PairedVerdict {
+  const t = summarize(test);
+  const c = summarize(control);
+  const base = { test: t, control: c };
+  if (t.n < MIN_ROUNDS || c.n < MIN_ROUNDS) {
+    return { ...base, verdict: 'not settled', reason: `fewer than ${MIN_ROUNDS} rounds measured` };
+  }
+  const off = Math.abs(c.median - 1);
+  if (!(off <= CONTROL_TOLERANCE)) {
+    return {
+      ...base,
+      verdict: 'not settled',
+      reason: `A/A control median ${c.median.toFixed(3)}x is ${(off * 100).toFixed(1)}% from 1 (tolerance ${(CONTROL_TOLERANCE * 100).toFixed(1)}%): this run cannot resolve a ${((max - 1) * 100).toFixed(0)}% band`,
+    };
+  }
+  return t.median <= max
+    ? { ...base, verdict: 'pass', reason: `median ${t.median.toFixed(3)}x <= ${max.toFixed(2)}x` }
+    : { ...base, verdict: 'MISS', reason: `median ${t.median.toFixed(3)}x > ${max.toFixed(2)}x` };
+}
