@@ -66,7 +66,9 @@ export async function runInterleaved(
     ...variants.map((variant) => ({ kind: variant.kind, options: variant.options })),
   ]);
   const results = new Map<ServerKind, Measurement | Error>();
-  kinds.forEach((kind, i) => results.set(kind, measured[i] as Measurement | Error));
+  for (const [i, kind] of kinds.entries()) {
+    results.set(kind, measured[i] ?? new Error('not measured'));
+  }
   if (variants.length > 0) {
     spec.attachVariants?.(
       results,

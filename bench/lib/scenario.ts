@@ -127,7 +127,10 @@ export interface InterleavedSpec {
    * More measurements once the run's servers are stopped, added to its
    * results (e.g. `--tracing-pairs`: fresh pairs of module processes).
    */
-  thenMeasure?: (ctx: ScenarioContext, results: Map<ServerKind, Measurement | Error>) => Promise<void>;
+  thenMeasure?: (
+    ctx: ScenarioContext,
+    results: Map<ServerKind, Measurement | Error>,
+  ) => Promise<void>;
   /** What `count` counts, for the notes ("replies", "open+close"). */
   countLabel: string;
   open(ctx: ScenarioContext, server: ServerProcess): Promise<{ driver: Driver; close(): void }>;

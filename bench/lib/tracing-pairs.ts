@@ -19,9 +19,10 @@
  * `--tracing-burn <ns>` the shipped processes also run a plugin that burns
  * that much CPU per message: the check that a real cost comes out MISS.
  */
-import type { ServerKind, ServerOptions } from './protocol.js';
+
 import { measureInterleaved } from './interleave.js';
 import { type PairedVerdict, pairedVerdict, type RatioSummary } from './paired-verdict.js';
+import type { ServerKind, ServerOptions } from './protocol.js';
 import type { InterleavedSpec, Measurement, ScenarioContext } from './scenario.js';
 import { TRACING_OFF_MAX } from './tracing-cost.js';
 
@@ -89,7 +90,9 @@ export function tracingPairs(
       control.push(b / a);
       const line = `${x3(s / Math.sqrt(a * b))} / A/A ${x3(b / a)} (${s.toFixed(2)} vs ${a.toFixed(2)}, ${b.toFixed(2)} µs)`;
       perRound.push(line);
-      ctx.log(`  tracing pairs, round ${round + 1}/${config.tracingPairs} (${order.join(', ')}): ${line}`);
+      ctx.log(
+        `  tracing pairs, round ${round + 1}/${config.tracingPairs} (${order.join(', ')}): ${line}`,
+      );
     }
     const verdict = pairedVerdict(test, control, TRACING_OFF_MAX);
     ctx.log(`  ${verdictNote(verdict, config.tracingBurnNs)}`);

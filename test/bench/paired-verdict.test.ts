@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { pairedVerdict, summarize } from '../../bench/lib/paired-verdict.js';
+
+/** `n` ratios around `center`, spread evenly by +-`spread`. */
+const around = (center: number, spread: number, n: number): number[] =>
+  Array.from({ length: n }, (_, i) => center + spread * (n === 1 ? 0 : (2 * i) / (n - 1) - 1));
+
+describe('--tracing-pairs verdict', () => {
+  it('passes a cost within the band when the A/A control agrees', () => {
+    const v = pairedVerdict(around(1.01, 0.04, 12), around(1.0, 0.05, 12), 1.03);
+    expect(v.verdict).toBe('pass');
+    expect(v.test.median).toBeCloseTo(1.01, 10);
+  });
+
+  it('says MISS for a plugin costing 5%, however noisy the rounds', () => {
+    const v = pairedVerdict(around(1.05, 0.08, 12), around(0.995, 0.08, 12), 1.03);
+    expect(v.verdict).toBe('MISS');
+    expect(v.reason).toBe('median 1.050x > 1.03x');
+  });
+
+  it('gives no verdict when two processes of the same code disagree by more than 1.5%', () => {
+    const v = pairedVerdict(around(1.0, 0.02, 12), around(1.02, 0.02, 12), 1.03);
+    expect(v.verdict).toBe('not settled');
+    expect(v.reason).toMatch(/^A\/A control median 1\.020x is 2\.0% from 1/);
+  });
+
+  it('gives no verdict on fewer than 3 rounds, and leaves out rounds without a figure', () => {
+    const v = pairedVerdict([1.0, Number.NaN, 1.01], [1.0, 1.0, Number.NaN], 1.03);
+    expect(v.test.n).toBe(2);
+    expect(v.verdict).toBe('not settled');
+    expect(v.reason).toBe('fewer than 3 rounds measured');
+  });
+
+  it('bounds the median by order statistics: none below 6 rounds, x(3)..x(10) of 12', () => {
+    expect(summarize([1, 2, 3, 4, 5]).ci).toBeUndefined();
+    expect(summarize([6, 1, 5, 2, 4, 3]).ci).toEqual({ low: 1, high: 6 });
+    const twelve = summarize([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(twelve.ci).toEqual({ low: 3, high: 10 });
+    expect(twelve.median).toBe(6.5);
+    expect([twelve.min, twelve.max]).toEqual([1, 12]);
+  });
+});
