@@ -45,6 +45,8 @@ export interface BenchConfig {
    * plugin that burns this many ns of CPU per message (servers/burn.plugin.ts).
    */
   tracingBurnNs: number | undefined;
+  /** Those rounds load their three processes at once instead of in alternating slices. */
+  tracingTogether: boolean;
 }
 
 export const DEFAULTS: BenchConfig = {
@@ -68,6 +70,7 @@ export const DEFAULTS: BenchConfig = {
   tracingPairs: 3,
   tracingPairDurationS: 2,
   tracingBurnNs: undefined,
+  tracingTogether: false,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -105,8 +108,11 @@ export const USAGE = `Usage: npm run bench -- [options]
                         (baseline / baseline, same rounds) has its median within 1.5% of 1.
                         For a verdict: 12 or more (docs/observability.md, "Tracing cost")
   --tracing-pair-duration <s>  measured seconds per process in each round (default 2)
-  --tracing-burn <ns>   positive control: the shipped processes of those rounds also run a
-                        plugin burning <ns> of CPU per message; 5% of an echo must come out MISS
+  --tracing-burn <ns>   positive control (implies --tracing): the shipped processes of those rounds
+                        also run a plugin burning <ns> of CPU per message; 5% of an echo must come
+                        out MISS
+  --tracing-together    those rounds load their three processes at once (same core, same instants)
+                        instead of in alternating slices
   --help                this text
 `;
 
@@ -129,6 +135,11 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
     }
     if (arg === '--profile') {
       config.profile = true;
+      continue;
+    }
+    if (arg === '--tracing-together') {
+      config.tracingTogether = true;
+      config.tracing = true;
       continue;
     }
     if (arg === '--tracing') {
@@ -199,6 +210,7 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
         break;
       case 'tracing-burn':
         config.tracingBurnNs = positive(name, value, true);
+        config.tracing = true;
         break;
       case 'json':
         if (!value) throw new Error('--json needs a file name');

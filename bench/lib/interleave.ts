@@ -49,6 +49,36 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+/**
+ * One measured slice of `group`, driven at once: ramp-up, the slice, drain.
+ * The generator's and the machine's CPU of the slice count for each of them.
+ */
+async function measureSlice(group: Entry[], sliceMs: number): Promise<void> {
+  for (const e of group) e.driver.start();
+  await sleep(RAMP_MS);
+  const cpu0: CpuSample[] = await Promise.all(group.map((e) => e.server.cpu()));
+  const gen0 = cpuMicros();
+  const machine0 = machineCpu();
+  const t0 = performance.now();
+  for (const e of group) e.driver.beginMeasure();
+  await sleep(sliceMs);
+  for (const e of group) e.driver.endMeasure();
+  const t1 = performance.now();
+  const gen1 = cpuMicros();
+  const machine1 = machineCpu();
+  const cpu1: CpuSample[] = await Promise.all(group.map((e) => e.server.cpu()));
+  await Promise.all(group.map((e) => e.driver.stop()));
+  for (const [i, e] of group.entries()) {
+    const [a, b] = [cpu0[i] as CpuSample, cpu1[i] as CpuSample];
+    e.measuredMs += t1 - t0;
+    e.generatorCpuMicros += gen1 - gen0;
+    e.serverCpuMicros += b.cpuMicros - a.cpuMicros;
+    e.serverWallMs += b.at - a.at;
+    e.machineTasksMs += machine0 && machine1 ? machine1.tasksMs - machine0.tasksMs : Number.NaN;
+    e.machineIrqMs += machine0 && machine1 ? machine1.irqMs - machine0.irqMs : Number.NaN;
+  }
+}
+
 /** One server of an interleaved run: a kind, started with these options. */
 export interface InterleavedStart {
   kind: ServerKind;
@@ -84,12 +114,15 @@ export async function runInterleaved(
 
 /**
  * Starts every server of `starts` (in that order), then measures them in
- * interleaved slices; the results come in the order of `starts`.
+ * interleaved slices, or, `together`, all loaded at once in every slice
+ * (they share the servers' core, and whatever else runs on it, at the same
+ * instants); the results come in the order of `starts`.
  */
 export async function measureInterleaved(
   ctx: ScenarioContext,
   spec: InterleavedSpec,
   starts: InterleavedStart[],
+  together = false,
 ): Promise<(Measurement | Error)[]> {
   const { config } = ctx;
   const results: (Measurement | Error)[] = starts.map(() => new Error('not measured'));
@@ -127,28 +160,11 @@ export async function measureInterleaved(
     const slices = Math.max(1, Math.round(config.durationS / config.sliceS));
     const sliceMs = (config.durationS * 1000) / slices;
     for (let round = 0; round < slices; round++) {
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[(round + i) % entries.length] as Entry;
-        e.driver.start();
-        await sleep(RAMP_MS);
-        const cpu0: CpuSample = await e.server.cpu();
-        const gen0 = cpuMicros();
-        const machine0 = machineCpu();
-        const t0 = performance.now();
-        e.driver.beginMeasure();
-        await sleep(sliceMs);
-        e.driver.endMeasure();
-        const t1 = performance.now();
-        const gen1 = cpuMicros();
-        const machine1 = machineCpu();
-        const cpu1 = await e.server.cpu();
-        await e.driver.stop();
-        e.measuredMs += t1 - t0;
-        e.generatorCpuMicros += gen1 - gen0;
-        e.serverCpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
-        e.serverWallMs += cpu1.at - cpu0.at;
-        e.machineTasksMs += machine0 && machine1 ? machine1.tasksMs - machine0.tasksMs : Number.NaN;
-        e.machineIrqMs += machine0 && machine1 ? machine1.irqMs - machine0.irqMs : Number.NaN;
+      if (together) await measureSlice(entries, sliceMs);
+      else {
+        for (let i = 0; i < entries.length; i++) {
+          await measureSlice([entries[(round + i) % entries.length] as Entry], sliceMs);
+        }
       }
     }
 

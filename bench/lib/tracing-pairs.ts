@@ -94,6 +94,7 @@ export function tracingPairs(
         roundCtx,
         spec,
         order.map((role) => ({ kind: 'module', options: options[role] })),
+        config.tracingTogether,
       );
       const cpu = (role: Role) => cpuPerMessage(measured[order.indexOf(role)]);
       const [a, b, s] = [cpu('baseline'), cpu('baseline 2'), cpu('shipped')];
