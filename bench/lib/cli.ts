@@ -67,8 +67,8 @@ export const DEFAULTS: BenchConfig = {
   profile: false,
   json: undefined,
   tracing: false,
-  tracingPairs: 3,
-  tracingPairDurationS: 2,
+  tracingPairs: 6,
+  tracingPairDurationS: 1,
   tracingBurnNs: undefined,
   tracingTogether: false,
 };
@@ -101,13 +101,14 @@ export const USAGE = `Usage: npm run bench -- [options]
                         with the OpenTelemetry SDK registered (spans dropped), in the same slices;
                         then --tracing-pairs rounds of fresh processes judge "tracing off within 3%"
   --tracing-pairs <n>   rounds of fresh module processes after the echo run (implies --tracing;
-                        default 3, 0: none): each round starts two baselines (no tracing plugin)
+                        default 6, 0: none): each round starts two baselines (no tracing plugin)
                         and the module as shipped (tracing off), in a rotating order, and measures
                         them in interleaved slices; the verdict is the median over rounds of
                         shipped / baseline server CPU per message, given only when the A/A control
-                        (baseline / baseline, same rounds) has its median within 1.5% of 1.
-                        For a verdict: 12 or more (docs/observability.md, "Tracing cost")
-  --tracing-pair-duration <s>  measured seconds per process in each round (default 2)
+                        (baseline / baseline, same rounds) has its median within 1.5% of 1 and its
+                        95% interval within 1 +- 3%; else "not settled", with the rounds that
+                        would be needed (docs/observability.md, "Tracing cost")
+  --tracing-pair-duration <s>  measured seconds per process in each round (default 1)
   --tracing-burn <ns>   positive control (implies --tracing): the shipped processes of those rounds
                         also run a plugin burning <ns> of CPU per message; 5% of an echo must come
                         out MISS

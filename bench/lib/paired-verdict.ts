@@ -1,8 +1,9 @@
 /**
  * The statistics of `--tracing-pairs`: medians over rounds of fresh
  * processes, with a distribution-free confidence interval, and the verdict
- * rule (judged on the median only when the A/A control is within its
- * tolerance).
+ * rule: judged on the test's median, only when the A/A control (two
+ * processes of the same code, same rounds) is within its tolerance: its
+ * median near 1, and its median pinned down to the band being judged.
  */
 
 /** Median, range and ~95% confidence interval of the median of a few ratios. */
@@ -24,10 +25,10 @@ export interface PairedVerdict {
   reason: string;
 }
 
-/** How far the A/A control's median may be from 1 for the run to judge a 3% band. */
+/** How far the A/A control's median may be from 1 for the run to judge a 3% band (half of it). */
 export const CONTROL_TOLERANCE = 0.015;
-/** Fewer rounds than this give no verdict. */
-export const MIN_ROUNDS = 3;
+/** Fewer rounds than this give no verdict (below 6 the median has no 95% interval). */
+export const MIN_ROUNDS = 6;
 
 function median(sorted: number[]): number {
   const mid = sorted.length >> 1;
@@ -83,7 +84,9 @@ export function pairedVerdict(test: number[], control: number[], max: number): P
   const t = summarize(test);
   const c = summarize(control);
   const base = { test: t, control: c };
-  if (t.n < MIN_ROUNDS || c.n < MIN_ROUNDS) {
+  const band = max - 1;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  if (t.n < MIN_ROUNDS || c.n < MIN_ROUNDS || !c.ci) {
     return { ...base, verdict: 'not settled', reason: `fewer than ${MIN_ROUNDS} rounds measured` };
   }
   const off = Math.abs(c.median - 1);
@@ -91,7 +94,17 @@ export function pairedVerdict(test: number[], control: number[], max: number): P
     return {
       ...base,
       verdict: 'not settled',
-      reason: `A/A control median ${c.median.toFixed(3)}x is ${(off * 100).toFixed(1)}% from 1 (tolerance ${(CONTROL_TOLERANCE * 100).toFixed(1)}%): this run cannot resolve a ${((max - 1) * 100).toFixed(0)}% band`,
+      reason: `A/A control median ${c.median.toFixed(3)}x is ${pct(off)} from 1 (tolerance ${pct(CONTROL_TOLERANCE)}): this run cannot resolve a ${pct(band)} band`,
+    };
+  }
+  const spread = Math.max(1 - c.ci.low, c.ci.high - 1);
+  if (!(spread <= band)) {
+    // The interval narrows with the square root of the rounds.
+    const rounds = Math.ceil(c.n * (spread / band) ** 2);
+    return {
+      ...base,
+      verdict: 'not settled',
+      reason: `the A/A control's 95% interval ${c.ci.low.toFixed(3)}x-${c.ci.high.toFixed(3)}x reaches ${pct(spread)} from 1, wider than the ${pct(band)} band: two processes of the same code differ by more than that here; about ${rounds} rounds would narrow it enough`,
     };
   }
   return t.median <= max
