@@ -45,7 +45,10 @@ export interface BenchConfig {
    * plugin that burns this many ns of CPU per message (servers/burn.plugin.ts).
    */
   tracingBurnNs: number | undefined;
-  /** Those rounds load their three processes at once instead of in alternating slices. */
+  /**
+   * Those rounds load their three processes at once in every slice (the
+   * default), or one after the other (`--tracing-alternate`).
+   */
   tracingTogether: boolean;
 }
 
@@ -70,7 +73,7 @@ export const DEFAULTS: BenchConfig = {
   tracingPairs: 6,
   tracingPairDurationS: 1,
   tracingBurnNs: undefined,
-  tracingTogether: false,
+  tracingTogether: true,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -103,7 +106,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --tracing-pairs <n>   rounds of fresh module processes after the echo run (implies --tracing;
                         default 6, 0: none): each round starts two baselines (no tracing plugin)
                         and the module as shipped (tracing off), in a rotating order, and measures
-                        them in interleaved slices; the verdict is the median over rounds of
+                        them loaded at once (same core, same instants); the verdict is the median over rounds of
                         shipped / baseline server CPU per message, given only when the A/A control
                         (baseline / baseline, same rounds) has its median within 1.5% of 1 and its
                         95% interval within 1 +- 3%; else "not settled", with the rounds that
@@ -112,8 +115,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --tracing-burn <ns>   positive control (implies --tracing): the shipped processes of those rounds
                         also run a plugin burning <ns> of CPU per message; 5% of an echo must come
                         out MISS
-  --tracing-together    those rounds load their three processes at once (same core, same instants)
-                        instead of in alternating slices
+  --tracing-alternate   those rounds measure their three processes one after the other in
+                        alternating slices, like the other servers, instead of at once
   --help                this text
 `;
 
@@ -138,8 +141,8 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
       config.profile = true;
       continue;
     }
-    if (arg === '--tracing-together') {
-      config.tracingTogether = true;
+    if (arg === '--tracing-alternate') {
+      config.tracingTogether = false;
       config.tracing = true;
       continue;
     }

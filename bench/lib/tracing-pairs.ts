@@ -7,8 +7,11 @@
  * the 3% to be shown. So after the echo run come `n` rounds, each with fresh
  * processes: two baselines (the module without its tracing plugin) and the
  * module as shipped (tracing off), started in a rotating order (all six
- * orders in turn) and measured in interleaved slices like the other rate
- * scenarios. Per round:
+ * orders in turn) and loaded at once in every slice: they share the
+ * servers' core at the same instants, so what else runs on the machine hits
+ * all three alike (`--tracing-alternate`: one after the other in
+ * alternating slices, like the other rate scenarios; about twice the A/A
+ * spread on the shared VM). Per round:
  *
  * - test: shipped / geometric mean of the two baselines, in server CPU per message;
  * - A/A control: the second baseline / the first: what two processes of the
