@@ -18,7 +18,8 @@
  *   same code differ by, in the same minutes.
  *
  * The target is judged on the test's median over rounds, and only when the
- * control's median is within its tolerance (lib/paired-verdict.ts). With
+ * control is within its tolerance: its median near 1 and its interval
+ * within the band (lib/paired-verdict.ts). With
  * `--tracing-burn <ns>` the shipped processes also run a plugin that burns
  * that much CPU per message: the check that a real cost comes out MISS.
  */
@@ -64,10 +65,10 @@ export function verdictNote(
   baselineUs: number,
 ): string {
   const expected = burnNs ? 1 + burnNs / 1000 / baselineUs : Number.NaN;
-  const control = burnNs
-    ? `, positive control: +${burnNs} ns burnt per message (alone ${x3(expected)} of the baselines' ${baselineUs.toFixed(2)} µs)`
-    : '';
-  return `tracing off vs no tracing, ${v.test.n} rounds of fresh processes${control}: srv cpu ${describe(v.test)}; A/A control (baseline / baseline) ${describe(v.control)}; <= ${TRACING_OFF_MAX.toFixed(2)}x: ${v.verdict} (${v.reason})`;
+  const what = burnNs
+    ? `positive control, tracing off + a plugin burning ${burnNs} ns per message (alone ${x3(expected)} of the baselines' ${baselineUs.toFixed(2)} µs), vs no tracing`
+    : 'tracing off vs no tracing';
+  return `${what}, ${v.test.n} rounds of fresh processes: srv cpu ${describe(v.test)}; A/A control (baseline / baseline) ${describe(v.control)}; <= ${TRACING_OFF_MAX.toFixed(2)}x: ${v.verdict} (${v.reason})`;
 }
 
 const cpuPerMessage = (m: Measurement | Error | undefined): number | undefined =>
