@@ -10,8 +10,7 @@
  * orders in turn) and loaded at once in every slice: they share the
  * servers' core at the same instants, so what else runs on the machine hits
  * all three alike (`--tracing-alternate`: one after the other in
- * alternating slices, like the other rate scenarios; about twice the A/A
- * spread on the shared VM). Per round:
+ * alternating slices, like the other rate scenarios). Per round:
  *
  * - test: shipped / geometric mean of the two baselines, in server CPU per message;
  * - A/A control: the second baseline / the first: what two processes of the
