@@ -110,7 +110,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                         shipped / baseline server CPU per message, given only when the A/A control
                         (baseline / baseline, same rounds) has its median within 1.5% of 1 and its
                         95% interval within 1 +- 3%; else "not settled", with the rounds that
-                        would be needed (docs/observability.md, "Tracing cost")
+                        would be needed; a median whose own 95% interval is wholly above 1.03x is
+                        a MISS however noisy (docs/observability.md, "Tracing cost")
   --tracing-pair-duration <s>  measured seconds per process in each round (default 1)
   --tracing-burn <ns>   positive control (implies --tracing): the shipped processes of those rounds
                         also run a plugin burning <ns> of CPU per message; 5% of an echo must come

@@ -3,7 +3,9 @@
  * processes, with a distribution-free confidence interval, and the verdict
  * rule: judged on the test's median, only when the A/A control (two
  * processes of the same code, same rounds) is within its tolerance: its
- * median near 1, and its median pinned down to the band being judged.
+ * median near 1, and its median pinned down to the band being judged. One
+ * exception, which can only fail the target: a test whose whole interval
+ * lies above the band is a MISS however noisy the processes are.
  */
 
 /** Median, range and ~95% confidence interval of the median of a few ratios. */
@@ -95,6 +97,13 @@ export function pairedVerdict(test: number[], control: number[], max: number): P
       ...base,
       verdict: 'not settled',
       reason: `A/A control median ${c.median.toFixed(3)}x is ${pct(off)} from 1 (tolerance ${pct(CONTROL_TOLERANCE)}): this run cannot resolve a ${pct(band)} band`,
+    };
+  }
+  if (t.ci && t.ci.low > max) {
+    return {
+      ...base,
+      verdict: 'MISS',
+      reason: `the whole 95% interval of the median is above ${max.toFixed(2)}x (from ${t.ci.low.toFixed(3)}x)`,
     };
   }
   const spread = Math.max(1 - c.ci.low, c.ci.high - 1);

@@ -24,6 +24,17 @@ describe('--tracing-pairs verdict', () => {
     expect(v.reason).toMatch(/^A\/A control median 1\.020x is 2\.0% from 1/);
   });
 
+  it('says MISS when the whole interval is above the band, however wide the A/A interval', () => {
+    // The shared-machine positive control: a plugin burning 1000 ns (+4.7%) per message.
+    const v = pairedVerdict(around(1.075, 0.04, 12), around(0.998, 0.15, 12), 1.03);
+    expect(v.verdict).toBe('MISS');
+    expect(v.reason).toBe('the whole 95% interval of the median is above 1.03x (from 1.050x)');
+    // The same rounds around 1.04x: the interval reaches into the band, so no verdict.
+    expect(pairedVerdict(around(1.04, 0.04, 12), around(0.998, 0.15, 12), 1.03).verdict).toBe(
+      'not settled',
+    );
+  });
+
   it('gives no verdict when the A/A median is near 1 but its interval is wider than the band', () => {
     // A 0.964x median would pass, but two identical processes differ by up to 20% here.
     const v = pairedVerdict(around(0.964, 0.2, 12), around(0.99, 0.3, 12), 1.03);
