@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
-import { type Duplex } from 'node:stream';
+import { type Socket } from 'node:net';
 import { type Logger } from 'pino';
 import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
@@ -118,7 +118,7 @@ export class Connection implements WsConnection {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /** The TCP (or TLS) socket under the WebSocket. */
-  readonly transport: Duplex;
+  readonly transport: Socket;
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
@@ -147,8 +147,8 @@ export class Connection implements WsConnection {
   private preAuth: boolean;
   private framesAfterClose = 0;
   private sentCloseCode: number | undefined;
-  /** A ping is out and its pong has not come back. */
-  private awaitingPong = false;
+  /** The transport's `bytesRead` when the last ping went out; -1 before the first. */
+  private readAtPing = -1;
   /** Arrival order of frames and the in-flight bound (see `DispatchQueue`). */
   private order: DispatchQueue<BoundHandler, InboundFrame> | undefined;
   /** Frames of `immediate` handlers in flight: they bypass `order`. */
@@ -226,19 +226,18 @@ export class Connection implements WsConnection {
   }
 
   /**
-   * The heartbeat's beat: pings and returns `true` when the last ping was
-   * answered, returns `false` (and does nothing) when it was not.
+   * The heartbeat's beat: pings and returns `true` when the peer sent
+   * something since the last ping (its pong, or any frame), returns `false`
+   * (and does nothing) when it sent nothing. Counting the transport's bytes
+   * needs no `pong` listener: one key more in ws's listener table (a
+   * dictionary) was 96 B per connection.
    */
   ping(): boolean {
-    if (this.awaitingPong) return false;
-    this.awaitingPong = true;
+    const read = this.transport.bytesRead;
+    if (read === this.readAtPing) return false;
+    this.readAtPing = read;
     this.socket.ping();
     return true;
-  }
-
-  /** The peer answered the ping. */
-  pong(): void {
-    this.awaitingPong = false;
   }
 
   get handlers(): Map<string, BoundHandler> {
@@ -287,9 +286,11 @@ export class Connection implements WsConnection {
    * Runs the gateways' connection callbacks (Nest calls `handleConnection`
    * and binds handlers there), waits for async hooks, then opens the
    * connection and handles the frames that arrived meanwhile, in order.
+   * Without async hooks it opens at once and returns no promise (an async
+   * function's promise and frame are garbage made on every connect).
    */
-  async open(): Promise<void> {
-    if (this.state !== 'admitting') return;
+  open(): Promise<void> | undefined {
+    if (this.state !== 'admitting') return undefined;
     this.opening = true;
     const request = this.request;
     this.upgradeRequest = undefined;
@@ -304,24 +305,33 @@ export class Connection implements WsConnection {
       }
     } catch (error) {
       this.connectHookFailed(error);
+      return undefined;
+    }
+    if (this.connectHooks) return this.openAfterConnectHooks(this.connectHooks);
+    this.opened();
+    return undefined;
+  }
+
+  private async openAfterConnectHooks(hooks: Promise<unknown>[]): Promise<void> {
+    this.connectHooks = undefined;
+    try {
+      await Promise.all(hooks);
+    } catch (error) {
+      this.connectHookFailed(error);
       return;
     }
-    if (this.connectHooks) {
-      const hooks = this.connectHooks;
-      this.connectHooks = undefined;
-      try {
-        await Promise.all(hooks);
-      } catch (error) {
-        this.connectHookFailed(error);
-        return;
-      }
-    }
+    this.opened();
+  }
+
+  /** `handleConnection` is done: frames are dispatched, those that waited first, in order. */
+  private opened(): void {
     if (this.state !== 'admitting') return;
     this.state = 'open';
     for (const plugin of pluginHooksOf(this.runtime).onOpen) plugin.onOpen?.(this);
     const pending = this.pending;
+    if (pending === undefined) return;
     this.pending = undefined;
-    for (const held of pending ?? []) {
+    for (const held of pending) {
       if (this.state !== 'open') break;
       if (Array.isArray(held)) this.dispatch(held[0], held[1]);
       else {
