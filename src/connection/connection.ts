@@ -66,6 +66,8 @@ export type { ConnectionState } from './ws-connection.interface.js';
 const CONNECTION = Symbol('secure-ws.connection');
 /** What `disconnected` is until a `handleDisconnect` hook runs: one promise for every connection. */
 const NO_DISCONNECT_HOOK: Promise<unknown> = Promise.resolve();
+/** What `open` returns when it opened at once: one settled promise for every connection. */
+const OPENED: Promise<void> = Promise.resolve();
 const FORCE_CLOSE_AFTER_MS = 2000;
 /**
  * Frames a peer may still send after the server's close frame (a few were
@@ -286,11 +288,20 @@ export class Connection implements WsConnection {
    * Runs the gateways' connection callbacks (Nest calls `handleConnection`
    * and binds handlers there), waits for async hooks, then opens the
    * connection and handles the frames that arrived meanwhile, in order.
-   * Without async hooks it opens at once and returns no promise (an async
-   * function's promise and frame are garbage made on every connect).
+   * Without async hooks it opens at once and returns one shared settled
+   * promise (an async function's promise and frame were garbage made on
+   * every connect); what throws meanwhile is returned rejected, as before.
    */
-  open(): Promise<void> | undefined {
-    if (this.state !== 'admitting') return undefined;
+  open(): Promise<void> {
+    if (this.state !== 'admitting') return OPENED;
+    try {
+      return this.openNow();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private openNow(): Promise<void> {
     this.opening = true;
     const request = this.request;
     this.upgradeRequest = undefined;
@@ -305,11 +316,11 @@ export class Connection implements WsConnection {
       }
     } catch (error) {
       this.connectHookFailed(error);
-      return undefined;
+      return OPENED;
     }
     if (this.connectHooks) return this.openAfterConnectHooks(this.connectHooks);
     this.opened();
-    return undefined;
+    return OPENED;
   }
 
   private async openAfterConnectHooks(hooks: Promise<unknown>[]): Promise<void> {
