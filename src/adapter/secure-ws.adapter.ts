@@ -78,10 +78,6 @@ function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): voi
   connection.onFrame(data, isBinary);
 }
 
-function onClientPong(this: WebSocket): void {
-  connectionOf(this)?.pong();
-}
-
 function onClientError(this: WebSocket, error: Error & { code?: string }): void {
   const connection = connectionOf(this);
   if (!connection) return;
@@ -320,7 +316,6 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     deferProtocolErrors(client);
     this.registry.add(connection);
     client.on('message', onClientMessage);
-    client.on('pong', onClientPong);
     client.on('error', onClientError);
     client.on('close', this.onClientClose);
     for (const plugin of pluginHooksOf(this.runtime).onHandshake)
