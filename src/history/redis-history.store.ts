@@ -11,6 +11,7 @@ import {
   POSITION_SCRIPT,
   SINCE_SCRIPT,
   topicChannel,
+  UPKEEP_INTERVAL_MS,
 } from './redis-history.scripts.js';
 import { RoomAppends } from './redis-room-appends.js';
 import { RedisScript } from './redis-script.js';
@@ -61,6 +62,7 @@ export class RedisHistoryStore implements HistoryStore {
             channel,
             size: retention.size,
             ttlMs: retention.ttlMs,
+            upkeepMs: Math.min(UPKEEP_INTERVAL_MS, retention.ttlMs),
             metaTtlMs: META_TTL_MS,
             origin: this.origin,
           },
@@ -97,6 +99,7 @@ export class RedisHistoryStore implements HistoryStore {
       offset,
       retention.ttlMs,
       epoch,
+      retention.size,
     )) as [string, number, number, ...string[]];
     const position = { room, offset: top, epoch: current };
     return status === 1 ? { recovered: true, frames, position } : { recovered: false, position };
