@@ -95,7 +95,7 @@ describe('the Redis history append', () => {
     await sleep(Math.max(0, sentAt + 1600 - performance.now()));
     const since = await store.since('quiet', first.offset, first.epoch, retention);
     expect(since).toEqual({ recovered: true, frames: [expect.any(String)], position: second });
-    expect(positionOfFrame((since as { frames: string[] }).frames[0] as string)).toEqual({
+    expect(since.recovered && positionOfFrame(since.frames[0] as string)).toEqual({
       offset: second.offset,
       epoch: second.epoch,
     });
