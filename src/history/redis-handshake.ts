@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { type Redis } from 'ioredis';
 import { within } from '../util/within.js';
 
@@ -16,12 +15,11 @@ export const HANDSHAKE_WAIT_MS = 2000;
  */
 export function opened(redis: Redis): Promise<void> | undefined {
   if (redis.status !== 'connecting' && redis.status !== 'connect') return undefined;
-  return within(
-    once(redis, 'ready').then(
-      () => undefined,
-      () => undefined,
-    ),
-    HANDSHAKE_WAIT_MS,
-    undefined,
-  );
+  // `redis.once`, not `node:events`: the emitter's import graph stays ioredis alone.
+  let onReady = (): void => undefined;
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+    redis.once('ready', onReady);
+  });
+  return within(ready, HANDSHAKE_WAIT_MS, undefined).finally(() => redis.off('ready', onReady));
 }
