@@ -33,6 +33,23 @@ export interface BenchConfig {
   json: string | undefined;
   /** Echo: also the module without its tracing plugin and with the OpenTelemetry SDK (lib/tracing-cost.ts). */
   tracing: boolean;
+  /**
+   * `--tracing`: rounds of fresh module processes (two baselines and one as
+   * shipped) measured after the echo run, judged on the median (lib/tracing-pairs.ts).
+   */
+  tracingPairs: number;
+  /** Measured seconds per process in each of those rounds. */
+  tracingPairDurationS: number;
+  /**
+   * Positive control: the "as shipped" processes of those rounds also run a
+   * plugin that burns this many ns of CPU per message (servers/burn.plugin.ts).
+   */
+  tracingBurnNs: number | undefined;
+  /**
+   * Those rounds load their three processes at once in every slice (the
+   * default), or one after the other (`--tracing-alternate`).
+   */
+  tracingTogether: boolean;
 }
 
 export const DEFAULTS: BenchConfig = {
@@ -53,6 +70,10 @@ export const DEFAULTS: BenchConfig = {
   profile: false,
   json: undefined,
   tracing: false,
+  tracingPairs: 6,
+  tracingPairDurationS: 1,
+  tracingBurnNs: undefined,
+  tracingTogether: true,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -80,7 +101,23 @@ export const USAGE = `Usage: npm run bench -- [options]
                         slows the servers and inflates RSS: not for the table
   --json <file>         also write the results as JSON
   --tracing             echo: also measure the module without its tracing plugin (baseline) and
-                        with the OpenTelemetry SDK registered (spans dropped), in the same slices
+                        with the OpenTelemetry SDK registered (spans dropped), in the same slices;
+                        then --tracing-pairs rounds of fresh processes judge "tracing off within 3%"
+  --tracing-pairs <n>   rounds of fresh module processes after the echo run (implies --tracing;
+                        default 6, 0: none): each round starts two baselines (no tracing plugin)
+                        and the module as shipped (tracing off), in a rotating order, and measures
+                        them loaded at once (same core, same instants); the verdict is the median over rounds of
+                        shipped / baseline server CPU per message, given only when the A/A control
+                        (baseline / baseline, same rounds) has its median within 1.5% of 1 and its
+                        95% interval within 1 +- 3%; else "not settled", with the rounds that
+                        would be needed; a median whose own 95% interval is wholly above 1.03x is
+                        a MISS however noisy (docs/observability.md, "Tracing cost")
+  --tracing-pair-duration <s>  measured seconds per process in each round (default 1)
+  --tracing-burn <ns>   positive control (implies --tracing): the shipped processes of those rounds
+                        also run a plugin burning <ns> of CPU per message; 5% of an echo must come
+                        out MISS
+  --tracing-alternate   those rounds measure their three processes one after the other in
+                        alternating slices, like the other servers, instead of at once
   --help                this text
 `;
 
@@ -103,6 +140,11 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
     }
     if (arg === '--profile') {
       config.profile = true;
+      continue;
+    }
+    if (arg === '--tracing-alternate') {
+      config.tracingTogether = false;
+      config.tracing = true;
       continue;
     }
     if (arg === '--tracing') {
@@ -163,6 +205,17 @@ export function parseArgs(argv: string[]): BenchConfig | 'help' {
       case 'node':
         if (!value) throw new Error('--node needs the path of a node binary');
         config.node = value;
+        break;
+      case 'tracing-pairs':
+        config.tracingPairs = value === '0' ? 0 : positive(name, value, true);
+        config.tracing = true;
+        break;
+      case 'tracing-pair-duration':
+        config.tracingPairDurationS = positive(name, value, false);
+        break;
+      case 'tracing-burn':
+        config.tracingBurnNs = positive(name, value, true);
+        config.tracing = true;
         break;
       case 'json':
         if (!value) throw new Error('--json needs a file name');

@@ -15,13 +15,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { formatPercent } from './format.js';
-import type { CpuSample, ServerKind } from './protocol.js';
+import type { CpuSample, ServerKind, ServerOptions } from './protocol.js';
 import {
   type Driver,
   type InterleavedSpec,
   type Measurement,
   type ScenarioContext,
-  type ServerVariant,
   startServer,
 } from './scenario.js';
 import type { ServerProcess } from './server-process.js';
@@ -29,9 +28,8 @@ import { sleep } from './stats.js';
 import { machineCpu } from './system.js';
 
 interface Entry {
-  kind: ServerKind;
-  /** Set for a variant's entry (see `InterleavedSpec.variants`). */
-  variant: ServerVariant | undefined;
+  /** Index of its start in `measureInterleaved`'s `starts`. */
+  index: number;
   server: ServerProcess;
   driver: Driver;
   close(): void;
@@ -51,36 +49,92 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+/**
+ * One measured slice of `group`, driven at once: ramp-up, the slice, drain.
+ * The generator's and the machine's CPU of the slice count for each of them.
+ */
+async function measureSlice(group: Entry[], sliceMs: number): Promise<void> {
+  for (const e of group) e.driver.start();
+  await sleep(RAMP_MS);
+  const cpu0: CpuSample[] = await Promise.all(group.map((e) => e.server.cpu()));
+  const gen0 = cpuMicros();
+  const machine0 = machineCpu();
+  const t0 = performance.now();
+  for (const e of group) e.driver.beginMeasure();
+  await sleep(sliceMs);
+  for (const e of group) e.driver.endMeasure();
+  const t1 = performance.now();
+  const gen1 = cpuMicros();
+  const machine1 = machineCpu();
+  const cpu1: CpuSample[] = await Promise.all(group.map((e) => e.server.cpu()));
+  await Promise.all(group.map((e) => e.driver.stop()));
+  for (const [i, e] of group.entries()) {
+    const [a, b] = [cpu0[i] as CpuSample, cpu1[i] as CpuSample];
+    e.measuredMs += t1 - t0;
+    e.generatorCpuMicros += gen1 - gen0;
+    e.serverCpuMicros += b.cpuMicros - a.cpuMicros;
+    e.serverWallMs += b.at - a.at;
+    e.machineTasksMs += machine0 && machine1 ? machine1.tasksMs - machine0.tasksMs : Number.NaN;
+    e.machineIrqMs += machine0 && machine1 ? machine1.irqMs - machine0.irqMs : Number.NaN;
+  }
+}
+
+/** One server of an interleaved run: a kind, started with these options. */
+export interface InterleavedStart {
+  kind: ServerKind;
+  options: Omit<ServerOptions, 'auth'>;
+}
+
 export async function runInterleaved(
   ctx: ScenarioContext,
   kinds: ServerKind[],
   spec: InterleavedSpec,
 ): Promise<Map<ServerKind, Measurement | Error>> {
-  const { config } = ctx;
+  const variants = (spec.variants?.(ctx.config) ?? []).filter((v) => kinds.includes(v.kind));
+  const measured = await measureInterleaved(ctx, spec, [
+    ...kinds.map((kind) => ({ kind, options: {} })),
+    ...variants.map((variant) => ({ kind: variant.kind, options: variant.options })),
+  ]);
   const results = new Map<ServerKind, Measurement | Error>();
-  const variantResults = new Map<ServerVariant, Measurement | Error>();
-  const variants = (spec.variants?.(config) ?? []).filter((v) => kinds.includes(v.kind));
-  const starts: { kind: ServerKind; variant: ServerVariant | undefined }[] = [
-    ...kinds.map((kind) => ({ kind, variant: undefined })),
-    ...variants.map((variant) => ({ kind: variant.kind, variant })),
-  ];
+  for (const [i, kind] of kinds.entries()) {
+    results.set(kind, measured[i] ?? new Error('not measured'));
+  }
+  if (variants.length > 0) {
+    spec.attachVariants?.(
+      results,
+      variants.map((variant, i) => ({
+        variant,
+        result: measured[kinds.length + i] ?? new Error('not measured'),
+      })),
+    );
+  }
+  await spec.thenMeasure?.(ctx, results);
+  return results;
+}
+
+/**
+ * Starts every server of `starts` (in that order), then measures them in
+ * interleaved slices, or, `together`, all loaded at once in every slice
+ * (they share the servers' core, and whatever else runs on it, at the same
+ * instants); the results come in the order of `starts`.
+ */
+export async function measureInterleaved(
+  ctx: ScenarioContext,
+  spec: InterleavedSpec,
+  starts: InterleavedStart[],
+  together = false,
+): Promise<(Measurement | Error)[]> {
+  const { config } = ctx;
+  const results: (Measurement | Error)[] = starts.map(() => new Error('not measured'));
   const entries: Entry[] = [];
-  const record = (
-    e: { kind: ServerKind; variant: ServerVariant | undefined },
-    r: Measurement | Error,
-  ) => {
-    if (e.variant) variantResults.set(e.variant, r);
-    else results.set(e.kind, r);
-  };
   try {
-    for (const { kind, variant } of starts) {
+    for (const [index, { kind, options }] of starts.entries()) {
       let server: ServerProcess | undefined;
       try {
-        server = await startServer(ctx, kind, { ...variant?.options, auth: spec.auth });
+        server = await startServer(ctx, kind, { ...options, auth: spec.auth });
         const { driver, close } = await spec.open(ctx, server);
         entries.push({
-          kind,
-          variant,
+          index,
           server,
           driver,
           close,
@@ -93,7 +147,7 @@ export async function runInterleaved(
         });
       } catch (err) {
         server?.kill();
-        record({ kind, variant }, err instanceof Error ? err : new Error(String(err)));
+        results[index] = err instanceof Error ? err : new Error(String(err));
       }
     }
 
@@ -106,28 +160,11 @@ export async function runInterleaved(
     const slices = Math.max(1, Math.round(config.durationS / config.sliceS));
     const sliceMs = (config.durationS * 1000) / slices;
     for (let round = 0; round < slices; round++) {
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[(round + i) % entries.length] as Entry;
-        e.driver.start();
-        await sleep(RAMP_MS);
-        const cpu0: CpuSample = await e.server.cpu();
-        const gen0 = cpuMicros();
-        const machine0 = machineCpu();
-        const t0 = performance.now();
-        e.driver.beginMeasure();
-        await sleep(sliceMs);
-        e.driver.endMeasure();
-        const t1 = performance.now();
-        const gen1 = cpuMicros();
-        const machine1 = machineCpu();
-        const cpu1 = await e.server.cpu();
-        await e.driver.stop();
-        e.measuredMs += t1 - t0;
-        e.generatorCpuMicros += gen1 - gen0;
-        e.serverCpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
-        e.serverWallMs += cpu1.at - cpu0.at;
-        e.machineTasksMs += machine0 && machine1 ? machine1.tasksMs - machine0.tasksMs : Number.NaN;
-        e.machineIrqMs += machine0 && machine1 ? machine1.irqMs - machine0.irqMs : Number.NaN;
+      if (together) await measureSlice(entries, sliceMs);
+      else {
+        for (let i = 0; i < entries.length; i++) {
+          await measureSlice([entries[(round + i) % entries.length] as Entry], sliceMs);
+        }
       }
     }
 
@@ -137,7 +174,7 @@ export async function runInterleaved(
       const serverMs = e.serverCpuMicros / 1000;
       const generatorMs = e.generatorCpuMicros / 1000;
       const otherMs = e.machineTasksMs - serverMs - generatorMs;
-      record(e, {
+      results[e.index] = {
         value: r.count / seconds,
         p50Ms: r.p50Ms,
         p99Ms: r.p99Ms,
@@ -154,20 +191,11 @@ export async function runInterleaved(
           ...r.notes,
         ],
         warnings: r.warnings,
-      });
+      };
     }
   } finally {
     for (const e of entries) e.close();
     await Promise.all(entries.map((e) => e.server.stop()));
-  }
-  if (variants.length > 0) {
-    spec.attachVariants?.(
-      results,
-      variants.map((variant) => ({
-        variant,
-        result: variantResults.get(variant) ?? new Error('not measured'),
-      })),
-    );
   }
   return results;
 }

@@ -37,6 +37,11 @@ export interface ServerOptions {
    * tracing off (no SDK registered).
    */
   tracing?: 'absent' | 'sdk';
+  /**
+   * Module server only (`--tracing-burn`): one more plugin whose `afterMessage`
+   * burns this many ns of CPU per message, the positive control of `--tracing-pairs`.
+   */
+  burnNs?: number;
 }
 
 /** What a server tells the parent about its own connections (when it can see them). */

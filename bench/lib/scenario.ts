@@ -123,6 +123,14 @@ export interface InterleavedSpec {
     results: Map<ServerKind, Measurement | Error>,
     variants: { variant: ServerVariant; result: Measurement | Error }[],
   ) => void;
+  /**
+   * More measurements once the run's servers are stopped, added to its
+   * results (e.g. `--tracing-pairs`: fresh pairs of module processes).
+   */
+  thenMeasure?: (
+    ctx: ScenarioContext,
+    results: Map<ServerKind, Measurement | Error>,
+  ) => Promise<void>;
   /** What `count` counts, for the notes ("replies", "open+close"). */
   countLabel: string;
   open(ctx: ScenarioContext, server: ServerProcess): Promise<{ driver: Driver; close(): void }>;

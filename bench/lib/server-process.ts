@@ -73,6 +73,7 @@ export class ServerProcess {
     if (options.redisUrl !== undefined) serverOptions.redisUrl = options.redisUrl;
     if (options.history !== undefined) serverOptions.history = options.history;
     if (options.tracing !== undefined) serverOptions.tracing = options.tracing;
+    if (options.burnNs !== undefined) serverOptions.burnNs = options.burnNs;
     const pinned = options.cpu !== undefined;
     const node = options.node ?? process.execPath;
     // fork() runs `execPath ...execArgv entry args`; with taskset as execPath the

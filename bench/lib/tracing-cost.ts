@@ -9,9 +9,11 @@
  * - the module with the OpenTelemetry SDK registered (every span sampled,
  *   batched, dropped by the exporter): tracing on.
  *
- * Each is judged against the baseline on server CPU per message, which
- * barely depends on the noisy wall clock; the target (#16): tracing off
- * within 3% of no tracing.
+ * Each gets its ratio to the baseline on server CPU per message, which
+ * barely depends on the noisy wall clock. The target (#16), tracing off
+ * within 3% of no tracing, is judged by `--tracing-pairs` (tracing-pairs.ts):
+ * one pair of processes cannot settle it, two processes of the same code
+ * differ by more than 3% here.
  */
 import type { ServerKind } from './protocol.js';
 import type { InterleavedSpec, Measurement, ServerVariant } from './scenario.js';
@@ -69,6 +71,6 @@ export const attachTracingVariants: InterleavedSpec['attachVariants'] = (results
   if (mine === undefined || theirs === undefined || !(theirs > 0)) return;
   const off = mine / theirs;
   module.notes.unshift(
-    `tracing off vs no tracing: srv cpu ${ratio3(off)} (<= ${TRACING_OFF_MAX.toFixed(2)}x: ${off <= TRACING_OFF_MAX ? 'pass' : 'MISS'}), rate ${ratio3(module.value / base.value)}`,
+    `tracing off vs no tracing, this one pair of processes: srv cpu ${ratio3(off)}, rate ${ratio3(module.value / base.value)} (no verdict from one pair: see the rounds)`,
   );
 };

@@ -6,7 +6,10 @@ import { formatRate } from '../lib/format.js';
 import { CONCURRENT_ECHO_EVENT, concurrentEchoFrame } from '../lib/messages.js';
 import { ratioAtLeast, type Scenario } from '../lib/scenario.js';
 import { attachTracingVariants, tracingVariants } from '../lib/tracing-cost.js';
+import { tracingPairs } from '../lib/tracing-pairs.js';
 import { windowedSpec } from '../lib/windowed.js';
+
+const echoSpec = windowedSpec('echo', { auth: false });
 
 export const echo: Scenario = {
   number: 1,
@@ -16,10 +19,12 @@ export const echo: Scenario = {
   latency: 'round trip',
   target: ratioAtLeast(0.9),
   interleaved: {
-    ...windowedSpec('echo', { auth: false }),
-    // --tracing: the module without its tracing plugin and with the SDK, in the same slices.
+    ...echoSpec,
+    // --tracing: the module without its tracing plugin and with the SDK, in the same slices,
     variants: tracingVariants,
     attachVariants: attachTracingVariants,
+    // then rounds of fresh processes for the verdict on "tracing off within 3%".
+    thenMeasure: tracingPairs(echoSpec),
   },
 };
 

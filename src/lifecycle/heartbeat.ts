@@ -32,11 +32,11 @@ export class Heartbeat implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private beat(): void {
-    for (const connection of this.registry.all()) {
+    this.registry.forEach((connection) => {
       if (!connection.ping()) {
-        connection.debug('Peer did not answer the ping, cut');
+        connection.debug('Peer sent nothing since the last ping, cut');
         connection.cut();
       }
-    }
+    });
   }
 }

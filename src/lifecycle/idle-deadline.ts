@@ -42,11 +42,11 @@ export class IdleDeadline implements OnApplicationBootstrap, OnModuleDestroy {
 
   private sweep(deadlineMs: number): void {
     const oldest = performance.now() - deadlineMs;
-    for (const connection of this.registry.all()) {
+    this.registry.forEach((connection) => {
       if (connection.session === undefined && connection.lastMessageAt < oldest) {
         connection.debug('No message from a connection without a session, closed');
         connection.closeWith(replyOf(WsErrorCode.IDLE_TIMEOUT));
       }
-    }
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/app/token.js';
 import { WsTestClient } from '../../src/testing/ws-test-client.js';
+import { encodeFrame, Op, RawWsClient } from './support/raw-socket.js';
 import { type ReferenceApp, startReferenceApp } from './support/reference-app.js';
 
 const JWT_SECRET = 'hostile-unknown-flood-secret-0123456789abcdef';
@@ -39,18 +40,27 @@ describe('every frame counts against the message budget', () => {
   });
 
   it('counts frames refused before a handler too: bad frames and unknown events share the budget', async () => {
-    const client = await connect('eve');
-    for (let i = 0; i < 30; i += 1) client.socket.send('{"event":"no.such.event"}');
-    for (let i = 0; i < 10; i += 1) client.socket.send('not json');
-    // 40 frames spent the burst: a handled message is now refused.
-    client.emit('room.join', { room: 'r' });
-    const errors: string[] = [];
+    const token = signToken(JWT_SECRET, { sub: 'eve', ttlSeconds: 600 });
+    const client = await RawWsClient.connect(ref.port, '/ws', {
+      Authorization: `Bearer ${token}`,
+    });
+    const text = (payload: string) => encodeFrame({ opcode: Op.TEXT, payload });
+    // 41 frames in one TCP write, so that the budget (20 a second) cannot refill between them on a
+    // loaded machine: 40 frames spend the burst, and the handled message after them is refused.
+    client.write(
+      Buffer.concat([
+        ...Array.from({ length: 30 }, () => text('{"event":"no.such.event"}')),
+        ...Array.from({ length: 10 }, () => text('not json')),
+        text('{"event":"room.join","data":{"room":"r"}}'),
+      ]),
+    );
+    const codes: unknown[] = [];
     for (let i = 0; i < 41; i += 1) {
-      errors.push(((await client.next()) as { data: { code: string } }).data.code);
+      codes.push((await client.nextJson<{ data: { code?: string } }>()).data.code);
     }
-    expect(errors.slice(0, 30)).toEqual(Array(30).fill('UNKNOWN_EVENT'));
-    expect(errors.slice(30, 40)).toEqual(Array(10).fill('BAD_FRAME'));
-    expect(errors[40]).toBe('RATE_LIMITED');
-    client.close();
+    expect(codes.slice(0, 30)).toEqual(Array(30).fill('UNKNOWN_EVENT'));
+    expect(codes.slice(30, 40)).toEqual(Array(10).fill('BAD_FRAME'));
+    expect(codes[40]).toBe('RATE_LIMITED');
+    client.destroy();
   });
 });
