@@ -1,7 +1,9 @@
 /**
  * Redis's CPU per message stored in a room's history, as Redis counts it
  * (`INFO commandstats`: the script's microseconds per call / messages per
- * call), and this process's CPU per message, with `RedisHistoryStore`:
+ * call, wall time inside the command; and `INFO cpu`: the main thread's
+ * user + system time, reading and writing included, steadier on a shared
+ * machine), and this process's CPU per message, with `RedisHistoryStore`:
  * one message per loop turn (a paced sender) and 8 per turn (a burst: one
  * script call for the 8). `tsc -p tsconfig.bench.json && node
  * build/bench/micro/history-append.js`. Rounds alternate the cases; compare
@@ -31,6 +33,13 @@ async function scriptMicros(redis: Redis): Promise<number> {
   return total;
 }
 
+/** Redis's main thread CPU time so far, µs. */
+async function redisCpuMicros(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(info.match(new RegExp(`^${name}:([\\d.]+)`, 'm'))?.[1]);
+  return (field('used_cpu_user_main_thread') + field('used_cpu_sys_main_thread')) * 1e6;
+}
+
 async function main(): Promise<void> {
   const server = await RedisServer.start();
   const redis = new Redis(server.url, { commandTimeout: 2000 });
@@ -55,11 +64,15 @@ async function main(): Promise<void> {
       const figures: string[] = [];
       for (const [name, perTurn] of cases) {
         await stats.config('RESETSTAT');
+        const redisStarted = await redisCpuMicros(stats);
         const started = cpuMicros();
         await run(perTurn, MESSAGES);
         const node = (cpuMicros() - started) / MESSAGES;
+        const redisCpu = ((await redisCpuMicros(stats)) - redisStarted) / MESSAGES;
         const inRedis = (await scriptMicros(stats)) / MESSAGES;
-        figures.push(`${name}: Redis ${inRedis.toFixed(1)} µs, node ${node.toFixed(1)} µs`);
+        figures.push(
+          `${name}: Redis ${inRedis.toFixed(1)} µs in scripts, ${redisCpu.toFixed(1)} µs CPU, node ${node.toFixed(1)} µs`,
+        );
       }
       process.stdout.write(`round ${round}: ${figures.join(' | ')} per message\n`);
     }

@@ -2,6 +2,7 @@ import { type Redis } from 'ioredis';
 import { RedisTurnWriter } from '../bus/redis-turn-writer.js';
 import { type ResolvedRoomRetention } from './history-options.js';
 import { type HistorySince, type HistoryStore } from './history-store.interface.js';
+import { opened } from './redis-handshake.js';
 import {
   APPEND_SCRIPT,
   EMPTY_META_TTL_MS,
@@ -11,6 +12,7 @@ import {
   POSITION_SCRIPT,
   SINCE_SCRIPT,
   topicChannel,
+  UPKEEP_INTERVAL_MS,
 } from './redis-history.scripts.js';
 import { RoomAppends } from './redis-room-appends.js';
 import { RedisScript } from './redis-script.js';
@@ -61,6 +63,7 @@ export class RedisHistoryStore implements HistoryStore {
             channel,
             size: retention.size,
             ttlMs: retention.ttlMs,
+            upkeepMs: Math.min(UPKEEP_INTERVAL_MS, retention.ttlMs),
             metaTtlMs: META_TTL_MS,
             origin: this.origin,
           },
@@ -72,6 +75,7 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   async position(room: string): Promise<RoomPosition> {
+    await opened(this.redis);
     const [epoch, offset] = (await this.redis.eval(
       POSITION_SCRIPT,
       2,
@@ -88,6 +92,7 @@ export class RedisHistoryStore implements HistoryStore {
     epoch: string,
     retention: ResolvedRoomRetention,
   ): Promise<HistorySince> {
+    await opened(this.redis);
     const [current, top, status, ...frames] = (await this.redis.eval(
       SINCE_SCRIPT,
       2,
@@ -97,6 +102,7 @@ export class RedisHistoryStore implements HistoryStore {
       offset,
       retention.ttlMs,
       epoch,
+      retention.size,
     )) as [string, number, number, ...string[]];
     const position = { room, offset: top, epoch: current };
     return status === 1 ? { recovered: true, frames, position } : { recovered: false, position };

@@ -10,6 +10,8 @@ export interface RoomAppendTarget {
   readonly channel: string;
   readonly size: number;
   readonly ttlMs: number;
+  /** The longest the room's keys go without upkeep (see `UPKEEP_INTERVAL_MS`). */
+  readonly upkeepMs: number;
   readonly metaTtlMs: number;
   readonly origin: string;
 }
@@ -43,8 +45,8 @@ export class RoomAppends implements TurnBatch {
   }
 
   toCommand(): Command {
-    const { keys, room, size, ttlMs, metaTtlMs, channel, origin } = this.target;
-    const args = [2, ...keys, newEpoch(), metaTtlMs, room, size, ttlMs, channel, origin];
+    const { keys, room, size, ttlMs, upkeepMs, metaTtlMs, channel, origin } = this.target;
+    const args = [2, ...keys, newEpoch(), metaTtlMs, room, size, ttlMs, channel, origin, upkeepMs];
     for (const body of this.bodies) args.push(body);
     const redis = this.writer.redis;
     const command = this.script.command(redis, args);
