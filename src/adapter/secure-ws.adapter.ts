@@ -23,6 +23,7 @@ import {
   type SecureWsPlugin,
 } from '../connection/plugin.interface.js';
 import { PluginEvents } from '../connection/plugin-events.js';
+import { pluginHooksOf } from '../connection/plugin-hooks.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
 import { GatewayTables } from '../lifecycle/gateway-tables.js';
@@ -37,6 +38,7 @@ import {
   CONNECTION_AUTHENTICATOR,
   type ConnectionAuthenticator,
 } from './connection-authenticator.js';
+import { firstHandshakeRefusal } from './handshake-checks.js';
 import { refuseUpgrade } from './http-refusal.js';
 import { corkUntilLoopTurn } from './loop-cork.js';
 import { protocolCloseCode } from './protocol-close-code.js';
@@ -55,10 +57,12 @@ function destroySelf(this: Duplex): void {
  * A socket error during or after the upgrade must not crash the process. The
  * listener lives as long as the socket: one function for every socket (the
  * socket is `this`), holding nothing (a closure in `handleUpgrade` would keep
- * the request alive).
+ * the request alive). Added where nothing else listens: while a check is
+ * awaited and on a refusal; an upgrade that goes through synchronously is
+ * handed to ws, which listens from its `handleUpgrade` on.
  */
 function destroyOnError(socket: Duplex): void {
-  socket.on('error', destroySelf);
+  if (!socket.listeners('error').includes(destroySelf)) socket.on('error', destroySelf);
 }
 
 const normalizePath = normalizeGatewayPath;
@@ -80,6 +84,16 @@ function onClientError(this: WebSocket, error: Error & { code?: string }): void 
   const closeCode = protocolCloseCode(error.code);
   if (closeCode !== undefined) connection.closeSent(closeCode);
   connection.debug({ code: error.code, reason: error.message }, 'Protocol error');
+}
+
+function admissionFailed(connection: Connection, error: unknown): void {
+  connection.logger.error({ err: error }, 'Admission failed');
+  connection.cut();
+}
+
+/** Opens an admitted connection (its `handleConnection` hooks run now). */
+function openAdmitted(connection: Connection): void {
+  connection.open().catch((error: unknown) => admissionFailed(connection, error));
 }
 
 function pathOf(url: string | undefined): string {
@@ -222,10 +236,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       const listener: UpgradeListener = (request, socket, head) => {
         const target = routes.get('*') ?? routes.get(pathOf(request.url));
         if (target) {
-          this.handleUpgrade(target, request, socket, head).catch((error: unknown) => {
-            this.logger.error({ err: error }, 'Upgrade failed');
-            socket.destroy();
-          });
+          this.handleUpgrade(target, request, socket, head);
         } else if (httpServer.listenerCount('upgrade') === 1) {
           refuseUpgrade(socket, { status: 404, code: 'NOT_FOUND' });
         }
@@ -236,40 +247,64 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     paths.set(path, server);
   }
 
-  private async handleUpgrade(
+  /**
+   * Synchronous from the `upgrade` event to the admitted connection, unless
+   * a plugin's `checkHandshake` or the authenticator's `admit` answers with
+   * a promise: no promise and no microtask turn per upgrade otherwise.
+   */
+  private handleUpgrade(
     server: GatewayServer,
     request: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-  ): Promise<void> {
-    destroyOnError(socket);
-    const refusal = this.registry.shuttingDown
-      ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
-      : upgradeHasBody(request)
-        ? { status: 400, code: 'BAD_REQUEST' }
-        : await this.firstPluginRefusal(request, server);
-    if (refusal) {
-      for (const plugin of this.plugins) plugin.onHandshake?.(refusal.code, request);
-      refuseUpgrade(socket, refusal);
-      return;
+  ): void {
+    try {
+      const verdict = this.registry.shuttingDown
+        ? { status: 503, code: WsErrorCode.SHUTTING_DOWN }
+        : upgradeHasBody(request)
+          ? { status: 400, code: 'BAD_REQUEST' }
+          : firstHandshakeRefusal(pluginHooksOf(this.runtime).checkHandshake, request, server);
+      if (verdict instanceof Promise) {
+        destroyOnError(socket);
+        verdict.then(
+          (refusal) => this.upgradeOrRefuse(server, request, socket, head, refusal),
+          (error: unknown) => this.upgradeFailed(socket, error),
+        );
+      } else {
+        this.upgradeOrRefuse(server, request, socket, head, verdict);
+      }
+    } catch (error) {
+      this.upgradeFailed(socket, error);
     }
-    if (socket.destroyed) return;
-    server.wss.handleUpgrade(request, socket, head, (client) =>
-      this.accept(server, client, request),
-    );
   }
 
-  /** The plugins' `checkHandshake` in order, awaiting only those that return a promise. */
-  private async firstPluginRefusal(
-    request: IncomingMessage,
+  private upgradeOrRefuse(
     server: GatewayServer,
-  ): Promise<HandshakeRefusal | undefined> {
-    for (const plugin of this.plugins) {
-      const check = plugin.checkHandshake?.(request, server);
-      const refusal = check instanceof Promise ? await check : check;
-      if (refusal) return refusal;
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    refusal: HandshakeRefusal | undefined,
+  ): void {
+    try {
+      if (refusal) {
+        destroyOnError(socket);
+        for (const plugin of pluginHooksOf(this.runtime).onHandshake)
+          plugin.onHandshake?.(refusal.code, request);
+        refuseUpgrade(socket, refusal);
+        return;
+      }
+      if (socket.destroyed) return;
+      server.wss.handleUpgrade(request, socket, head, (client) =>
+        this.accept(server, client, request),
+      );
+    } catch (error) {
+      this.upgradeFailed(socket, error);
     }
-    return undefined;
+  }
+
+  private upgradeFailed(socket: Duplex, error: unknown): void {
+    this.logger.error({ err: error }, 'Upgrade failed');
+    socket.destroy();
   }
 
   private accept(server: GatewayServer, client: WebSocket, request: IncomingMessage): void {
@@ -283,13 +318,22 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     client.on('message', onClientMessage);
     client.on('error', onClientError);
     client.on('close', this.onClientClose);
-    for (const plugin of this.plugins) plugin.onHandshake?.('accepted', request);
-    Promise.resolve(this.authenticator.admit(connection))
-      .then((admitted) => (admitted ? connection.open() : undefined))
-      .catch((error: unknown) => {
-        connection.logger.error({ err: error }, 'Admission failed');
-        connection.cut();
-      });
+    for (const plugin of pluginHooksOf(this.runtime).onHandshake)
+      plugin.onHandshake?.('accepted', request);
+    let admitted: boolean | Promise<boolean>;
+    try {
+      admitted = this.authenticator.admit(connection);
+    } catch (error) {
+      admissionFailed(connection, error);
+      return;
+    }
+    if (admitted === true) openAdmitted(connection);
+    else if (admitted !== false) {
+      Promise.resolve(admitted).then(
+        (yes) => (yes ? openAdmitted(connection) : undefined),
+        (error: unknown) => admissionFailed(connection, error),
+      );
+    }
   }
 
   override bindClientConnect(server: WebSocketServer, callback: ConnectCallback): void {

@@ -2,8 +2,9 @@ import { JwtService } from '@nestjs/jwt';
 import { type WsSession } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type ResolvedAuthOptions } from './auth-options.interface.js';
-import { readJwtHeader } from './jwt-header.js';
+import { jwtHeaderSegment, parseJwtHeader } from './jwt-header.js';
 import { buildVerificationKeys, type VerificationKey } from './jwt-keys.js';
+import { VerifiedJwtHeaders } from './verified-jwt-headers.js';
 
 const MAX_SUBJECT_LENGTH = 256;
 
@@ -36,6 +37,7 @@ export class JwtVerifier {
   /** One `JwtService` per key, each bound to that key and its algorithms. */
   private readonly services = new Map<VerificationKey, JwtService>();
   private readonly keys;
+  private readonly verifiedHeaders = new VerifiedJwtHeaders();
 
   constructor(private readonly options: ResolvedAuthOptions) {
     this.keys = buildVerificationKeys(options);
@@ -44,7 +46,9 @@ export class JwtVerifier {
   verify(token: string | undefined): TokenCheck {
     if (typeof token !== 'string' || token.length === 0) return refused('no token');
     if (token.length > this.options.maxTokenLength) return refused('token too long');
-    const header = readJwtHeader(token);
+    const segment = jwtHeaderSegment(token);
+    if (segment === undefined) return refused('malformed token');
+    const header = this.verifiedHeaders.get(segment) ?? parseJwtHeader(segment);
     if (!header) return refused('malformed token');
     if (!(this.keys.algorithms as string[]).includes(header.alg)) {
       return refused(`algorithm ${header.alg.slice(0, 16)} not allowed`);
@@ -58,6 +62,7 @@ export class JwtVerifier {
     let claims: unknown;
     try {
       claims = this.serviceFor(key).verify(token);
+      this.verifiedHeaders.remember(segment, header);
     } catch (error) {
       const { name, message } = error as Error;
       return name === 'TokenExpiredError'

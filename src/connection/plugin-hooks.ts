@@ -1,7 +1,9 @@
 import { type SecureWsPlugin } from './plugin.interface.js';
 
-/** The hooks a connection calls (the adapter calls `checkHandshake` and `onHandshake`). */
+/** The hooks a connection calls, and the adapter's `checkHandshake` and `onHandshake`. */
 type ConnectionHook =
+  | 'checkHandshake'
+  | 'onHandshake'
   | 'onAdmissionFrame'
   | 'onOpen'
   | 'onClose'
@@ -38,6 +40,8 @@ function withHook(
  * the method or getter from the start.
  */
 export class PluginHooks {
+  checkHandshake = NONE;
+  onHandshake = NONE;
   onAdmissionFrame = NONE;
   onOpen = NONE;
   onClose = NONE;
@@ -60,6 +64,8 @@ export class PluginHooks {
   private build(): void {
     const plugins = this.plugins;
     this.builtFor = plugins.length;
+    this.checkHandshake = withHook(plugins, 'checkHandshake');
+    this.onHandshake = withHook(plugins, 'onHandshake');
     this.onAdmissionFrame = withHook(plugins, 'onAdmissionFrame');
     this.onOpen = withHook(plugins, 'onOpen');
     this.onClose = withHook(plugins, 'onClose');

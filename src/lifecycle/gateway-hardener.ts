@@ -11,14 +11,16 @@ const logger = new Logger('SecureWs');
 
 type Hook = ((this: unknown, ...args: unknown[]) => unknown) & { [WRAPPED]?: true };
 
-function settled(run: () => unknown): Promise<unknown> {
-  try {
-    return Promise.resolve(run());
-  } catch (error) {
-    return Promise.reject(error);
-  }
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
+/**
+ * A hook that returned synchronously is done: its value is returned as it
+ * is, and nothing waits for it (no promise per connection and close, and a
+ * connection whose `handleConnection` is synchronous opens in the same
+ * turn). A promise it returned, or what it threw, is tracked (or logged).
+ */
 function wrapHook(
   prototype: Record<string, unknown>,
   name: string,
@@ -27,7 +29,14 @@ function wrapHook(
   const original = prototype[name] as Hook | undefined;
   if (typeof original !== 'function' || original[WRAPPED]) return;
   const wrapped: Hook = function (this: unknown, ...args: unknown[]) {
-    const result = settled(() => original.apply(this, args));
+    let result: Promise<unknown>;
+    try {
+      const value = original.apply(this, args);
+      if (!isPromiseLike(value)) return value;
+      result = Promise.resolve(value);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
     if (!track(args[0], result)) {
       result.catch((error: unknown) => logger.error(`${name} failed`, error));
     }

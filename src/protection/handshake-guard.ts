@@ -52,6 +52,8 @@ export class HandshakeGuard implements SecureWsPlugin {
   private readonly deny: AddressSet;
   private readonly proxies: AddressSet;
   private readonly handshakeBuckets: BoundedMap<string, TokenBucket>;
+  /** A new address group's handshake bucket: one function, not a closure per upgrade. */
+  private readonly newHandshakeBucket: (() => TokenBucket) | undefined;
   /** Open sockets per address; an entry lives only while its sockets do. */
   private readonly openByAddress = new Map<string, number>();
   private open = 0;
@@ -70,6 +72,8 @@ export class HandshakeGuard implements SecureWsPlugin {
     this.deny = new AddressSet(options.ipDenyList, 'protection.ipDenyList');
     this.proxies = new AddressSet(options.trustedProxies, 'protection.trustedProxies');
     this.handshakeBuckets = new BoundedMap(options.maxTrackedKeys);
+    const rule = options.handshakeRate;
+    this.newHandshakeBucket = rule ? () => new TokenBucket(rule) : undefined;
     const guard = this;
     this.onSocketClose = function (this: object) {
       guard.release(this);
@@ -90,13 +94,11 @@ export class HandshakeGuard implements SecureWsPlugin {
     if (!this.origins.allows(request)) {
       return { status: 403, code: HandshakeRefusalCode.ORIGIN_NOT_ALLOWED };
     }
-    const { handshakeRate, maxConnections, maxConnectionsPerAddress } = this.options;
+    const { maxConnections, maxConnectionsPerAddress } = this.options;
     const group = addressGroup(address, this.options.ipv6PrefixLength);
     const listener = listenerOf(request.socket);
-    if (handshakeRate) {
-      const waitMs = this.handshakeBuckets
-        .getOrCreate(group, () => new TokenBucket(handshakeRate))
-        .take();
+    if (this.newHandshakeBucket) {
+      const waitMs = this.handshakeBuckets.getOrCreate(group, this.newHandshakeBucket).take();
       if (waitMs > 0) {
         return {
           status: 429,
