@@ -51,6 +51,10 @@ const WHEN: Readonly<Partial<Record<WsErrorCode, [when: string, connection: stri
     'a connection without a session sent no message for `preAuth.idleTimeoutMs`',
     'closed 1000',
   ],
+  RESUME_REQUIRED: [
+    'this node missed messages of a room the connection is in and could not read them from the history (Redis out of reach, or no longer kept); `details.room` names it',
+    'closed 1012; reconnect and send `session.resume`',
+  ],
 };
 
 /** Every code of `WsErrorCode`, with its row of the table. */
@@ -73,6 +77,7 @@ const CLOSE_MEANING: Readonly<Partial<Record<number, string>>> = {
   1008: 'policy violation (e.g. a flood of bad frames)',
   1009: 'a frame over the size limit',
   1011: 'internal error',
+  1012: 'service restart: reconnect and resume (RESUME_REQUIRED)',
   1013: 'try again later: the client does not read (SLOW_CONSUMER)',
   4401: 'UNAUTHENTICATED or TOKEN_EXPIRED',
   4403: 'SESSION_REVOKED',

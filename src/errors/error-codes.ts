@@ -19,6 +19,7 @@ export const WsErrorCode = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   IDLE_TIMEOUT: 'IDLE_TIMEOUT',
   UNAVAILABLE: 'UNAVAILABLE',
+  RESUME_REQUIRED: 'RESUME_REQUIRED',
 } as const;
 
 export type WsErrorCode = (typeof WsErrorCode)[keyof typeof WsErrorCode];
@@ -32,6 +33,7 @@ export const WsCloseCode = {
   POLICY_VIOLATION: 1008,
   MESSAGE_TOO_BIG: 1009,
   INTERNAL_ERROR: 1011,
+  SERVICE_RESTART: 1012,
   TRY_AGAIN_LATER: 1013,
   UNAUTHENTICATED: 4401,
   SESSION_REVOKED: 4403,
@@ -53,6 +55,7 @@ export const CLOSE_CODE_OF: Readonly<Partial<Record<WsErrorCode, WsCloseCode>>> 
   SLOW_CONSUMER: WsCloseCode.TRY_AGAIN_LATER,
   SHUTTING_DOWN: WsCloseCode.GOING_AWAY,
   IDLE_TIMEOUT: WsCloseCode.NORMAL,
+  RESUME_REQUIRED: WsCloseCode.SERVICE_RESTART,
 };
 
 /** The message a client reads for each code, unless the error carries its own. */
@@ -73,4 +76,5 @@ export const DEFAULT_MESSAGE_OF: Readonly<Record<WsErrorCode, string>> = {
   SHUTTING_DOWN: 'Server is shutting down',
   IDLE_TIMEOUT: 'No message arrived in time on a connection without a session',
   UNAVAILABLE: 'A service this request needs is unavailable; nothing ran, retry later',
+  RESUME_REQUIRED: 'Messages of a room could not be delivered in order; reconnect and resume',
 };

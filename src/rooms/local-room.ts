@@ -10,9 +10,9 @@ const NO_SUBSCRIPTION: BusSubscription = {
 
 /**
  * A room as this node sees it: its local members, those catching up (after
- * a resume or a bus outage: they get the room's messages through their
- * catch-up until it is over), its bus subscription, and where this node
- * stands in the room's history.
+ * a resume or a gap: they get the room's messages through their catch-up
+ * until it is over), its bus subscription, and where this node stands in
+ * the room's history.
  */
 export class LocalRoom {
   readonly members = new Set<Connection>();
@@ -23,13 +23,14 @@ export class LocalRoom {
 
   /**
    * `keepsHistory`: fixed when this node starts following the room.
-   * `onGap`: a message arrived past the next offset (this node missed some,
-   * e.g. while its Redis subscription was down): the members must catch up
-   * from `from` (they are moved to catch-ups before this message goes out).
+   * `onHole`: these catch-ups need the history read (again) after their
+   * `delivered`; a message arrived past the next offset (this node missed
+   * some, e.g. while its Redis subscription was down) and the members
+   * were moved to catch-ups before it went out, or a catch-up met a gap.
    */
   constructor(
     readonly keepsHistory: boolean,
-    private readonly onGap: (from: { offset: number; epoch: string }) => void = () => undefined,
+    private readonly onHole: (catchUps: RoomCatchUp[]) => void = () => undefined,
   ) {}
 
   /** A message of the room, from the bus: to every member, one serialized frame. */
@@ -38,9 +39,16 @@ export class LocalRoom {
     if (this.keepsHistory) this.advance(frame);
     for (const member of this.members) member.send(frame);
     if (this.catchUps) {
+      let holes: RoomCatchUp[] | undefined;
       for (const [connection, catchUp] of this.catchUps) {
-        if (catchUp.take(frame)) this.graduate(connection);
+        const step = catchUp.take(frame);
+        if (step === 'done') this.graduate(connection);
+        else if (step === 'hole') {
+          holes ??= [];
+          holes.push(catchUp);
+        }
       }
+      if (holes) this.onHole(holes);
     }
   }
 
@@ -50,7 +58,9 @@ export class LocalRoom {
     const last = this.last;
     if (last && last.epoch === position.epoch) {
       if (position.offset <= last.offset) return;
-      if (position.offset > last.offset + 1 && this.members.size > 0) this.onGap(last);
+      if (position.offset > last.offset + 1 && this.members.size > 0) {
+        this.onHole(this.catchUpAll(last));
+      }
     }
     this.last = position;
   }
@@ -68,28 +78,44 @@ export class LocalRoom {
     if (!this.catchUps?.has(connection)) this.members.add(connection);
   }
 
-  /** The connection (a member or not yet) now gets the room's messages through a new catch-up. */
-  startCatchUp(connection: Connection): RoomCatchUp {
-    const catchUp = new RoomCatchUp(connection);
+  /**
+   * The connection (a member or not yet) now gets the room's messages
+   * through a new catch-up from `delivered`.
+   */
+  startCatchUp(connection: Connection, delivered: { offset: number; epoch: string }): RoomCatchUp {
+    const catchUp = new RoomCatchUp(connection, delivered);
     this.members.delete(connection);
     this.catchUps ??= new Map();
     this.catchUps.set(connection, catchUp);
     return catchUp;
   }
 
-  /** Every member starts a catch-up (a bus outage ended). */
-  catchUpAll(): RoomCatchUp[] {
-    return [...this.members].map((member) => this.startCatchUp(member));
+  /** Every plain member starts a catch-up from `delivered` (this node missed messages after it). */
+  catchUpAll(delivered: { offset: number; epoch: string }): RoomCatchUp[] {
+    return [...this.members].map((member) => this.startCatchUp(member, delivered));
+  }
+
+  /** Whether the catch-up is still the connection's (it neither left nor started another). */
+  isCurrent(catchUp: RoomCatchUp): boolean {
+    return this.catchUps?.get(catchUp.connection) === catchUp;
   }
 
   /**
-   * Replays to a catch-up that is still current (the connection neither
-   * left nor started another); `false` when it was not.
+   * Replays the history read after the catch-up's `delivered`, if it is
+   * still current; `hole` when the history must be read again.
    */
-  finish(catchUp: RoomCatchUp, frames: readonly string[], floor: number): boolean {
-    if (this.catchUps?.get(catchUp.connection) !== catchUp) return false;
-    if (catchUp.replay(frames, floor)) this.graduate(catchUp.connection);
-    return true;
+  replay(catchUp: RoomCatchUp, frames: readonly string[]): 'pending' | 'hole' {
+    if (!this.isCurrent(catchUp)) return 'pending';
+    const step = catchUp.replay(frames);
+    if (step === 'done') this.graduate(catchUp.connection);
+    return step === 'hole' ? 'hole' : 'pending';
+  }
+
+  /** Ends a current catch-up without a replay: its held frames go out as they are. */
+  release(catchUp: RoomCatchUp): void {
+    if (!this.isCurrent(catchUp)) return;
+    catchUp.release();
+    this.graduate(catchUp.connection);
   }
 
   /** Removes the connection; `true` when it was in the room. */

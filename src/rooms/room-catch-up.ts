@@ -1,58 +1,112 @@
 import { type Connection } from '../connection/connection.js';
-import { offsetOfFrame } from '../history/room-position.js';
+import { positionOfFrame } from '../history/room-position.js';
 
-/** Live frames held for one resuming connection, at most: past it, the resume is told lost. */
+/** Live frames held for one catch-up, at most: past it, the catch-up is lost. */
 const MAX_HELD_FRAMES = 10_000;
 
+/** What a live frame or a replay did to a catch-up. */
+export type CatchUpStep =
+  /** Still holding, or following: nothing to do. */
+  | 'pending'
+  /** A live frame followed the last one sent: the connection is a plain member again. */
+  | 'done'
+  /** Offsets are missing between what the connection has and what came: read the history again. */
+  | 'hole';
+
 /**
- * A connection resuming a room: while its missed messages are replayed,
- * live messages of the room are held; after the replay they go out, minus
- * those at or below the last replayed offset, and that floor stays until a
- * live message above it arrives (live delivery follows offset order, so
- * none at or below it can come after that one). Then the connection is a
- * plain member again.
+ * A connection catching up a room (after a resume, or when its node missed
+ * messages): it must get every message after `delivered`, once, in offset
+ * order, before any newer one.
+ *
+ * While holding, live messages are kept. A replay (the history read after
+ * `delivered`) is sent, then the held frames that continue it. Where they
+ * do not continue it (the node missed messages meanwhile, or the epoch
+ * changed), the rest stays held and the step is `hole`: the history must
+ * be read again from `delivered`. Once every held frame went out the catch-up
+ * follows: live frames at or below `delivered` are dropped, the next one
+ * ends it, one past the next is a `hole` again. Nothing is ever sent past a
+ * missing offset.
  */
 export class RoomCatchUp {
   private held: string[] | undefined = [];
-  private floor = 0;
-  /** More live frames came during the replay than could be held. */
+  /** Messages sent from the history, over every replay. */
+  replayed = 0;
+  /** More live frames came than could be held: the catch-up cannot be completed. */
   overflowed = false;
 
-  constructor(readonly connection: Connection) {}
-
   /**
-   * A live frame of the room; `true` once the connection no longer needs
-   * a catch-up (it becomes a plain member).
+   * `delivered`: the offset and epoch the connection holds (a resume's, or
+   * the last message this node delivered before its gap).
    */
-  take(frame: string): boolean {
+  constructor(
+    readonly connection: Connection,
+    public delivered: { offset: number; epoch: string },
+  ) {}
+
+  /** Whether live frames are being held (a history read is due or under way). */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** A live frame of the room. */
+  take(frame: string): CatchUpStep {
     if (this.held) {
       if (this.held.length < MAX_HELD_FRAMES) this.held.push(frame);
       else this.overflowed = true;
-      return false;
+      return 'pending';
     }
-    const offset = offsetOfFrame(frame);
-    if (offset === undefined) {
-      this.connection.send(frame);
-      return false;
-    }
-    if (offset <= this.floor) return false;
-    this.connection.send(frame);
-    return true;
+    const step = this.follow(frame);
+    if (step === 'hole') this.held = [frame];
+    return step;
   }
 
   /**
-   * Sends the replayed frames, then the held ones above the last replayed
-   * offset (`floor`); `true` when the catch-up is over already.
+   * Sends the history read after `delivered` (`frames`, in offset order),
+   * then the held frames that continue it.
    */
-  replay(frames: readonly string[], floor: number): boolean {
+  replay(frames: readonly string[]): CatchUpStep {
     const held = this.held ?? [];
     this.held = undefined;
-    this.floor = floor;
-    for (const frame of frames) this.connection.send(frame);
-    let done = false;
-    for (const frame of held) {
-      if (this.take(frame)) done = true;
+    for (const frame of frames) {
+      const position = positionOfFrame(frame);
+      if (!position || position.epoch !== this.delivered.epoch) continue;
+      if (position.offset !== this.delivered.offset + 1) continue;
+      this.connection.send(frame);
+      this.delivered = position;
+      this.replayed += 1;
     }
-    return done;
+    let step: CatchUpStep = 'pending';
+    for (let i = 0; i < held.length; i++) {
+      const next = this.follow(held[i] as string);
+      if (next === 'hole') {
+        this.held = held.slice(i);
+        return 'hole';
+      }
+      if (next === 'done') step = 'done';
+    }
+    return step;
+  }
+
+  /** The history is lost or cannot be read: the held frames go out as they are, and it is over. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const frame of held) this.connection.send(frame);
+  }
+
+  /** A live frame once nothing is held. */
+  private follow(frame: string): CatchUpStep {
+    const position = positionOfFrame(frame);
+    // A frame sent while the store was away has no place in the offsets.
+    if (!position) {
+      this.connection.send(frame);
+      return 'pending';
+    }
+    const { offset, epoch } = this.delivered;
+    if (position.epoch === epoch && position.offset <= offset) return 'pending';
+    if (position.epoch !== epoch || position.offset > offset + 1) return 'hole';
+    this.connection.send(frame);
+    this.delivered = position;
+    return 'done';
   }
 }

@@ -4,13 +4,10 @@ import { WsBus } from '../bus/ws-bus.interface.js';
 import { type Connection, internalConnection } from '../connection/connection.js';
 import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
+import { replyOf } from '../errors/error-mapper.js';
 import { SecureWsException } from '../errors/secure-ws.exception.js';
 import { messageBody, messageFrame } from '../frames/frame-writer.js';
-import {
-  type HistorySince,
-  type HistoryStore,
-  WsHistoryStore,
-} from '../history/history-store.interface.js';
+import { type HistoryStore, WsHistoryStore } from '../history/history-store.interface.js';
 import { type RoomPosition } from '../history/room-position.js';
 import { resolveRootLogger } from '../logging/root-logger.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
@@ -19,6 +16,7 @@ import { deliverRoomFrame, tracedRoomFrame } from '../tracing/room-tracing.js';
 import { WsTracing } from '../tracing/ws-tracing.js';
 import { LocalRoom } from './local-room.js';
 import { type RoomCatchUp } from './room-catch-up.js';
+import { RoomHistoryReader } from './room-history-reader.js';
 import { presenceMemberOf, type RoomMember, roomMemberOf } from './room-member.js';
 import { ROOM_NAME_PATTERN, roomTopic } from './room-name.js';
 import { RoomPolicies, type RoomPolicy } from './room-policy.js';
@@ -39,13 +37,11 @@ interface Membership {
  * through `Connection.send` and its backpressure), other nodes' members
  * through the bus. A connection leaves all its rooms when it closes.
  */
-/** A catch-up after an outage reads the history this many times, this far apart, before it gives up. */
-const CATCH_UP_ATTEMPTS = 5;
-const CATCH_UP_RETRY_MS = 500;
-
 @Injectable()
 export class WsRooms implements OnModuleInit, OnModuleDestroy {
   private readonly rooms = new Map<string, LocalRoom>();
+  /** The history reader of each followed room that keeps history. */
+  private readonly readers = new WeakMap<LocalRoom, RoomHistoryReader>();
   private readonly memberships = new WeakMap<Connection, Membership>();
   /** The room policies gateways declared (join rules, history). */
   readonly policies: RoomPolicies;
@@ -70,7 +66,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.stopResumeListener = this.bus.onResume(() => void this.catchUpAfterOutage());
+    this.stopResumeListener = this.bus.onResume(() => this.catchUpAfterOutage());
   }
 
   onModuleDestroy(): void {
@@ -83,42 +79,24 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    * history is caught up from the last message delivered here, in order,
    * without duplicates (as a resume would).
    */
-  private async catchUpAfterOutage(): Promise<void> {
-    await Promise.all(
-      [...this.rooms].map(async ([room, local]) => {
-        if (local.last) await this.catchUp(room, local, local.last);
-      }),
-    );
+  private catchUpAfterOutage(): void {
+    for (const local of this.rooms.values()) {
+      if (local.last) this.readers.get(local)?.request(local.catchUpAll(local.last));
+    }
   }
 
   /**
-   * Every member of the room gets, in order and once, the messages after
-   * `from` this node may have missed; live ones are held meanwhile.
+   * A member's catch-up could not be completed (the history is out of reach
+   * or no longer holds what it missed): rather than a silent hole, it is
+   * closed RESUME_REQUIRED; the client reconnects and resumes from the last
+   * message it holds.
    */
-  private async catchUp(
-    room: string,
-    local: LocalRoom,
-    from: { offset: number; epoch: string },
-  ): Promise<void> {
-    const retention = this.policies.retentionOf(room);
-    if (!retention || local.members.size === 0) return;
-    const catchUps = local.catchUpAll();
-    let since: HistorySince | undefined;
-    for (let attempt = 1; !since && attempt <= CATCH_UP_ATTEMPTS; attempt++) {
-      since = await this.history
-        .since(room, from.offset, from.epoch, retention)
-        .catch(async (error: unknown) => {
-          if (attempt === CATCH_UP_ATTEMPTS) {
-            this.logger.warn({ err: error, room }, 'Catching up this node failed');
-          } else {
-            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
-          }
-          return undefined;
-        });
-    }
-    const frames = since?.recovered ? since.frames : [];
-    const floor = since?.recovered ? since.position.offset : 0;
-    for (const catchUp of catchUps) local.finish(catchUp, frames, floor);
+  private unrecoverable(room: string, catchUp: RoomCatchUp, error?: unknown): void {
+    this.logger.warn(
+      { err: error, room, connectionId: catchUp.connection.id },
+      'Catching up a member failed: closed RESUME_REQUIRED, so that it resumes',
+    );
+    catchUp.connection.fail(replyOf(WsErrorCode.RESUME_REQUIRED, { details: { room } }));
   }
 
   /**
@@ -136,7 +114,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
    * server's own decision: no join rule is checked (see `requestJoin`).
    */
   async join(member: WsConnection, room: string): Promise<void> {
-    await this.enter(internalConnection(member), room, false);
+    await this.enter(internalConnection(member), room);
   }
 
   /**
@@ -178,30 +156,29 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     }
     let catchUp: RoomCatchUp | undefined;
     try {
-      catchUp = await this.enter(connection, room, true);
+      catchUp = await this.enter(connection, room, { offset, epoch });
     } catch (error) {
       if (error instanceof SecureWsException && error.code === WsErrorCode.BAD_REQUEST) {
         return { room, recovered: false, reason: 'ROOM_LIMIT' };
       }
       throw error;
     }
-    let since: Awaited<ReturnType<HistoryStore['since']>>;
-    try {
-      since = await this.history.since(room, offset, epoch, retention);
-    } catch (error) {
-      connection.debug({ err: error, room }, 'History unavailable for a resume');
-      await this.leave(connection, room);
-      return { room, recovered: false, reason: 'UNAVAILABLE' };
-    }
-    const recovered = since.recovered && catchUp !== undefined && !catchUp.overflowed;
-    const frames = since.recovered && recovered ? since.frames : [];
     const local = this.rooms.get(room);
-    if (!catchUp || !local?.finish(catchUp, frames, recovered ? since.position.offset : 0)) {
-      return { room, recovered: false, reason: 'HISTORY_LOST' };
+    const reader = local && this.readers.get(local);
+    if (!catchUp || !reader) return { room, recovered: false, reason: 'HISTORY_LOST' };
+    const outcome = await reader.answer(catchUp);
+    switch (outcome.kind) {
+      case 'replayed':
+        return { room, recovered: true, missed: catchUp.replayed, pos: outcome.position };
+      case 'unavailable':
+        connection.debug({ room }, 'History unavailable for a resume');
+        await this.leave(connection, room);
+        return { room, recovered: false, reason: 'UNAVAILABLE' };
+      case 'lost':
+        return { room, recovered: false, reason: 'HISTORY_LOST', pos: outcome.position };
+      case 'gone':
+        return { room, recovered: false, reason: 'HISTORY_LOST' };
     }
-    return recovered
-      ? { room, recovered: true, missed: frames.length, pos: since.position }
-      : { room, recovered: false, reason: 'HISTORY_LOST', pos: since.position };
   }
 
   /** The room's current position, when it keeps history. */
@@ -210,13 +187,13 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Joins; with `catchingUp`, the connection gets the room's messages
-   * through a new catch-up (returned) until its replay is done.
+   * Joins; with `catchingUpFrom`, the connection gets the room's messages
+   * through a new catch-up from there (returned) until its replay is done.
    */
   private async enter(
     connection: Connection,
     room: string,
-    catchingUp: boolean,
+    catchingUpFrom?: { offset: number; epoch: string },
   ): Promise<RoomCatchUp | undefined> {
     assertRoomName(room);
     if (connection.state === 'closed') return undefined;
@@ -230,10 +207,19 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     }
     let local = this.rooms.get(room);
     if (!local) {
-      const created: LocalRoom = new LocalRoom(
-        this.policies.retentionOf(room) !== undefined,
-        (from) => void this.catchUp(room, created, from),
+      const retention = this.policies.retentionOf(room);
+      const created: LocalRoom = new LocalRoom(retention !== undefined, (catchUps) =>
+        this.readers.get(created)?.request(catchUps),
       );
+      if (retention) {
+        this.readers.set(
+          created,
+          new RoomHistoryReader(created, {
+            since: (from) => this.history.since(room, from.offset, from.epoch, retention),
+            unrecoverable: (catchUp, error) => this.unrecoverable(room, catchUp, error),
+          }),
+        );
+      }
       created.subscription = this.bus.subscribe(roomTopic(room), (frame, origin) =>
         deliverRoomFrame(this.tracing, room, frame, { origin, node: this.bus.nodeId }, created),
       );
@@ -243,7 +229,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     }
     let added: Promise<void> | undefined;
     const known = local.has(connection);
-    const catchUp = catchingUp ? local.startCatchUp(connection) : undefined;
+    const catchUp = catchingUpFrom ? local.startCatchUp(connection, catchingUpFrom) : undefined;
     if (!known) {
       if (!catchUp) local.add(connection);
       const membership = this.membershipOf(connection);
