@@ -182,6 +182,8 @@ describe('chaos, counted', () => {
         missedDelivered: 0,
         /** The node was up but its Redis not yet: the client resumed that room again 1 s later. */
         unavailableRooms: 0,
+        /** A node could not catch its member up in order: closed 1012, it reconnected and resumed. */
+        resumeRequired: 0,
         withoutPos: 0,
       };
       clients.forEach((client, index) => {
@@ -192,6 +194,9 @@ describe('chaos, counted', () => {
             else counts.withoutPos += 1;
           },
         );
+        client.onStateChange((_, close) => {
+          if (close?.code === 1012) counts.resumeRequired += 1;
+        });
         client.onResume((rooms: RoomResumeResult[]) => {
           counts.resumes += 1;
           for (const result of rooms) {
