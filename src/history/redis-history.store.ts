@@ -2,6 +2,7 @@ import { type Redis } from 'ioredis';
 import { RedisTurnWriter } from '../bus/redis-turn-writer.js';
 import { type ResolvedRoomRetention } from './history-options.js';
 import { type HistorySince, type HistoryStore } from './history-store.interface.js';
+import { opened } from './redis-handshake.js';
 import {
   APPEND_SCRIPT,
   EMPTY_META_TTL_MS,
@@ -74,6 +75,7 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   async position(room: string): Promise<RoomPosition> {
+    await opened(this.redis);
     const [epoch, offset] = (await this.redis.eval(
       POSITION_SCRIPT,
       2,
@@ -90,6 +92,7 @@ export class RedisHistoryStore implements HistoryStore {
     epoch: string,
     retention: ResolvedRoomRetention,
   ): Promise<HistorySince> {
+    await opened(this.redis);
     const [current, top, status, ...frames] = (await this.redis.eval(
       SINCE_SCRIPT,
       2,

@@ -223,4 +223,29 @@ describe('the Redis history append', () => {
     expect((await store.since('lost', 0, after.epoch, retention)).recovered).toBe(true);
     expect((await store.since('lost', 1, before.epoch, retention)).recovered).toBe(false);
   });
+
+  it('answers a resume sent while its connection is still opening (a node just started), but fails at once once Redis is lost', async () => {
+    const store = new RedisHistoryStore(redis, 'opening:');
+    const retention = { size: 100, ttlMs: 120_000 };
+    const sent = await store.publish('opening', 'room:opening', body(1), retention);
+    // As the bus's command connection: no offline queue, no retries.
+    const opening = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    try {
+      const fresh = new RedisHistoryStore(opening, 'opening:');
+      expect(opening.status).toBe('connecting');
+      expect(await fresh.since('opening', 0, sent.epoch, retention)).toEqual({
+        recovered: true,
+        frames: [expect.any(String)],
+        position: sent,
+      });
+      expect(await fresh.position('opening')).toEqual(sent);
+      // Reconnecting after a loss is no handshake to wait for: the read fails at once.
+      opening.disconnect(true);
+      const started = performance.now();
+      await expect(fresh.since('opening', 0, sent.epoch, retention)).rejects.toThrow();
+      expect(performance.now() - started).toBeLessThan(500);
+    } finally {
+      opening.disconnect();
+    }
+  });
 });
