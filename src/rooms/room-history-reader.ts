@@ -25,10 +25,10 @@ export interface RoomHistoryAccess {
   /** The room's history after a position (see `HistoryStore.since`). */
   readonly since: (from: { offset: number; epoch: string }) => Promise<HistorySince>;
   /**
-   * A catch-up nobody waits on could not be completed (the history is lost
-   * or out of reach): its connection must be told, since it now has a hole.
+   * Catch-ups nobody waits on could not be completed (the history is lost
+   * or out of reach): their connections must be told, since they now have a hole.
    */
-  readonly unrecoverable: (catchUp: RoomCatchUp, error?: unknown) => void;
+  readonly unrecoverable: (catchUps: readonly RoomCatchUp[], error?: unknown) => void;
 }
 
 /**
@@ -83,7 +83,8 @@ export class RoomHistoryReader {
           continue;
         }
         failures = 0;
-        for (const catchUp of batch) this.replay(catchUp, since);
+        const lost = batch.filter((catchUp) => !this.replay(catchUp, since));
+        if (lost.length > 0) this.access.unrecoverable(lost);
       }
     } finally {
       this.reading = false;
@@ -108,31 +109,26 @@ export class RoomHistoryReader {
     return batch;
   }
 
-  private replay(catchUp: RoomCatchUp, since: HistorySince): void {
+  /** `false` when the catch-up cannot be completed and nobody waits on it. */
+  private replay(catchUp: RoomCatchUp, since: HistorySince): boolean {
     if (!this.local.isCurrent(catchUp)) {
       this.settle(catchUp, { kind: 'gone' });
-      return;
+      return true;
     }
     const rounds = (this.rounds.get(catchUp) ?? 0) + 1;
     this.rounds.set(catchUp, rounds);
     if (!since.recovered || catchUp.overflowed || rounds > MAX_ROUNDS) {
-      this.lost(catchUp, since.position);
-      return;
+      if (!this.waiting.has(catchUp)) return false;
+      this.local.release(catchUp);
+      this.settle(catchUp, { kind: 'lost', position: since.position });
+      return true;
     }
     if (this.local.replay(catchUp, since.frames) === 'hole') {
       this.pending.add(catchUp);
-      return;
+      return true;
     }
     this.settle(catchUp, { kind: 'replayed', position: since.position });
-  }
-
-  private lost(catchUp: RoomCatchUp, position: RoomPosition): void {
-    if (this.waiting.has(catchUp)) {
-      this.local.release(catchUp);
-      this.settle(catchUp, { kind: 'lost', position });
-    } else {
-      this.access.unrecoverable(catchUp);
-    }
+    return true;
   }
 
   /**
@@ -140,11 +136,13 @@ export class RoomHistoryReader {
    * the others are read again, and told once the attempts are spent.
    */
   private failed(batch: readonly RoomCatchUp[], error: unknown, final: boolean): void {
+    const given: RoomCatchUp[] = [];
     for (const catchUp of batch) {
       if (this.waiting.has(catchUp)) this.settle(catchUp, { kind: 'unavailable' });
-      else if (final) this.access.unrecoverable(catchUp, error);
+      else if (final) given.push(catchUp);
       else this.pending.add(catchUp);
     }
+    if (given.length > 0) this.access.unrecoverable(given, error);
   }
 
   private settle(catchUp: RoomCatchUp, outcome: CatchUpOutcome): void {

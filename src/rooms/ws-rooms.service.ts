@@ -86,17 +86,18 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * A member's catch-up could not be completed (the history is out of reach
-   * or no longer holds what it missed): rather than a silent hole, it is
-   * closed RESUME_REQUIRED; the client reconnects and resumes from the last
-   * message it holds.
+   * Members' catch-ups could not be completed (the history is out of reach
+   * or no longer holds what they missed): rather than a silent hole, each
+   * is closed RESUME_REQUIRED; the client reconnects and resumes from the
+   * last message it holds.
    */
-  private unrecoverable(room: string, catchUp: RoomCatchUp, error?: unknown): void {
+  private unrecoverable(room: string, catchUps: readonly RoomCatchUp[], error?: unknown): void {
     this.logger.warn(
-      { err: error, room, connectionId: catchUp.connection.id },
-      'Catching up a member failed: closed RESUME_REQUIRED, so that it resumes',
+      { err: error, room, connections: catchUps.length },
+      'Catching members up failed: closed RESUME_REQUIRED, so that they resume',
     );
-    catchUp.connection.fail(replyOf(WsErrorCode.RESUME_REQUIRED, { details: { room } }));
+    const reply = replyOf(WsErrorCode.RESUME_REQUIRED, { details: { room } });
+    for (const catchUp of catchUps) catchUp.connection.fail(reply);
   }
 
   /**
@@ -165,7 +166,12 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
     }
     const local = this.rooms.get(room);
     const reader = local && this.readers.get(local);
-    if (!catchUp || !reader) return { room, recovered: false, reason: 'HISTORY_LOST' };
+    if (!catchUp) return { room, recovered: false, reason: 'HISTORY_LOST' };
+    if (!reader) {
+      // The room was followed here before it kept history: nothing to replay from.
+      local?.release(catchUp);
+      return { room, recovered: false, reason: 'HISTORY_LOST' };
+    }
     const outcome = await reader.answer(catchUp);
     switch (outcome.kind) {
       case 'replayed':
@@ -216,7 +222,7 @@ export class WsRooms implements OnModuleInit, OnModuleDestroy {
           created,
           new RoomHistoryReader(created, {
             since: (from) => this.history.since(room, from.offset, from.epoch, retention),
-            unrecoverable: (catchUp, error) => this.unrecoverable(room, catchUp, error),
+            unrecoverable: (catchUps, error) => this.unrecoverable(room, catchUps, error),
           }),
         );
       }

@@ -372,7 +372,8 @@ describe('room history in Redis', () => {
       expect(third.positions.map((position) => position?.offset)).toEqual(
         offsets.map((offset) => offset + 2 * count),
       );
-      expect(calls.at(-1)).toBe('EVAL');
+      // MONITOR's own connection may show the retried EVAL after the member got the frames.
+      await expect.poll(() => calls.at(-1)).toBe('EVAL');
       expect(await member.quietFor(200)).toBe(true);
     } finally {
       monitor.disconnect();
