@@ -118,7 +118,10 @@ export class RoomHistoryReader {
     const rounds = (this.rounds.get(catchUp) ?? 0) + 1;
     this.rounds.set(catchUp, rounds);
     if (!since.recovered || catchUp.overflowed || rounds > MAX_ROUNDS) {
-      if (!this.waiting.has(catchUp)) return false;
+      // A new epoch: the history was lost, which the next push's `pos` shows the client.
+      const epochChanged = since.position.epoch !== catchUp.delivered.epoch;
+      const waiting = this.waiting.has(catchUp);
+      if (!waiting && !epochChanged) return false;
       this.local.release(catchUp);
       this.settle(catchUp, { kind: 'lost', position: since.position });
       return true;

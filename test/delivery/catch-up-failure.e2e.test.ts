@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RoomResumeResult, type ServerFrame, WsClient } from '../../src/client/index.js';
+import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
@@ -42,10 +43,22 @@ describe('a node that missed messages and cannot read them back', () => {
     await Promise.all([sending?.close(), missing?.close()]);
   });
 
-  const start = async () => {
-    const options = { redisUrl: redis.url, keyPrefix: `miss${++prefixes}:` };
-    [sending, missing] = await Promise.all([startHistoryApp(options), startHistoryApp(options)]);
+  const start = async (size?: number) => {
+    const options = {
+      redisUrl: redis.url,
+      keyPrefix: `miss${++prefixes}:`,
+      history: size === undefined ? undefined : { size },
+    };
+    sending = await startHistoryApp(options);
+    const others = await subscriberIds();
+    missing = await startHistoryApp(options);
+    return (await subscriberIds()).filter((id) => !others.includes(id));
   };
+  /** The ids of Redis's subscriber connections. */
+  const subscriberIds = async () =>
+    String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+      .split('\n')
+      .flatMap((line) => /^id=(\d+)/.exec(line)?.[1] ?? []);
 
   /** Sends each text to the room, `everyMs` apart, each acknowledged with its position. */
   const say = async (sender: WsTestClient, room: string, texts: string[], everyMs: number) => {
@@ -108,6 +121,44 @@ describe('a node that missed messages and cannot read them back', () => {
     ]);
     expect([...got, ...replayed].map((frame) => frame.data.text)).toEqual(texts);
     expect(await back.quietFor(200)).toBe(true);
+  });
+
+  it('closes RESUME_REQUIRED when the missed messages are no longer kept, and the resume says HISTORY_LOST', async () => {
+    const missingSubscriber = await start(5);
+    expect(missingSubscriber).toHaveLength(1);
+    const member = await missing.connect('/ws?user=mia');
+    const joined = await joinAt(member, 'gap');
+
+    // Reads work; only the member's node loses its subscription, and misses
+    // more than the 5 messages the room keeps (sent by the other node's server API).
+    await admin.call('CLIENT', 'KILL', 'ID', missingSubscriber[0] as string);
+    const rooms = sending.app.get(WsRooms);
+    for (let i = 0; i < 20; i++) {
+      expect(await rooms.publish('gap', 'room.message', { text: `m${i}` })).toBeDefined();
+    }
+    const got: RoomMessageFrame[] = [];
+    let last: Record<string, unknown>;
+    for (;;) {
+      last = await member.next<Record<string, unknown>>(10_000);
+      if (last.event !== 'room.message') break;
+      got.push(last as unknown as RoomMessageFrame);
+    }
+    expect(got.map((frame) => frame.pos.offset)).toEqual(got.map((_, i) => joined.offset + 1 + i));
+    expect(last).toMatchObject({ event: 'error', data: { code: 'RESUME_REQUIRED' } });
+    expect((await member.closed).code).toBe(1012);
+
+    const back = await missing.connect('/ws?user=mia');
+    const reply = await back.request<ResumeReplyFrame>('session.resume', {
+      rooms: [got.at(-1)?.pos ?? joined],
+    });
+    expect(reply.data.rooms).toEqual([
+      {
+        room: 'gap',
+        recovered: false,
+        reason: 'HISTORY_LOST',
+        pos: { room: 'gap', offset: joined.offset + 20, epoch: joined.epoch },
+      },
+    ]);
   });
 
   it('the typed client ends with every message once, in order, through the close and its retried resumes', async () => {
