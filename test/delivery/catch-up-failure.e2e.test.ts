@@ -60,6 +60,16 @@ describe('a node that missed messages and cannot read them back', () => {
       .split('\n')
       .flatMap((line) => /^id=(\d+)/.exec(line)?.[1] ?? []);
 
+  /** The room messages a client gets, then the first other frame. */
+  const messagesUntilOther = async (client: WsTestClient) => {
+    const got: RoomMessageFrame[] = [];
+    for (;;) {
+      const last = await client.next<Record<string, unknown>>(10_000);
+      if (last.event !== 'room.message') return { got, last };
+      got.push(last as unknown as RoomMessageFrame);
+    }
+  };
+
   /** Sends each text to the room, `everyMs` apart, each acknowledged with its position. */
   const say = async (sender: WsTestClient, room: string, texts: string[], everyMs: number) => {
     for (const text of texts) {
@@ -83,13 +93,7 @@ describe('a node that missed messages and cannot read them back', () => {
     const texts = Array.from({ length: 60 }, (_, i) => `m${i}`);
     await say(sender, 'gap', texts, 10);
 
-    const got: RoomMessageFrame[] = [];
-    let last: Record<string, unknown>;
-    for (;;) {
-      last = await member.next<Record<string, unknown>>(10_000);
-      if (last.event !== 'room.message') break;
-      got.push(last as unknown as RoomMessageFrame);
-    }
+    const { got, last } = await messagesUntilOther(member);
     // What the member got has no hole: offsets from the join's on, one by one.
     expect(got.map((frame) => frame.pos.offset)).toEqual(got.map((_, i) => joined.offset + 1 + i));
     expect(got.length).toBeLessThan(texts.length);
@@ -136,13 +140,7 @@ describe('a node that missed messages and cannot read them back', () => {
     for (let i = 0; i < 20; i++) {
       expect(await rooms.publish('gap', 'room.message', { text: `m${i}` })).toBeDefined();
     }
-    const got: RoomMessageFrame[] = [];
-    let last: Record<string, unknown>;
-    for (;;) {
-      last = await member.next<Record<string, unknown>>(10_000);
-      if (last.event !== 'room.message') break;
-      got.push(last as unknown as RoomMessageFrame);
-    }
+    const { got, last } = await messagesUntilOther(member);
     expect(got.map((frame) => frame.pos.offset)).toEqual(got.map((_, i) => joined.offset + 1 + i));
     expect(last).toMatchObject({ event: 'error', data: { code: 'RESUME_REQUIRED' } });
     expect((await member.closed).code).toBe(1012);
