@@ -4,6 +4,7 @@ import { type Connection } from '../../src/connection/connection.js';
 import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { LocalRoom } from '../../src/rooms/local-room.js';
 import { type RoomCatchUp } from '../../src/rooms/room-catch-up.js';
+import { RoomHistoryReader } from '../../src/rooms/room-history-reader.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { SessionFromQueryGateway } from './session-from-query.gateway.js';
@@ -134,5 +135,34 @@ describe('a catch-up never sends past a missing offset', () => {
     room.release(stale);
     expect(await client.quietFor(100)).toBe(true);
     expect(holes).toEqual([]);
+  });
+
+  it('a catch-up that held more than 10,000 live frames is not completed: told if nobody waits, lost for a resume', async () => {
+    const told: RoomCatchUp[][] = [];
+    const reader = new RoomHistoryReader(room, {
+      since: async () => ({
+        recovered: true,
+        frames: frames(1, 2),
+        position: { room: 'r', offset: 10_003, epoch: 'e1' },
+      }),
+      unrecoverable: (catchUps) => told.push([...catchUps]),
+    });
+    const member = room.startCatchUp(connection, { offset: 0, epoch: 'e1' });
+    for (let offset = 3; offset <= 10_003; offset++) room.deliver(frame(offset));
+    expect(member.overflowed).toBe(true);
+    reader.request([member]);
+    await expect.poll(() => told).toEqual([[member]]);
+    expect(await client.quietFor(100)).toBe(true);
+
+    const resuming = room.startCatchUp(connection, { offset: 0, epoch: 'e1' });
+    for (let offset = 3; offset <= 10_003; offset++) room.deliver(frame(offset));
+    expect(await reader.answer(resuming)).toEqual({
+      kind: 'lost',
+      position: { room: 'r', offset: 10_003, epoch: 'e1' },
+    });
+    // Lost, and said so: what was held goes out as it is, the first 10,000.
+    const first = await client.next<{ pos: { offset: number } }>();
+    expect(first.pos.offset).toBe(3);
+    expect(told).toHaveLength(1);
   });
 });
