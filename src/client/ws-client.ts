@@ -5,7 +5,7 @@ import {
   reconnectDelay,
   resolveReconnect,
 } from './reconnect-backoff.js';
-import { positionOf, RoomPositions } from './room-positions.js';
+import { positionOf, type RoomPosition, RoomPositions } from './room-positions.js';
 import { RESUME_EVENT, type RoomResumeResult, resumeRooms } from './room-resume.js';
 import {
   acceptsHeaders,
@@ -136,6 +136,8 @@ export class WsClient<C extends WsContract = UntypedContract> {
   private openedBefore = false;
   /** While `session.resume` runs after a reconnect, other requests wait. */
   private resuming = false;
+  /** Rooms resumed because a push skipped offsets; their pushes past the hole wait for the replay. */
+  private readonly repairing = new Set<string>();
 
   constructor(private readonly options: WsClientOptions) {
     this.WebSocketClass = resolveWebSocket(options.WebSocket);
@@ -207,8 +209,9 @@ export class WsClient<C extends WsContract = UntypedContract> {
    * Called after each reconnect's `session.resume` with every followed
    * room's outcome: `recovered` (missed messages delivered) or not, with a
    * reason (`HISTORY_LOST`: reload that room's state); also with
-   * `HISTORY_LOST` alone when a live push shows a room's epoch changed.
-   * Returns the unsubscribe.
+   * `HISTORY_LOST` alone when a live push shows a room's epoch changed,
+   * and with one room when a push skipped offsets and the client resumed
+   * that room to get them. Returns the unsubscribe.
    */
   onResume(listener: ResumeListener): () => void {
     this.resumeListeners.add(listener);
@@ -385,6 +388,43 @@ export class WsClient<C extends WsContract = UntypedContract> {
     if (results.length > 0) this.notifyResume(results);
   }
 
+  /**
+   * A push skipped offsets of a followed room: `session.resume` for that
+   * room from the last offset held brings the skipped messages, then the
+   * rest, in order (pushes past the hole are dropped until then: the server
+   * replays them). The room is resumed again after a failure, like after a
+   * reconnect.
+   */
+  private async repair(held: RoomPosition): Promise<void> {
+    if (this.repairing.has(held.room)) return;
+    this.repairing.add(held.room);
+    const socket = this.socket;
+    let results: RoomResumeResult[] = [];
+    let again = false;
+    try {
+      results = await resumeRooms(
+        this.positions,
+        (data) => this.enqueue(RESUME_EVENT, data, undefined, true),
+        [held],
+      );
+      again = results.some((result) => !result.recovered && result.reason === 'UNAVAILABLE');
+    } catch (error) {
+      if (socket === this.socket)
+        this.emit(ERROR_EVENT, error, { event: RESUME_EVENT, data: null });
+      again = !FINAL_RESUME_ERRORS.has(String((error as { code?: unknown } | null)?.code));
+    } finally {
+      this.repairing.delete(held.room);
+    }
+    if (socket !== this.socket) return;
+    if (again) {
+      setTimeout(() => {
+        const now = this.positions.get(held.room);
+        if (socket === this.socket && this.currentState === 'open' && now) void this.repair(now);
+      }, RESUME_RETRY_MS);
+    }
+    if (results.length > 0) this.notifyResume(results);
+  }
+
   private notifyResume(results: RoomResumeResult[]): void {
     for (const listener of this.resumeListeners) listener(results);
   }
@@ -456,6 +496,11 @@ export class WsClient<C extends WsContract = UntypedContract> {
     const position = frame.id === undefined ? positionOf(frame.pos) : undefined;
     if (position) {
       const held = this.positions.get(position.room);
+      // Offsets skipped (a server of an earlier release could): not shown now, replayed in order.
+      if (held && held.epoch === position.epoch && position.offset > held.offset + 1) {
+        void this.repair(held);
+        return;
+      }
       if (!this.positions.acceptPush(position)) return;
       // A new epoch on a live push: the room's history was lost while this client followed it.
       if (held && held.epoch !== position.epoch) {
