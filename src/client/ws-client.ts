@@ -356,29 +356,10 @@ export class WsClient<C extends WsContract = UntypedContract> {
    */
   private async resume(rooms = this.positions.all()): Promise<void> {
     const socket = this.socket;
-    let results: RoomResumeResult[] = [];
-    /** Rooms to resume again shortly: the server could not read them, or the request failed. */
-    let again: string[] = [];
-    try {
-      results = await resumeRooms(
-        this.positions,
-        (data) => this.enqueue(RESUME_EVENT, data, undefined, true),
-        rooms,
-      );
-    } catch (error) {
-      if (socket === this.socket) {
-        this.emit(ERROR_EVENT, error, { event: RESUME_EVENT, data: null });
-        // A server without resume, or that refuses the request itself, will not change its mind.
-        const code = (error as { code?: unknown } | null)?.code;
-        if (!FINAL_RESUME_ERRORS.has(String(code))) again = rooms.map(({ room }) => room);
-      }
-    }
+    const { results, again } = await this.sendResume(socket, rooms);
     if (socket !== this.socket) return;
     this.resuming = false;
     for (const entry of this.pending.unsent()) this.transmit(entry);
-    for (const result of results) {
-      if (!result.recovered && result.reason === 'UNAVAILABLE') again.push(result.room);
-    }
     if (again.length > 0) {
       setTimeout(() => {
         if (socket !== this.socket || this.currentState !== 'open') return;
@@ -393,36 +374,54 @@ export class WsClient<C extends WsContract = UntypedContract> {
    * room from the last offset held brings the skipped messages, then the
    * rest, in order (pushes past the hole are dropped until then: the server
    * replays them). The room is resumed again after a failure, like after a
-   * reconnect.
+   * reconnect, without holding other requests back.
    */
   private async repair(held: RoomPosition): Promise<void> {
     if (this.repairing.has(held.room)) return;
     this.repairing.add(held.room);
     const socket = this.socket;
-    let results: RoomResumeResult[] = [];
-    let again = false;
-    try {
-      results = await resumeRooms(
-        this.positions,
-        (data) => this.enqueue(RESUME_EVENT, data, undefined, true),
-        [held],
-      );
-      again = results.some((result) => !result.recovered && result.reason === 'UNAVAILABLE');
-    } catch (error) {
-      if (socket === this.socket)
-        this.emit(ERROR_EVENT, error, { event: RESUME_EVENT, data: null });
-      again = !FINAL_RESUME_ERRORS.has(String((error as { code?: unknown } | null)?.code));
-    } finally {
-      this.repairing.delete(held.room);
-    }
+    const { results, again } = await this.sendResume(socket, [held]).finally(() =>
+      this.repairing.delete(held.room),
+    );
     if (socket !== this.socket) return;
-    if (again) {
+    if (again.length > 0) {
       setTimeout(() => {
         const now = this.positions.get(held.room);
         if (socket === this.socket && this.currentState === 'open' && now) void this.repair(now);
       }, RESUME_RETRY_MS);
     }
     if (results.length > 0) this.notifyResume(results);
+  }
+
+  /**
+   * `session.resume` for `rooms` on `socket`: each room's outcome, and the
+   * rooms to resume again shortly (the server could not read them, or the
+   * request failed other than for good).
+   */
+  private async sendResume(
+    socket: WebSocketLike | undefined,
+    rooms: RoomPosition[],
+  ): Promise<{ results: RoomResumeResult[]; again: string[] }> {
+    let results: RoomResumeResult[] = [];
+    const again: string[] = [];
+    try {
+      results = await resumeRooms(
+        this.positions,
+        (data) => this.enqueue(RESUME_EVENT, data, undefined, true),
+        rooms,
+      );
+    } catch (error) {
+      if (socket === this.socket) {
+        this.emit(ERROR_EVENT, error, { event: RESUME_EVENT, data: null });
+        // A server without resume, or that refuses the request itself, will not change its mind.
+        const code = (error as { code?: unknown } | null)?.code;
+        if (!FINAL_RESUME_ERRORS.has(String(code))) again.push(...rooms.map(({ room }) => room));
+      }
+    }
+    for (const result of results) {
+      if (!result.recovered && result.reason === 'UNAVAILABLE') again.push(result.room);
+    }
+    return { results, again };
   }
 
   private notifyResume(results: RoomResumeResult[]): void {
