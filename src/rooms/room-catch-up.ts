@@ -31,6 +31,8 @@ export class RoomCatchUp {
   private held: string[] | undefined = [];
   /** Messages sent from the history, over every replay. */
   replayed = 0;
+  /** History reads done for this catch-up. */
+  reads = 0;
   /** More live frames came than could be held: the catch-up cannot be completed. */
   overflowed = false;
 
@@ -42,11 +44,6 @@ export class RoomCatchUp {
     readonly connection: Connection,
     public delivered: { offset: number; epoch: string },
   ) {}
-
-  /** Whether live frames are being held (a history read is due or under way). */
-  get holding(): boolean {
-    return this.held !== undefined;
-  }
 
   /** A live frame of the room. */
   take(frame: string): CatchUpStep {

@@ -7,7 +7,7 @@ import { type RoomCatchUp } from './room-catch-up.js';
 const READ_ATTEMPTS = 5;
 const READ_RETRY_MS = 500;
 /** Reads one catch-up may need before its hole is taken for a lost history. */
-const MAX_ROUNDS = 8;
+const MAX_READS = 8;
 
 /** How a catch-up a resume waits on ended. */
 export type CatchUpOutcome =
@@ -42,7 +42,6 @@ export interface RoomHistoryAccess {
 export class RoomHistoryReader {
   private readonly pending = new Set<RoomCatchUp>();
   private readonly waiting = new Map<RoomCatchUp, (outcome: CatchUpOutcome) => void>();
-  private readonly rounds = new WeakMap<RoomCatchUp, number>();
   private reading = false;
 
   constructor(
@@ -115,9 +114,8 @@ export class RoomHistoryReader {
       this.settle(catchUp, { kind: 'gone' });
       return true;
     }
-    const rounds = (this.rounds.get(catchUp) ?? 0) + 1;
-    this.rounds.set(catchUp, rounds);
-    if (!since.recovered || catchUp.overflowed || rounds > MAX_ROUNDS) {
+    catchUp.reads += 1;
+    if (!since.recovered || catchUp.overflowed || catchUp.reads > MAX_READS) {
       // A new epoch: the history was lost, which the next push's `pos` shows the client.
       const epochChanged = since.position.epoch !== catchUp.delivered.epoch;
       const waiting = this.waiting.has(catchUp);
