@@ -8,7 +8,12 @@ import { AbstractWsAdapter } from '@nestjs/websockets';
 import { type Logger } from 'pino';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { ConcurrentHandlers } from '../connection/concurrent-handlers.js';
-import { Connection, type ConnectionRuntime, connectionOf } from '../connection/connection.js';
+import {
+  Connection,
+  type ConnectionRuntime,
+  connectionOf,
+  openedAtOnce,
+} from '../connection/connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { deferProtocolErrors } from '../connection/deferred-protocol-error.js';
 import { withDispatchMode } from '../connection/dispatch-mode.js';
@@ -93,7 +98,9 @@ function admissionFailed(connection: Connection, error: unknown): void {
 
 /** Opens an admitted connection (its `handleConnection` hooks run now). */
 function openAdmitted(connection: Connection): void {
-  connection.open().catch((error: unknown) => admissionFailed(connection, error));
+  const opened = connection.open();
+  // Opened at once (no async `handleConnection`): no handler or promise per connection.
+  if (!openedAtOnce(opened)) opened.catch((error: unknown) => admissionFailed(connection, error));
 }
 
 function pathOf(url: string | undefined): string {
@@ -318,8 +325,8 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     client.on('message', onClientMessage);
     client.on('error', onClientError);
     client.on('close', this.onClientClose);
-    for (const plugin of pluginHooksOf(this.runtime).onHandshake)
-      plugin.onHandshake?.('accepted', request);
+    const plugins = pluginHooksOf(this.runtime).onHandshake;
+    for (let i = 0; i < plugins.length; i++) plugins[i]?.onHandshake?.('accepted', request);
     let admitted: boolean | Promise<boolean>;
     try {
       admitted = this.authenticator.admit(connection);

@@ -86,6 +86,11 @@ function flatId(): string {
   return id;
 }
 
+/** Whether `open()` opened the connection at once: its promise is already settled, fulfilled. */
+export function openedAtOnce(result: Promise<void>): boolean {
+  return result === OPENED;
+}
+
 /** The module's state of a client socket, or `undefined` for a socket it does not serve. */
 export function connectionOf(client: unknown): Connection | undefined {
   return (client as { [CONNECTION]?: Connection } | null)?.[CONNECTION];
@@ -309,10 +314,12 @@ export class Connection implements WsConnection {
     try {
       if (table) {
         // The module's connection path (lifecycle/gateway-tables.ts): Nest's per-client binding skipped.
-        for (const connect of table.connects) connect(this.socket, request);
+        const connects = table.connects;
+        for (let i = 0; i < connects.length; i++) connects[i]?.(this.socket, request);
         if (table.disconnect) this.onClose(table.disconnect);
       } else {
-        for (const callback of this.server.connectCallbacks) callback(this.socket, request);
+        const callbacks = this.server.connectCallbacks;
+        for (let i = 0; i < callbacks.length; i++) callbacks[i]?.(this.socket, request);
       }
     } catch (error) {
       this.connectHookFailed(error);
@@ -338,7 +345,8 @@ export class Connection implements WsConnection {
   private opened(): void {
     if (this.state !== 'admitting') return;
     this.state = 'open';
-    for (const plugin of pluginHooksOf(this.runtime).onOpen) plugin.onOpen?.(this);
+    const plugins = pluginHooksOf(this.runtime).onOpen;
+    for (let i = 0; i < plugins.length; i++) plugins[i]?.onOpen?.(this);
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;
@@ -726,18 +734,24 @@ export class Connection implements WsConnection {
     this.pending = undefined;
     this.upgradeRequest = undefined;
     const closeCode = this.sentCloseCode ?? code;
-    for (const plugin of pluginHooksOf(this.runtime).onClose) plugin.onClose?.(this, closeCode);
+    const plugins = pluginHooksOf(this.runtime).onClose;
+    for (let i = 0; i < plugins.length; i++) plugins[i]?.onClose?.(this, closeCode);
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
-    const held = this.closeListeners ?? [];
-    const listeners = typeof held === 'function' ? [held] : held;
+    const listeners = this.closeListeners;
     this.closeListeners = undefined;
-    for (const listener of listeners) {
-      try {
-        listener(closeCode, this.socket);
-      } catch (error) {
-        this.logUnexpected(error, 'Close listener failed');
-      }
+    if (typeof listeners === 'function') this.callCloseListener(listeners, closeCode);
+    else if (listeners !== undefined) {
+      for (let i = 0; i < listeners.length; i++)
+        this.callCloseListener(listeners[i] as CloseListener, closeCode);
+    }
+  }
+
+  private callCloseListener(listener: CloseListener, closeCode: number): void {
+    try {
+      listener(closeCode, this.socket);
+    } catch (error) {
+      this.logUnexpected(error, 'Close listener failed');
     }
   }
 }

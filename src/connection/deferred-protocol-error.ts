@@ -41,5 +41,6 @@ export function deferProtocolErrors(socket: WebSocket): void {
   // (`removeAllListeners` deletes its key, which turns the table into a dictionary: ~400 B
   // more per connection, and a slower lookup on every event the receiver emits.)
   receiver.on('error', deferError);
-  for (const listener of listeners) receiver.removeListener('error', listener);
+  for (let i = 0; i < listeners.length; i++)
+    receiver.removeListener('error', listeners[i] as ErrorListener);
 }

@@ -5,6 +5,8 @@
  */
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, V>();
+  /** The key set last, the newest in order: using it again moves nothing. */
+  private newest: K | undefined;
 
   constructor(private readonly limit: number) {}
 
@@ -21,10 +23,14 @@ export class BoundedMap<K, V> {
         const oldest = this.entries.keys().next();
         if (!oldest.done) this.entries.delete(oldest.value);
       }
+    } else if (key === this.newest) {
+      // Already last: a delete and a set would only leave a hole that makes the Map rehash.
+      return value;
     } else {
       this.entries.delete(key);
     }
     this.entries.set(key, value);
+    this.newest = key;
     return value;
   }
 }

@@ -25,6 +25,18 @@ describe('per-key state stays bounded under a flood of keys', () => {
     expect(kept.getOrCreate('a', () => 0)).toBe(1);
     expect(kept.getOrCreate('b', () => 0)).toBe(0);
   });
+
+  it('moves a key used again only when it is not already the most recent', () => {
+    const map = new BoundedMap<string, number>(2);
+    map.getOrCreate('a', () => 1);
+    map.getOrCreate('b', () => 2);
+    map.getOrCreate('b', () => 0); // already the most recent
+    map.getOrCreate('a', () => 0); // now a is
+    map.getOrCreate('b', () => 0); // b again, past a
+    map.getOrCreate('c', () => 3); // forgets a
+    expect(map.getOrCreate('b', () => 0)).toBe(2);
+    expect(map.getOrCreate('a', () => 0)).toBe(0);
+  });
 });
 
 describe('token bucket', () => {
