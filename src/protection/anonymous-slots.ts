@@ -1,20 +1,13 @@
 /** The server (or local port) a socket came in on. */
 export type Listener = object | number;
 
-type SlotHolder = Record<symbol, Listener | undefined>;
-
 /**
  * Sockets without a session, counted per listener (the server they came
  * in on). A socket leaves its count when it authenticates or closes.
- *
- * The listener a socket counts against is a property of the socket (under
- * this instance's symbol), not a WeakMap entry: a slot lives only from the
- * upgrade to the session, and the WeakMap's table was reallocated as it
- * filled and emptied, on every upgrade.
  */
 export class AnonymousSlots {
   private readonly byListener = new Map<Listener, number>();
-  private readonly slot = Symbol('secure-ws.anonymous-slot');
+  private readonly listenerOf = new WeakMap<object, Listener>();
   private total = 0;
 
   /** Anonymous sockets on this listener. */
@@ -28,16 +21,16 @@ export class AnonymousSlots {
   }
 
   take(socket: object, listener: Listener): void {
-    (socket as SlotHolder)[this.slot] = listener;
+    this.listenerOf.set(socket, listener);
     this.byListener.set(listener, this.on(listener) + 1);
     this.total += 1;
   }
 
   /** The socket authenticated or closed; a socket not counted is ignored. */
   release(socket: object): void {
-    const listener = (socket as SlotHolder)[this.slot];
+    const listener = this.listenerOf.get(socket);
     if (listener === undefined) return;
-    (socket as SlotHolder)[this.slot] = undefined;
+    this.listenerOf.delete(socket);
     const left = this.on(listener) - 1;
     if (left > 0) this.byListener.set(listener, left);
     else this.byListener.delete(listener);
