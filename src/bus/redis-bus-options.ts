@@ -23,8 +23,11 @@ export interface RedisBusOptions {
    */
   maxReconnectDelayMs?: number;
   /**
-   * A Redis command (presence, subscribe) that takes longer is given up, and
-   * the caller goes on with this node's view.
+   * When Redis leaves a command (a room message, presence, subscribe)
+   * unanswered this long, its connection is ended and made again: every
+   * command waiting on it fails, and callers go on with this node's view.
+   * Checked every half of this, so a command fails between this and one and
+   * a half times this after it was sent.
    * @default 2000
    */
   commandTimeoutMs?: number;

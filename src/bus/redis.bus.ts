@@ -7,6 +7,7 @@ import { startPresenceHeartbeat } from './presence-heartbeat.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
+import { watchReplies } from './redis-reply-watchdog.js';
 import { RedisTurnWriter } from './redis-turn-writer.js';
 import {
   type BusHandler,
@@ -28,7 +29,9 @@ const SEPARATOR = '|';
  * of the message come back in one read, not two on two sockets. This
  * node's own copies are recognised by their first bytes and never decoded.
  *
- * When Redis is away: local delivery goes on (it never goes through Redis),
+ * When Redis is away, or leaves a command unanswered for
+ * `commandTimeoutMs` (then the connection is ended, see `watchReplies`):
+ * local delivery goes on (it never goes through Redis),
  * `publish` counts what could not reach other nodes, the outage is logged
  * once when it starts and once when it ends (with the count), both
  * connections reconnect by themselves, and presence is written back.
@@ -48,6 +51,7 @@ export class RedisBus implements WsBus {
   /** `<nodeId>|`: the first bytes of what this node published. */
   private readonly ownPrefix: Buffer;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly unwatch: (() => void)[];
   private undelivered = 0;
   private subscriberWriter: RedisTurnWriter | undefined;
   private commandsWriter: RedisTurnWriter | undefined;
@@ -72,7 +76,6 @@ export class RedisBus implements WsBus {
       enableAutoPipelining: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs,
     });
     this.subscriber = new Redis(options.url, {
       ...shared,
@@ -83,7 +86,6 @@ export class RedisBus implements WsBus {
       // subscriptions are made again from this node's topics once it is back.
       maxRetriesPerRequest: 0,
       autoResubscribe: false,
-      commandTimeout: options.commandTimeoutMs,
     });
     this.capabilities = {
       transport: 'redis',
@@ -96,6 +98,10 @@ export class RedisBus implements WsBus {
     };
     this.presence = new RedisPresence(this.commands, this.nodeId, options, logger);
     this.expiring = new RedisExpiringSets(this.commands, options.keyPrefix, logger);
+    // Commands Redis leaves unanswered end their connection (see watchReplies).
+    this.unwatch = [this.commands, this.subscriber].map((connection) =>
+      watchReplies(connection, options.commandTimeoutMs, (error) => this.transportLost(error)),
+    );
     for (const connection of [this.commands, this.subscriber]) {
       connection.on('error', (error: Error) => this.transportLost(error));
       connection.on('close', () => this.transportLost());
@@ -282,6 +288,7 @@ export class RedisBus implements WsBus {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.heartbeat);
+    for (const unwatch of this.unwatch) unwatch();
     await within(
       this.presence.forgetSelf().catch(() => undefined),
       this.options.commandTimeoutMs,

@@ -69,6 +69,25 @@ export class RedisServer {
     });
   }
 
+  /**
+   * Stops the server answering, its connections left open (SIGSTOP: like a
+   * hung or overloaded server, clients see nothing but silence), until `thaw()`.
+   */
+  freeze(): void {
+    this.signal('SIGSTOP');
+  }
+
+  /** Lets a frozen server go on (SIGCONT): it answers what it was sent meanwhile. */
+  thaw(): void {
+    this.signal('SIGCONT');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    const { pid } = this.process;
+    if (pid === undefined) throw new Error(`redis-server on port ${this.port} is not running`);
+    process.kill(pid, signal);
+  }
+
   /** Stops the server at once (SIGKILL: like a crash, clients see the connection drop). */
   async stop(): Promise<void> {
     await this.process.stop();
