@@ -4,12 +4,11 @@ import {
   type RevocationStore,
 } from '../../src/auth/revocation-store.interface.js';
 import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
-import { WsBus } from '../../src/bus/ws-bus.interface.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { WsUsers } from '../../src/rooms/ws-users.service.js';
 import { type TestApp } from '../../src/testing/test-app.js';
-import { healthOf, type RoomMessage, startNodeWith } from './two-nodes.js';
+import { busOf, healthOf, type RoomMessage, startNodeWith } from './two-nodes.js';
 
 /** A transport the cross-node suite runs on: Redis, NATS, or a user's own bus. */
 export interface CrossNodeBackend {
@@ -40,7 +39,6 @@ export function describeCrossNode(
     let b: TestApp;
     let run = 0;
     const extra: TestApp[] = [];
-    const busOf = (node: TestApp) => node.app.get<WsBus>(WsBus);
     const startNode = () => startNodeWith(backend.busOptions(run));
 
     beforeAll(() => backend.start());

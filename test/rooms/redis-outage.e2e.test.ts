@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BusHealth, WsBus } from '../../src/bus/ws-bus.interface.js';
+import { type BusHealth } from '../../src/bus/ws-bus.interface.js';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { type TestApp } from '../../src/testing/test-app.js';
-import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { healthOf, metricOf, type RoomMessage, startNode } from './two-nodes.js';
+import { busOf, healthOf, metricOf, type RoomMessage, sayInLobby, startNode } from './two-nodes.js';
 
 describe('Redis goes away and comes back', () => {
   let redis: RedisServer;
@@ -20,10 +19,6 @@ describe('Redis goes away and comes back', () => {
     await redis?.stop();
   });
 
-  const busOf = (node: TestApp) => node.app.get<WsBus>(WsBus);
-  const say = (client: WsTestClient, text: string) =>
-    client.send({ event: 'room.send', data: { room: 'lobby', text } });
-
   it('keeps local delivery, reports degraded, then resumes across nodes without a restart', async () => {
     const alice = await a.connect('/ws?user=alice');
     const anna = await a.connect('/ws?user=anna');
@@ -36,7 +31,7 @@ describe('Redis goes away and comes back', () => {
     });
     expect(await metricOf(a, 'secure_ws_bus_up')).toBe(1);
     expect(await metricOf(a, 'secure_ws_rooms_local')).toBe(1);
-    say(alice, 'before');
+    sayInLobby(alice, 'before');
     for (const client of [alice, anna, bob]) {
       expect((await client.next<RoomMessage>()).data.text).toBe('before');
     }
@@ -64,7 +59,7 @@ describe('Redis goes away and comes back', () => {
     });
 
     // Local members still get every message, in order, while Redis is away.
-    for (let i = 0; i < 5; i++) say(alice, `during ${i}`);
+    for (let i = 0; i < 5; i++) sayInLobby(alice, `during ${i}`);
     for (const client of [alice, anna]) {
       for (let i = 0; i < 5; i++) {
         expect((await client.next<RoomMessage>()).data.text).toBe(`during ${i}`);
@@ -89,7 +84,7 @@ describe('Redis goes away and comes back', () => {
     // Cross-node delivery is back: bob gets alice's next message.
     let received: RoomMessage | undefined;
     for (let attempt = 0; attempt < 20 && !received; attempt++) {
-      say(alice, `after ${attempt}`);
+      sayInLobby(alice, `after ${attempt}`);
       received = await bob.next<RoomMessage>(250).catch(() => undefined);
     }
     expect(received?.data.text).toMatch(/^after \d+$/);

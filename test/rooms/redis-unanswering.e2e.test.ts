@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WsBus } from '../../src/bus/ws-bus.interface.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { type TestApp } from '../../src/testing/test-app.js';
-import { type WsTestClient } from '../../src/testing/ws-test-client.js';
-import { healthOf, type RoomMessage, startNode } from './two-nodes.js';
+import { busOf, healthOf, type RoomMessage, sayInLobby, startNode } from './two-nodes.js';
 
 const COMMAND_TIMEOUT_MS = 400;
 const UNAVAILABLE = 'Redis unavailable: messages stay on this node until it is back';
@@ -24,24 +22,20 @@ describe('Redis stops answering and goes on', () => {
     await redis?.stop();
   });
 
-  const busOf = (node: TestApp) => node.app.get<WsBus>(WsBus);
-  const say = (client: WsTestClient, text: string) =>
-    client.send({ event: 'room.send', data: { room: 'lobby', text } });
-
   it('ends the silent connections after commandTimeoutMs, keeps local delivery, and resumes across nodes', async () => {
     const alice = await a.connect('/ws?user=alice');
     const anna = await a.connect('/ws?user=anna');
     const bob = await b.connect('/ws?user=bob');
     await expect.poll(() => busOf(a).isHealthy() && busOf(b).isHealthy()).toBe(true);
     for (const client of [alice, anna, bob]) await client.request('room.join', { room: 'lobby' });
-    say(alice, 'before');
+    sayInLobby(alice, 'before');
     for (const client of [alice, anna, bob]) {
       expect((await client.next<RoomMessage>()).data.text).toBe('before');
     }
 
     // A connection that answers is never ended, however long it is busy.
     for (let i = 0; i < 12; i++) {
-      say(alice, `busy ${i}`);
+      sayInLobby(alice, `busy ${i}`);
       await new Promise((resolve) => setTimeout(resolve, COMMAND_TIMEOUT_MS / 4));
     }
     for (const client of [alice, anna, bob]) {
@@ -55,7 +49,7 @@ describe('Redis stops answering and goes on', () => {
     const frozenAt = Date.now();
     // Sent to a server that answers nothing: delivered here at once, and
     // counted as undelivered across nodes once the connection is ended.
-    for (let i = 0; i < 5; i++) say(alice, `during ${i}`);
+    for (let i = 0; i < 5; i++) sayInLobby(alice, `during ${i}`);
     for (const client of [alice, anna]) {
       for (let i = 0; i < 5; i++) {
         expect((await client.next<RoomMessage>()).data.text).toBe(`during ${i}`);
@@ -89,7 +83,7 @@ describe('Redis stops answering and goes on', () => {
     const late: string[] = [];
     let received: RoomMessage | undefined;
     for (let attempt = 0; attempt < 20 && !received; attempt++) {
-      say(alice, `after ${attempt}`);
+      sayInLobby(alice, `after ${attempt}`);
       for (;;) {
         received = await bob.next<RoomMessage>(250).catch(() => undefined);
         if (!received?.data.text.startsWith('during')) break;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { signToken } from '../../src/app/token.js';
 import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
-import { WsBus } from '../../src/bus/ws-bus.interface.js';
 import { RedisServer } from '../../src/testing/redis-server.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { busOf } from './two-nodes.js';
 
 const SECRET = 'revocation-outage-test-secret-0123456789';
 
@@ -36,7 +36,6 @@ describe('a revocation made while Redis is away', () => {
   });
 
   it('reaches the other nodes once Redis is back', async () => {
-    const busOf = (node: TestApp) => node.app.get<WsBus>(WsBus);
     await expect.poll(() => busOf(a).isHealthy() && busOf(b).isHealthy()).toBe(true);
     const eveOnA = await a.connect('/ws', bearer('eve'));
     const eveOnB = await b.connect('/ws', bearer('eve'));

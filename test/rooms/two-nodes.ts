@@ -1,10 +1,12 @@
 import { ChatGateway } from '../../src/app/gateways/chat.gateway.js';
 import { RoomsGateway } from '../../src/app/gateways/rooms.gateway.js';
 import { type RedisBusOptions } from '../../src/bus/redis-bus-options.js';
+import { WsBus } from '../../src/bus/ws-bus.interface.js';
 import { HealthController } from '../../src/health/health.controller.js';
 import { MetricsController } from '../../src/metrics/metrics.controller.js';
 import { type SecureWsModuleOptions } from '../../src/options/secure-ws-options.interface.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { scrape } from '../support/metrics-scrape.js';
 import { SessionFromQueryGateway } from './session-from-query.gateway.js';
 
@@ -41,4 +43,14 @@ export async function healthOf(node: TestApp) {
 /** The value of one sample of `GET /metrics` of a node. */
 export async function metricOf(node: TestApp, name: string): Promise<number | undefined> {
   return (await scrape(node.port)).get(name);
+}
+
+/** The bus a node's module runs on. */
+export function busOf(node: TestApp): WsBus {
+  return node.app.get<WsBus>(WsBus);
+}
+
+/** Sends `text` to the room `lobby`, without waiting for the reply. */
+export function sayInLobby(client: WsTestClient, text: string): void {
+  client.send({ event: 'room.send', data: { room: 'lobby', text } });
 }
