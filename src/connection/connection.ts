@@ -25,6 +25,7 @@ import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { mapError, replyOf, type WsErrorReply } from '../errors/error-mapper.js';
+import { type EncodedFrame } from '../frames/encoded-frame.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
@@ -585,10 +586,14 @@ export class Connection implements WsConnection {
   }
 
   /**
-   * Sends one frame, unless the client stopped reading: past the buffer
-   * limit it is told SLOW_CONSUMER and closed 1013.
+   * Sends one text frame, unless the client stopped reading: past the
+   * buffer limit it is told SLOW_CONSUMER and closed 1013. A frame that
+   * goes to many connections comes encoded once, and is written to the
+   * socket as it is (the module's server has no compression, so ws would
+   * only have framed it the same way). What ws still holds back goes after
+   * it: only a `Blob` a handler gave ws's own `send`, while ws reads it.
    */
-  send(payload: string): boolean {
+  send(payload: string | EncodedFrame): boolean {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
     const { preAuth, maxBufferedBytes } = this.runtime.options;
@@ -597,7 +602,8 @@ export class Connection implements WsConnection {
       this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
       return false;
     }
-    socket.send(payload);
+    if (typeof payload === 'string') socket.send(payload);
+    else this.transport.write(payload.bytes);
     if (overHighWater(socket.bufferedAmount, limit)) this.readBackpressure().check(limit);
     return true;
   }

@@ -1,5 +1,6 @@
 import { type BusSubscription } from '../bus/ws-bus.interface.js';
 import { type Connection } from '../connection/connection.js';
+import { EncodedFrame } from '../frames/encoded-frame.js';
 import { positionOfFrame } from '../history/room-position.js';
 import { RoomCatchUp } from './room-catch-up.js';
 
@@ -37,7 +38,11 @@ export class LocalRoom {
   deliver(frame: string): void {
     // Frames without `pos` (sent while the store was away) are no place to catch up from.
     if (this.keepsHistory) this.advance(frame);
-    for (const member of this.members) member.send(frame);
+    const members = this.members;
+    if (members.size > 0) {
+      const payload = members.size === 1 ? frame : new EncodedFrame(frame);
+      for (const member of members) member.send(payload);
+    }
     if (this.catchUps) {
       let holes: RoomCatchUp[] | undefined;
       for (const [connection, catchUp] of this.catchUps) {

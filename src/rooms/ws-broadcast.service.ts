@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type BusSubscription, WsBus } from '../bus/ws-bus.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { EncodedFrame } from '../frames/encoded-frame.js';
 import { messageFrame } from '../frames/frame-writer.js';
 import { normalizeGatewayPath } from '../util/gateway-path.js';
 
@@ -52,9 +53,10 @@ export class WsBroadcast implements OnModuleInit, OnModuleDestroy {
 
   private received(raw: string): void {
     const { path, frame } = JSON.parse(raw) as BroadcastMessage;
+    const encoded = new EncodedFrame(frame);
     for (const connection of this.registry.all()) {
       if (connection.state !== 'open') continue;
-      if (path === undefined || connection.server.path === path) connection.send(frame);
+      if (path === undefined || connection.server.path === path) connection.send(encoded);
     }
   }
 }

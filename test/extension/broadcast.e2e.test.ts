@@ -31,9 +31,12 @@ describe('broadcast to every connection of a gateway', () => {
       expect(await other.quietFor(150)).toBe(true);
       expect(await authenticating.quietFor(0)).toBe(true);
 
-      b.app.get(WsBroadcast).toAll('news', { text: 'to all' });
+      // One encoding for every connection, still a text frame (a string here), byte for byte.
+      b.app.get(WsBroadcast).toAll('news', { text: 'to all: héllo ✓ 🎉' });
       for (const client of [onA, onB, other]) {
-        expect(await client.next()).toEqual({ event: 'news', data: { text: 'to all' } });
+        expect(await client.nextRaw()).toBe(
+          '{"event":"news","data":{"text":"to all: héllo ✓ 🎉"}}',
+        );
       }
       expect(await authenticating.quietFor(150)).toBe(true);
     } finally {

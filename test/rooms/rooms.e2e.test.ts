@@ -146,17 +146,28 @@ describe('rooms in one process', () => {
     });
   });
 
-  it('sends one frame string to every local member', async () => {
+  it('sends one text frame, encoded once, to every local member', async () => {
     const rooms = t.app.get(WsRooms);
     const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => connectAs(`u${i}`)));
     for (const client of clients) await client.request('room.join', { room: 'big' });
-    rooms.send('big', 'notice', { n: 1 });
-    const frames = await Promise.all(clients.map((client) => client.nextText()));
+    rooms.send('big', 'notice', { text: 'héllo ✓ 🎉' });
+    // Text frames (the test client hands binary ones over as Buffers), byte for byte.
+    const frames = await Promise.all(clients.map((client) => client.nextRaw()));
+    for (const frame of frames) expect(typeof frame).toBe('string');
     // The room keeps history (the reference gateway says so): the frame carries its position.
     expect(frames[0]).toMatch(
-      /^\{"event":"notice","data":\{"n":1\},"pos":\{"room":"big","offset":1,"epoch":"[a-z0-9]{8}"\}\}$/,
+      /^\{"event":"notice","data":\{"text":"héllo ✓ 🎉"\},"pos":\{"room":"big","offset":1,"epoch":"[a-z0-9]{8}"\}\}$/,
     );
     expect(new Set(frames).size).toBe(1);
+
+    // Past 65,535 bytes the frame's length takes 8 bytes.
+    const long = '🎉'.repeat(20_000);
+    rooms.send('big', 'notice', { text: long });
+    for (const client of clients) {
+      const frame = await client.nextRaw();
+      expect(typeof frame).toBe('string');
+      expect(JSON.parse(frame as string)).toMatchObject({ event: 'notice', data: { text: long } });
+    }
   });
 
   it('delivers to every connection of a user and closes them on demand', async () => {

@@ -1,0 +1,31 @@
+/** FIN and opcode 1: a whole text message in one frame. */
+const FIN_TEXT = 0x81;
+
+/**
+ * A text frame as a server puts it on the wire (RFC 6455 5.2: final,
+ * opcode 1, unmasked), header and UTF-8 payload in one buffer, encoded
+ * once. For a frame that goes to many connections (a room, a broadcast):
+ * ws would measure, encode and frame the same text again for each of them,
+ * and write each in two pieces.
+ */
+export class EncodedFrame {
+  readonly bytes: Buffer;
+
+  constructor(text: string) {
+    const length = Buffer.byteLength(text);
+    const headerLength = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+    const bytes = Buffer.allocUnsafe(headerLength + length);
+    bytes[0] = FIN_TEXT;
+    if (headerLength === 2) {
+      bytes[1] = length;
+    } else if (headerLength === 4) {
+      bytes[1] = 126;
+      bytes.writeUInt16BE(length, 2);
+    } else {
+      bytes[1] = 127;
+      bytes.writeBigUInt64BE(BigInt(length), 2);
+    }
+    bytes.write(text, headerLength, 'utf8');
+    this.bytes = bytes;
+  }
+}
