@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { GuardedGateway } from './support/guarded.gateway.js';
 import { serverSideOf, tcpOf } from './support/server-side.js';
@@ -78,5 +79,53 @@ describe('a client that stops reading', () => {
       data: 'still here',
       id: '1',
     });
+  });
+
+  it('is closed the same way when the messages come through a room, one frame encoded for all its members', async () => {
+    const rooms = t.app.get(WsRooms);
+    const stalled = await t.connect('/guarded');
+    const healthy = await t.connect('/guarded');
+    let received = 0;
+    let outOfOrder = 0;
+    healthy.socket.on('message', (data, isBinary) => {
+      if (isBinary) outOfOrder += 1;
+      const { seq } = (JSON.parse(data.toString()) as { data: { seq: number } }).data;
+      if (seq !== received + 1) outOfOrder += 1;
+      received = seq;
+    });
+    const toStalled = serverSideOf(t, stalled);
+    await rooms.join(toStalled, 'feed');
+    await rooms.join(serverSideOf(t, healthy), 'feed');
+    tcpOf(stalled).pause();
+
+    let seq = 0;
+    let maxBuffered = 0;
+    while (seq < MAX_MESSAGES && toStalled.socket.readyState === WebSocket.OPEN) {
+      for (let i = 0; i < 64; i += 1) {
+        seq += 1;
+        rooms.send('feed', 'tick', { seq, padding: PADDING });
+        maxBuffered = Math.max(maxBuffered, toStalled.socket.bufferedAmount);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(toStalled.socket.readyState).toBe(WebSocket.CLOSING);
+    expect(maxBuffered).toBeLessThanOrEqual(MAX_BUFFERED + 2 * 1024);
+
+    tcpOf(stalled).resume();
+    expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
+    let last: Record<string, unknown> | undefined;
+    for (;;) {
+      const frame = await stalled.next(100).catch(() => undefined);
+      if (!frame) break;
+      last = frame;
+    }
+    expect(last).toEqual({
+      event: 'error',
+      data: { code: 'SLOW_CONSUMER', message: 'Client is not reading its messages' },
+    });
+
+    await waitFor(() => received === seq, 10_000);
+    expect(outOfOrder).toBe(0);
+    expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
   });
 });
