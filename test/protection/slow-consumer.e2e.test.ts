@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { GuardedGateway } from './support/guarded.gateway.js';
 import { serverSideOf, tcpOf } from './support/server-side.js';
 import { waitFor } from './support/wait-for.js';
@@ -10,6 +11,22 @@ const MAX_BUFFERED = 512 * 1024;
 const PADDING = 'x'.repeat(1024);
 /** Bounds the test: 64 MiB of 1 KiB messages at most. */
 const MAX_MESSAGES = 64 * 1024;
+
+/** The client reads again: it finds the backlog, then the error frame, and the 1013 close. */
+async function expectCutAsSlowConsumer(stalled: WsTestClient): Promise<void> {
+  tcpOf(stalled).resume();
+  expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
+  let last: Record<string, unknown> | undefined;
+  for (;;) {
+    const frame = await stalled.next(100).catch(() => undefined);
+    if (!frame) break;
+    last = frame;
+  }
+  expect(last).toEqual({
+    event: 'error',
+    data: { code: 'SLOW_CONSUMER', message: 'Client is not reading its messages' },
+  });
+}
 
 describe('a client that stops reading', () => {
   let t: TestApp;
@@ -56,19 +73,7 @@ describe('a client that stops reading', () => {
     expect(maxBuffered).toBeLessThanOrEqual(MAX_BUFFERED + 2 * 1024);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(128 * 1024 * 1024);
 
-    // The client reads again: it finds the backlog, the error frame, and the 1013 close.
-    tcpOf(stalled).resume();
-    expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
-    let last: Record<string, unknown> | undefined;
-    for (;;) {
-      const frame = await stalled.next(100).catch(() => undefined);
-      if (!frame) break;
-      last = frame;
-    }
-    expect(last).toEqual({
-      event: 'error',
-      data: { code: 'SLOW_CONSUMER', message: 'Client is not reading its messages' },
-    });
+    await expectCutAsSlowConsumer(stalled);
 
     await waitFor(() => received === seq, 10_000);
     expect(outOfOrder).toBe(0);
@@ -111,18 +116,7 @@ describe('a client that stops reading', () => {
     expect(toStalled.socket.readyState).toBe(WebSocket.CLOSING);
     expect(maxBuffered).toBeLessThanOrEqual(MAX_BUFFERED + 2 * 1024);
 
-    tcpOf(stalled).resume();
-    expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
-    let last: Record<string, unknown> | undefined;
-    for (;;) {
-      const frame = await stalled.next(100).catch(() => undefined);
-      if (!frame) break;
-      last = frame;
-    }
-    expect(last).toEqual({
-      event: 'error',
-      data: { code: 'SLOW_CONSUMER', message: 'Client is not reading its messages' },
-    });
+    await expectCutAsSlowConsumer(stalled);
 
     await waitFor(() => received === seq, 10_000);
     expect(outOfOrder).toBe(0);
