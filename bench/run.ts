@@ -16,7 +16,7 @@ import { SERVER_LABELS, type ServerKind } from './lib/protocol.js';
 import type { Measurement, ScenarioContext } from './lib/scenario.js';
 import { serverAvailable } from './lib/server-process.js';
 import { sleep } from './lib/stats.js';
-import { ensureFdLimit, machineCpu, machineInfo, pinSelf } from './lib/system.js';
+import { ensureFdLimit, installPackages, machineCpu, machineInfo, pinSelf } from './lib/system.js';
 import { type Outcome, type ResultRow, renderTable } from './lib/table.js';
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -84,6 +84,7 @@ async function main(): Promise<number> {
       return 2;
     }
   }
+  installPackages([...new Set(scenarios.flatMap((s) => s.packages ?? []))]);
   // Client and server each hold up to `members` sockets, plus headroom.
   const limits = ensureFdLimit(config.members + 2048);
   let serverCpu: number | undefined;

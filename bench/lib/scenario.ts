@@ -79,6 +79,8 @@ export interface Scenario {
   onlyFor?: { kinds: ServerKind[]; reason: string };
   /** Set for scenarios that are stubs: printed instead of running anything. */
   notMeasured?: string;
+  /** Debian packages of the programs the scenario runs (installed before the run when missing). */
+  packages?: readonly string[];
   run?: (ctx: ScenarioContext, kind: ServerKind) => Promise<Measurement>;
 }
 

@@ -1,9 +1,11 @@
 /**
- * Machine facts for the report, file-descriptor limits, and core pinning.
+ * Machine facts for the report, file-descriptor limits, core pinning, and
+ * the Debian packages scenarios run.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface MachineInfo {
   cores: number;
@@ -108,5 +110,25 @@ export function machineCpu(): MachineCpu | undefined {
     };
   } catch {
     return undefined;
+  }
+}
+
+const INSTALL_PACKAGES = fileURLToPath(
+  new URL('../../../scripts/install-packages.sh', import.meta.url),
+);
+
+/**
+ * Installs the Debian packages named that are missing, as the tests do
+ * (`scripts/install-packages.sh`: apt-get, as root); false when it could
+ * not, after the script has said why. The scenarios that need them then
+ * report their own error.
+ */
+export function installPackages(packages: readonly string[]): boolean {
+  if (packages.length === 0) return true;
+  try {
+    execFileSync(INSTALL_PACKAGES, ['the bench', ...packages], { stdio: 'inherit' });
+    return true;
+  } catch {
+    return false;
   }
 }

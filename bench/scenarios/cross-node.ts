@@ -546,6 +546,7 @@ export const crossNode: Scenario = {
   noRatio: true,
   // Rates differ per server (half a core of each one's node A): compare CPU per room.send.
   ahead: { of: (m) => m.secondary?.value, higherIsBetter: false },
+  packages: ['redis-server'],
   onlyFor: {
     kinds: ['module', 'socketio'],
     reason: 'no rooms across nodes: no cross-node equivalent',

@@ -1,24 +1,18 @@
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-/** Programs the suites run for real, and the Debian package of each. */
+/** The Debian packages of the programs the suites run for real (each named as its program). */
 const NEEDED = [
-  { program: 'redis-server', pkg: 'redis-server' },
-  { program: 'nats-server', pkg: 'nats-server' },
-  { program: 'chromium', pkg: 'chromium' },
+  'redis-server',
+  'nats-server',
+  'chromium',
   // Peers with a tiny TCP receive buffer (test/hostile/support/non-reader.py).
-  { program: 'python3', pkg: 'python3' },
+  'python3',
   // The operations kit's test (test/observability/prometheus.e2e.test.ts); promtool comes with it.
-  { program: 'prometheus', pkg: 'prometheus' },
+  'prometheus',
 ];
 
-function installed(program: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const INSTALL = fileURLToPath(new URL('../../scripts/install-packages.sh', import.meta.url));
 
 /**
  * Vitest global setup: installs the Debian packages the suites need when
@@ -26,15 +20,5 @@ function installed(program: string): boolean {
  * fresh machine; elsewhere it stops with one sentence naming them.
  */
 export default function setup(): void {
-  const missing = NEEDED.filter(({ program }) => !installed(program)).map(({ pkg }) => pkg);
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0 || !installed('apt-get')) {
-    throw new Error(
-      `The tests need ${missing.join(' and ')}: install ${missing.join(' ')} (Debian packages) and run them again.`,
-    );
-  }
-  console.info(`Installing ${missing.join(', ')} for the tests (apt-get)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
+  execFileSync(INSTALL, ['the tests', ...NEEDED], { stdio: 'inherit' });
 }
