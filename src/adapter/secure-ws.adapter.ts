@@ -83,6 +83,10 @@ function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): voi
   connection.onFrame(data, isBinary);
 }
 
+function onClientPing(this: WebSocket, data: Buffer): void {
+  connectionOf(this)?.pong(data);
+}
+
 function onClientError(this: WebSocket, error: Error & { code?: string }): void {
   const connection = connectionOf(this);
   if (!connection) return;
@@ -167,6 +171,10 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pings are answered by the connection (`onClientPing`): ws's own answer makes a
+      // closure per client, with which every client's objects outlived two scavenges under
+      // connection churn and went to the old generation (BENCHMARKS.md, "Handshakes").
+      autoPong: false,
       handleProtocols: this.authenticator.selectProtocol?.bind(this.authenticator),
     });
     wss.on('error', (error) => this.logger.error({ err: error, path }, 'WebSocket server error'));
@@ -325,6 +333,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     client.on('message', onClientMessage);
     client.on('error', onClientError);
     client.on('close', this.onClientClose);
+    client.on('ping', onClientPing);
     const plugins = pluginHooksOf(this.runtime).onHandshake;
     for (let i = 0; i < plugins.length; i++) plugins[i]?.onHandshake?.('accepted', request);
     let admitted: boolean | Promise<boolean>;

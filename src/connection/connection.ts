@@ -594,18 +594,45 @@ export class Connection implements WsConnection {
    * it: only a `Blob` a handler gave ws's own `send`, while ws reads it.
    */
   send(payload: string | EncodedFrame): boolean {
+    const limit = this.sendLimit();
+    if (limit === undefined) return false;
+    if (typeof payload === 'string') this.socket.send(payload);
+    else this.transport.write(payload.bytes);
+    this.sent(limit);
+    return true;
+  }
+
+  /**
+   * Answers a ping with a pong carrying its payload, held to the same
+   * buffer limit and read backpressure as `send`: a peer that pings without
+   * reading its pongs stops being read, then is closed 1013.
+   */
+  pong(data: Buffer): void {
+    const limit = this.sendLimit();
+    if (limit === undefined) return;
+    this.socket.pong(data);
+    this.sent(limit);
+  }
+
+  /**
+   * The client's send-buffer limit, or `undefined` when nothing may be sent:
+   * not open, or past the limit (then it is told SLOW_CONSUMER and closed 1013).
+   */
+  private sendLimit(): number | undefined {
     const socket = this.socket;
-    if (socket.readyState !== WebSocket.OPEN) return false;
+    if (socket.readyState !== WebSocket.OPEN) return undefined;
     const { preAuth, maxBufferedBytes } = this.runtime.options;
     const limit = this.preAuth ? preAuth.maxBufferedBytes : maxBufferedBytes;
     if (socket.bufferedAmount > limit) {
       this.fail(replyOf(WsErrorCode.SLOW_CONSUMER));
-      return false;
+      return undefined;
     }
-    if (typeof payload === 'string') socket.send(payload);
-    else this.transport.write(payload.bytes);
-    if (overHighWater(socket.bufferedAmount, limit)) this.readBackpressure().check(limit);
-    return true;
+    return limit;
+  }
+
+  /** After a write: past the high-water mark of `limit`, reading stops (see `ReadBackpressure`). */
+  private sent(limit: number): void {
+    if (overHighWater(this.socket.bufferedAmount, limit)) this.readBackpressure().check(limit);
   }
 
   private readBackpressure(): ReadBackpressure {

@@ -79,6 +79,43 @@ describe('a client that sends requests but does not read the replies', () => {
     expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
   });
 
+  it('pings without reading the pongs: is no longer read past the mark, then closed 1013 SLOW_CONSUMER', async () => {
+    const stalled = await t.connect('/guarded');
+    tcpOf(stalled).pause();
+    const server = serverSideOf(t, stalled);
+    const payload = Buffer.alloc(125, 0x61);
+    let pings = 0;
+    // Until the server stops reading (the kernel's buffers take a few MiB of pongs first), bounded.
+    while (!server.socket.isPaused && pings < 200_000) {
+      stalled.socket.ping(payload);
+      pings += 1;
+      if (pings % 256 === 0) await turn();
+    }
+    await waitFor(() => server.socket.isPaused, 2000);
+    expect(server.socket.bufferedAmount).toBeGreaterThan(HIGH_WATER);
+    expect(server.socket.bufferedAmount).toBeLessThanOrEqual(MAX_BUFFERED);
+    const pausedAt = Date.now();
+
+    await waitFor(() => server.socket.readyState !== WebSocket.OPEN, 5000);
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(TIMEOUT_MS - 300);
+    // Reading again, the client finds the pongs of the pings read, then the error frame and 1013.
+    let pongs = 0;
+    let otherPayloads = 0;
+    stalled.socket.on('pong', (data) => {
+      pongs += 1;
+      if (!data.equals(payload)) otherPayloads += 1;
+    });
+    tcpOf(stalled).resume();
+    expect(await stalled.next(5000)).toEqual({
+      event: 'error',
+      data: { code: 'SLOW_CONSUMER', message: 'Client is not reading its messages' },
+    });
+    expect(await stalled.closed).toEqual({ code: 1013, reason: 'SLOW_CONSUMER' });
+    expect(pongs).toBeGreaterThan(HIGH_WATER / 127);
+    expect(pongs).toBeLessThanOrEqual(pings);
+    expect(otherPayloads).toBe(0);
+  });
+
   it('is read again once it drains within the timeout, and every request is answered in order', async () => {
     const client = await t.connect('/guarded');
     tcpOf(client).pause();
