@@ -119,16 +119,14 @@ const INSTALL_PACKAGES = fileURLToPath(
 
 /**
  * Installs the Debian packages named that are missing, as the tests do
- * (`scripts/install-packages.sh`: apt-get, as root); false when it could
- * not, after the script has said why. The scenarios that need them then
- * report their own error.
+ * (`scripts/install-packages.sh`: apt-get, as root). When it cannot, the
+ * script says why, and the scenarios that need them report their own error.
  */
-export function installPackages(packages: readonly string[]): boolean {
-  if (packages.length === 0) return true;
+export function installPackages(packages: readonly string[]): void {
+  if (packages.length === 0) return;
   try {
     execFileSync(INSTALL_PACKAGES, ['the bench', ...packages], { stdio: 'inherit' });
-    return true;
   } catch {
-    return false;
+    // Said by the script; the scenarios that need the packages fail on their own.
   }
 }
