@@ -29,6 +29,7 @@ import {
 } from '../connection/plugin.interface.js';
 import { PluginEvents } from '../connection/plugin-events.js';
 import { pluginHooksOf } from '../connection/plugin-hooks.js';
+import { skipRepeatedEnds } from '../connection/repeated-ends.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
 import { GatewayTables } from '../lifecycle/gateway-tables.js';
@@ -329,6 +330,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       null;
     const connection = new Connection(client, request, server, this.runtime);
     deferProtocolErrors(client);
+    skipRepeatedEnds(client);
     this.registry.add(connection);
     client.on('message', onClientMessage);
     client.on('error', onClientError);
