@@ -103,6 +103,16 @@ describe("ws's repeated end() calls after a closing handshake", () => {
     expect(ends.repeatedOn(streams.all())).toBe(0);
   });
 
+  it('a peer that ends TCP without a close frame: closed 1006, no repeated end reaches Node', async () => {
+    const client = await t.connect('/ends');
+    (client.socket as unknown as { _socket: Duplex })._socket.end();
+    expect(await client.closed).toEqual({ code: 1006, reason: '' });
+    await serverSocketsClosed();
+    const [receiver] = streams.receivers;
+    expect(receiver?.writableFinished).toBe(true);
+    expect(ends.repeatedOn(streams.all())).toBe(0);
+  });
+
   it('end() with a callback on a finished stream still reports it', async () => {
     const client = await t.connect('/ends');
     client.close(1000);
