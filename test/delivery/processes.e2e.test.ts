@@ -212,29 +212,47 @@ describe('chaos, counted', () => {
       await Promise.all(clients.map((client) => client.request('room.join', { room })));
 
       const acked = new Map<number, string>();
+      /** Messages stored: each of the run's CHAOS_MESSAGES counts once, however many tries it took. */
       let done = 0;
       let failed = 0;
       let unstored = 0;
+      let givenUp = 0;
       const share = Math.ceil(CHAOS_MESSAGES / clients.length);
+      // A message refused while a node restarts, or answered `pos: null` while Redis is away, is
+      // sent again until it is stored, so the count acknowledged does not depend on how long an
+      // outage lasts (a node took 17 to 30 s to restart on a loaded machine, where 32 workers
+      // spent half of their shares on refusals). Past this deadline a message is given up.
+      const sendDeadline = Date.now() + 60_000 + CHAOS_MESSAGES * 5;
       const sendAll = async (client: WsClient, index: number) => {
         let next = 0;
-        const worker = async () => {
-          while (next < share) {
-            const text = `${index}:${next++}`;
+        let tries = 0;
+        const sendOne = async () => {
+          while (Date.now() < sendDeadline) {
+            const text = `${index}:${tries++}`;
             try {
               const reply = await client.request<{ pos: Position | null }>('room.send', {
                 room,
                 text,
               });
-              if (reply.pos) acked.set(reply.pos.offset, text);
-              else unstored += 1;
+              if (reply.pos) {
+                acked.set(reply.pos.offset, text);
+                return;
+              }
+              unstored += 1;
             } catch {
               failed += 1;
-              // As an app would: a refused send (the node is down, or the room is not joined
-              // again yet: a resume answered UNAVAILABLE is retried 1 s later) waits before the next,
-              // instead of spending the rest of its share within that second.
-              await sleep(100);
             }
+            // As an app would: a send refused (the node is down, or the room is not joined again
+            // yet: a resume answered UNAVAILABLE is retried 1 s later) or not stored waits before
+            // it tries again.
+            await sleep(100);
+          }
+          givenUp += 1;
+        };
+        const worker = async () => {
+          while (next < share) {
+            next += 1;
+            await sendOne();
             done += 1;
           }
         };
@@ -291,6 +309,7 @@ describe('chaos, counted', () => {
         acknowledged: acked.size,
         unstored,
         failed,
+        givenUp,
         events,
         ms: Date.now() - started,
         ...counts,
@@ -306,7 +325,8 @@ describe('chaos, counted', () => {
       console.log(`chaos: ${JSON.stringify(report)}`);
       expect(allHeld).toBe(true);
       expect(events).toHaveLength(6);
-      expect(acked.size).toBeGreaterThan(CHAOS_MESSAGES / 2);
+      expect(givenUp).toBe(0);
+      expect(acked.size).toBe(share * clients.length);
       // Redis lost nothing (append-only file), so no room may be lost.
       expect(report.historyLost).toEqual([0, 0, 0, 0]);
       expect(epochs.size).toBe(1);
