@@ -94,7 +94,6 @@ describe('Redis goes away and comes back', () => {
     const backMessage = 'Redis reachable again: delivery across nodes resumed';
     await expect.poll(() => a.logs.withMessage(backMessage).length, { timeout: 5000 }).toBe(1);
     const back = a.logs.withMessage(backMessage);
-    expect(back).toHaveLength(1);
     expect(back[0]?.undelivered).toBeGreaterThanOrEqual(5);
     expect(
       a.logs.withMessage('Redis unavailable: messages stay on this node until it is back'),
