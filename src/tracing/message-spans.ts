@@ -3,7 +3,7 @@ import { type WsConnection } from '../connection/ws-connection.interface.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { currentMessage, type MessageContext } from '../logging/message-context.js';
-import { MESSAGING_SYSTEM, SpanAttribute, SpanName } from './span-names.js';
+import { MESSAGING_SYSTEM, SpanAttribute, type SpanAttributes, SpanName } from './span-names.js';
 import { type WsTracing } from './ws-tracing.js';
 
 interface MessageSpan {
@@ -35,12 +35,12 @@ export class MessageSpans {
       return;
     }
     span.setAttributes({
-      [SpanAttribute.system]: MESSAGING_SYSTEM,
-      [SpanAttribute.operationType]: 'process',
-      [SpanAttribute.destination]: frame.event,
-      [SpanAttribute.clientId]: connection.id,
-      [SpanAttribute.path]: connection.server.path,
-    });
+      'messaging.system': MESSAGING_SYSTEM,
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': frame.event,
+      'messaging.client.id': connection.id,
+      'url.path': connection.server.path,
+    } satisfies SpanAttributes);
     if (frame.id !== undefined) span.setAttribute(SpanAttribute.messageId, String(frame.id));
     const size = message.size;
     if (size !== undefined) span.setAttribute(SpanAttribute.bodySize, size);
@@ -50,7 +50,8 @@ export class MessageSpans {
     this.none = false;
     this.spans.set(message, state);
     message.traceId = span.spanContext().traceId;
-    message.observer = (step, outcome) => span.addEvent(step, { [SpanAttribute.outcome]: outcome });
+    message.observer = (step, outcome) =>
+      span.addEvent(step, { 'secure_ws.outcome': outcome } satisfies SpanAttributes);
     this.tracing.withSpan(span, handle);
     // Refused before its handler (unknown event, rate limit): no afterMessage will come.
     if (state.code !== undefined && !state.ended) this.finish(state, state.code);
@@ -67,7 +68,7 @@ export class MessageSpans {
     const state = this.stateOf(connection);
     if (!state || state.ended) return;
     state.code ??= code;
-    state.span.addEvent('error frame', { [SpanAttribute.outcome]: code });
+    state.span.addEvent('error frame', { 'secure_ws.outcome': code } satisfies SpanAttributes);
   }
 
   private stateOf(connection: WsConnection): MessageSpan | undefined {
@@ -82,7 +83,7 @@ export class MessageSpans {
     state.ended = true;
     this.tracing.end(
       state.span,
-      { [SpanAttribute.outcome]: outcome },
+      { 'secure_ws.outcome': outcome } satisfies SpanAttributes,
       outcome === WsErrorCode.INTERNAL,
     );
   }

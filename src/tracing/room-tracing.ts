@@ -1,6 +1,6 @@
 import { currentMessage } from '../logging/message-context.js';
 import { stampTraceparent, traceparentOfFrame } from './frame-trace.js';
-import { MESSAGING_SYSTEM, SpanAttribute, SpanName } from './span-names.js';
+import { MESSAGING_SYSTEM, SpanAttribute, type SpanAttributes, SpanName } from './span-names.js';
 import { traceparentOf, type WsTracing } from './ws-tracing.js';
 
 /**
@@ -10,12 +10,12 @@ import { traceparentOf, type WsTracing } from './ws-tracing.js';
  * `traceparent` passes that one on; otherwise the frame goes unchanged.
  */
 export function tracedRoomFrame(tracing: WsTracing, room: string, frame: string): string {
-  return tracedFrame(tracing, room, frame, { [SpanAttribute.room]: room });
+  return tracedFrame(tracing, room, frame, room);
 }
 
 /** A push to a user's connections (`WsUsers.sendToUser`), traced as `publish users`. */
 export function tracedUserFrame(tracing: WsTracing, frame: string): string {
-  return tracedFrame(tracing, USERS_DESTINATION, frame, {});
+  return tracedFrame(tracing, USERS_DESTINATION, frame, undefined);
 }
 
 const USERS_DESTINATION = 'users';
@@ -24,7 +24,7 @@ function tracedFrame(
   tracing: WsTracing,
   destination: string,
   frame: string,
-  attributes: Record<string, string>,
+  room: string | undefined,
 ): string {
   const span = tracing.start(SpanName.publish(destination), 'PRODUCER');
   if (!span) {
@@ -33,13 +33,13 @@ function tracedFrame(
     return sent === undefined ? frame : stampTraceparent(frame, sent);
   }
   const traceparent = traceparentOf(span);
+  if (room !== undefined) span.setAttribute(SpanAttribute.room, room);
   tracing.end(span, {
-    [SpanAttribute.system]: MESSAGING_SYSTEM,
-    [SpanAttribute.operationType]: 'send',
-    [SpanAttribute.destination]: destination,
-    [SpanAttribute.bodySize]: Buffer.byteLength(frame),
-    ...attributes,
-  });
+    'messaging.system': MESSAGING_SYSTEM,
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': destination,
+    'messaging.message.body.size': Buffer.byteLength(frame),
+  } satisfies SpanAttributes);
   return stampTraceparent(frame, traceparent);
 }
 
@@ -68,12 +68,12 @@ export function deliverRoomFrame(
   members.deliver(frame);
   if (!span) return;
   tracing.end(span, {
-    [SpanAttribute.system]: MESSAGING_SYSTEM,
-    [SpanAttribute.operationType]: 'receive',
-    [SpanAttribute.destination]: room,
-    [SpanAttribute.room]: room,
-    [SpanAttribute.localMembers]: members.size,
-    [SpanAttribute.originNode]: route.origin,
-    [SpanAttribute.node]: route.node,
-  });
+    'messaging.system': MESSAGING_SYSTEM,
+    'messaging.operation.type': 'receive',
+    'messaging.destination.name': room,
+    'secure_ws.room': room,
+    'secure_ws.room.local_members': members.size,
+    'secure_ws.bus.origin_node': route.origin,
+    'secure_ws.bus.node': route.node,
+  } satisfies SpanAttributes);
 }

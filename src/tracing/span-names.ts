@@ -28,5 +28,18 @@ export const SpanAttribute = {
   node: 'secure_ws.bus.node',
 } as const;
 
+/** An attribute key of the module's spans. */
+export type SpanAttributeKey = (typeof SpanAttribute)[keyof typeof SpanAttribute];
+
+/**
+ * Attributes of the module's spans, with their keys written out:
+ * `{ 'url.path': path } satisfies SpanAttributes` (a key that is not one of
+ * `SpanAttribute`'s fails to compile). Not `{ [SpanAttribute.path]: path,
+ * ... }`: a literal with several computed keys gets slower for good, about
+ * 0.3-0.5 µs per object, once its process has made a few full collections
+ * while idle (BENCHMARKS.md, "Aged processes").
+ */
+export type SpanAttributes = { readonly [K in SpanAttributeKey]?: string | number };
+
 /** `messaging.system` of every span the module makes. */
 export const MESSAGING_SYSTEM = 'secure_ws';

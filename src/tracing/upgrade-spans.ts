@@ -1,7 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import { type WsConnection } from '../connection/ws-connection.interface.js';
-import { MESSAGING_SYSTEM, SpanAttribute, SpanName } from './span-names.js';
+import { MESSAGING_SYSTEM, type SpanAttributes, SpanName } from './span-names.js';
 import { type WsTracing } from './ws-tracing.js';
 
 /** Peers are told apart by address and port: unique among open TCP connections. */
@@ -29,39 +29,39 @@ export class UpgradeSpans {
     const socket = request.socket;
     const key = peerKey(socket.remoteAddress, socket.remotePort);
     span.setAttributes({
-      [SpanAttribute.system]: MESSAGING_SYSTEM,
-      [SpanAttribute.path]: path,
-      [SpanAttribute.clientAddress]: socket.remoteAddress ?? '',
-    });
+      'messaging.system': MESSAGING_SYSTEM,
+      'url.path': path,
+      'client.address': socket.remoteAddress ?? '',
+    } satisfies SpanAttributes);
     this.open.set(key, span);
-    socket.once('close', () => this.end(key, { [SpanAttribute.outcome]: 'closed' }));
+    socket.once('close', () => this.end(key, { 'secure_ws.outcome': 'closed' }));
   }
 
   refused(request: IncomingMessage, code: string): void {
     if (this.open.size === 0) return;
     const socket = request.socket;
-    this.end(peerKey(socket.remoteAddress, socket.remotePort), { [SpanAttribute.outcome]: code });
+    this.end(peerKey(socket.remoteAddress, socket.remotePort), { 'secure_ws.outcome': code });
   }
 
   admitted(connection: WsConnection): void {
     if (this.open.size === 0) return;
     this.end(peerKey(connection.remoteAddress, connection.remotePort), {
-      [SpanAttribute.outcome]: 'accepted',
-      [SpanAttribute.clientId]: connection.id,
-      [SpanAttribute.userId]: connection.session?.userId ?? '',
+      'secure_ws.outcome': 'accepted',
+      'messaging.client.id': connection.id,
+      'enduser.id': connection.session?.userId ?? '',
     });
   }
 
   closed(connection: WsConnection, code: number): void {
     if (this.open.size === 0) return;
     this.end(peerKey(connection.remoteAddress, connection.remotePort), {
-      [SpanAttribute.outcome]: 'closed',
-      [SpanAttribute.closeCode]: code,
-      [SpanAttribute.clientId]: connection.id,
+      'secure_ws.outcome': 'closed',
+      'secure_ws.close_code': code,
+      'messaging.client.id': connection.id,
     });
   }
 
-  private end(key: string, attributes: Record<string, string | number>): void {
+  private end(key: string, attributes: SpanAttributes): void {
     const span = this.open.get(key);
     if (!span) return;
     this.open.delete(key);
