@@ -29,7 +29,7 @@ export const SpanAttribute = {
 } as const;
 
 /** An attribute key of the module's spans. */
-export type SpanAttributeKey = (typeof SpanAttribute)[keyof typeof SpanAttribute];
+type SpanAttributeKey = (typeof SpanAttribute)[keyof typeof SpanAttribute];
 
 /**
  * Attributes of the module's spans, with their keys written out:
