@@ -102,6 +102,7 @@ async function main(): Promise<void> {
         const before = await target.server.cpu();
         const ok = await openAndClose(target, ROUND);
         const after = await target.server.cpu();
+        if (ok === 0) throw new Error(`${target.name}: no open+close succeeded in round ${round}`);
         target.microsPerCycle.push((after.cpuMicros - before.cpuMicros) / ok);
       }
     }
