@@ -19,8 +19,8 @@
  * keys); a literal of that shape; one kept alive throughout (the chain then
  * never dies); ws 8.23's `Sender` frame options (a symbol key first, then
  * seven names); span attributes keyed by constants (`[SpanAttribute.x]`);
- * and the controls: the same attributes with their keys written out, and a
- * class with symbol-keyed fields.
+ * and the controls: a literal of one computed key, the same attributes with
+ * their keys written out, and a class with symbol-keyed fields.
  */
 
 const ITERATIONS = Number(process.env.MICRO_ITERATIONS ?? 2_000_000);
@@ -107,6 +107,7 @@ const CASES: Case[] = [
       [Attribute.path]: '/ws',
     }),
   ],
+  ['one computed key', () => ({ [Attribute.path]: '/ws' })],
   [
     'attributes, keys written out',
     () => ({
