@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { leanHandshake, upgradeRequest } from './lib/lean-handshake.js';
 import { type ServerKind, WS_PATH } from './lib/protocol.js';
 import { ServerProcess } from './lib/server-process.js';
+import { median } from './lib/stats.js';
 import { pinSelf } from './lib/system.js';
 import { benchToken } from './servers/session.js';
 
@@ -81,11 +82,6 @@ async function start(name: string, node: string | undefined): Promise<Measured> 
     }
   }
   return measured;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function main(): Promise<void> {
