@@ -25,7 +25,7 @@ import { isObservable } from 'rxjs';
 import { type RawData, WebSocket } from 'ws';
 import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { mapError, replyOf, type WsErrorReply } from '../errors/error-mapper.js';
-import { type EncodedFrame } from '../frames/encoded-frame.js';
+import { type EncodedFrame, textFrame } from '../frames/encoded-frame.js';
 import { type InboundFrame } from '../frames/frame.js';
 import { type FrameLimits, parseFrame } from '../frames/frame-parser.js';
 import { errorFrame, messageFrame } from '../frames/frame-writer.js';
@@ -587,17 +587,17 @@ export class Connection implements WsConnection {
 
   /**
    * Sends one text frame, unless the client stopped reading: past the
-   * buffer limit it is told SLOW_CONSUMER and closed 1013. A frame that
-   * goes to many connections comes encoded once, and is written to the
-   * socket as it is (the module's server has no compression, so ws would
-   * only have framed it the same way). What ws still holds back goes after
-   * it: only a `Blob` a handler gave ws's own `send`, while ws reads it.
+   * buffer limit it is told SLOW_CONSUMER and closed 1013. The frame is
+   * written to the socket as the module frames it (`textFrame`; a frame
+   * that goes to many connections comes encoded once): the module's server
+   * has no compression, so ws would only have framed it the same way. What
+   * ws still holds back goes after it: only a `Blob` a handler gave ws's
+   * own `send`, while ws reads it.
    */
   send(payload: string | EncodedFrame): boolean {
     const limit = this.sendLimit();
     if (limit === undefined) return false;
-    if (typeof payload === 'string') this.socket.send(payload);
-    else this.transport.write(payload.bytes);
+    this.transport.write(typeof payload === 'string' ? textFrame(payload) : payload.bytes);
     this.sent(limit);
     return true;
   }
