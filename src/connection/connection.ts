@@ -590,14 +590,18 @@ export class Connection implements WsConnection {
    * buffer limit it is told SLOW_CONSUMER and closed 1013. The frame is
    * written to the socket as the module frames it (`textFrame`; a frame
    * that goes to many connections comes encoded once): the module's server
-   * has no compression, so ws would only have framed it the same way. What
-   * ws still holds back goes after it: only a `Blob` a handler gave ws's
-   * own `send`, while ws reads it.
+   * has no compression, so ws would only have framed it the same way.
+   * While ws holds a message back (a `Blob` a handler gave ws's own `send`,
+   * which ws reads first), the frame goes through ws's `send`, after it.
    */
   send(payload: string | EncodedFrame): boolean {
     const limit = this.sendLimit();
     if (limit === undefined) return false;
-    this.transport.write(typeof payload === 'string' ? textFrame(payload) : payload.bytes);
+    if (this.socket.bufferedAmount > this.transport.writableLength) {
+      this.socket.send(typeof payload === 'string' ? payload : payload.text);
+    } else {
+      this.transport.write(typeof payload === 'string' ? textFrame(payload) : payload.bytes);
+    }
     this.sent(limit);
     return true;
   }

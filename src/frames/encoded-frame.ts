@@ -32,7 +32,7 @@ export function textFrame(text: string): Buffer {
 export class EncodedFrame {
   readonly bytes: Buffer;
 
-  constructor(text: string) {
+  constructor(readonly text: string) {
     this.bytes = textFrame(text);
   }
 }
