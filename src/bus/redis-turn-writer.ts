@@ -1,4 +1,5 @@
-import { Command, type Redis } from 'ioredis';
+import type { Command, Redis } from 'ioredis';
+import { ioredis } from './ioredis.js';
 
 const writers = new WeakMap<Redis, RedisTurnWriter>();
 
@@ -59,7 +60,7 @@ export class RedisTurnWriter {
    */
   batch<B extends TurnBatch>(key: string, create: () => B): B {
     const last = this.queued.at(-1);
-    if (last !== undefined && !(last instanceof Command) && last.key === key) return last as B;
+    if (last !== undefined && 'toCommand' in last && last.key === key) return last as B;
     const batch = create();
     this.enqueue(batch);
     return batch;
@@ -67,6 +68,7 @@ export class RedisTurnWriter {
 
   /** `PUBLISH channel payload` at the end of this loop turn. */
   publish(channel: string, payload: string): Promise<unknown> {
+    const { Command } = ioredis();
     return this.send(new Command('publish', [channel, payload]));
   }
 
@@ -82,7 +84,7 @@ export class RedisTurnWriter {
     stream?.cork();
     try {
       for (const entry of queued) {
-        this.connection.sendCommand(entry instanceof Command ? entry : entry.toCommand());
+        this.connection.sendCommand('toCommand' in entry ? entry.toCommand() : entry);
       }
     } finally {
       stream?.uncork();

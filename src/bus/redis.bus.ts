@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { type Logger } from 'pino';
 import { within } from '../util/within.js';
+import { ioredis } from './ioredis.js';
 import { LocalTopics } from './local-topics.js';
 import { startPresenceHeartbeat } from './presence-heartbeat.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
@@ -71,6 +72,7 @@ export class RedisBus implements WsBus {
         Math.min(50 * 2 ** Math.min(attempt, 8), options.maxReconnectDelayMs),
       connectionName: `secure-ws:${this.nodeId}`,
     };
+    const { Redis } = ioredis();
     this.commands = new Redis(options.url, {
       ...shared,
       enableAutoPipelining: true,

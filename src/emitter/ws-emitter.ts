@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from '../bus/ioredis.js';
 import { messageBody, messageFrame } from '../frames/frame-writer.js';
 import {
   DEFAULT_HISTORY_OPTIONS,
@@ -56,6 +57,7 @@ export class WsEmitter {
       this.redis = options.redis;
       this.ownsConnection = false;
     } else if (typeof options.url === 'string' && /^rediss?:\/\//.test(options.url)) {
+      const { Redis } = ioredis();
       this.redis = new Redis(options.url, { maxRetriesPerRequest: 3 });
       this.ownsConnection = true;
     } else {

@@ -1,4 +1,5 @@
-import { Command, type Redis } from 'ioredis';
+import type { Command, Redis } from 'ioredis';
+import { ioredis } from '../bus/ioredis.js';
 
 /**
  * A Lua script sent by its SHA1 (`EVALSHA`) on a connection that already
@@ -20,6 +21,7 @@ export class RedisScript {
 
   /** The command that runs the script on `redis`'s current socket, bulk replies as strings. */
   command(redis: Redis, args: ReadonlyArray<string | number>): Command {
+    const { Command } = ioredis();
     const stream = redis.stream;
     if (this.sha && stream && this.loadedOn.has(stream)) {
       return new Command('evalsha', [this.sha, ...args], { replyEncoding: 'utf8' });
