@@ -9,7 +9,7 @@ import { ioredis } from '../bus/ioredis.js';
  * after that `EVAL` find the script. Only a `SCRIPT FLUSH` on a live
  * connection gives NOSCRIPT: the caller sends the command again in full
  * (`retry`). The SHA1 is Redis's answer to one `SCRIPT LOAD` (no hashing
- * here: the emitter's import graph stays ioredis alone).
+ * here: the emitter imports no `node:crypto`).
  */
 export class RedisScript {
   private sha: string | undefined;
