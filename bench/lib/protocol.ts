@@ -2,6 +2,7 @@
  * Constants and IPC messages shared by the load generator (parent process)
  * and the benchmark servers (one forked child per server).
  */
+import type { MajorGc } from './major-gcs.js';
 
 /** WebSocket path every benchmark server serves. */
 export const WS_PATH = '/ws';
@@ -42,6 +43,8 @@ export interface ServerOptions {
    * burns this many ns of CPU per message, the positive control of `--tracing-pairs`.
    */
   burnNs?: number;
+  /** Record V8's major collections, returned with each `CpuSample` (the cross-node scenario names those in its window). */
+  watchGc?: boolean;
 }
 
 /** What a server tells the parent about its own connections (when it can see them). */
@@ -80,6 +83,8 @@ export interface CpuSample {
   cpuMicros: number;
   /** Server-side monotonic clock in ms, for the matching wall-clock delta. */
   at: number;
+  /** With `watchGc`: the server's latest major collections so far. */
+  majorGcs?: MajorGc[];
 }
 
 export type ParentMessage =

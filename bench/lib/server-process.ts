@@ -74,6 +74,7 @@ export class ServerProcess {
     if (options.history !== undefined) serverOptions.history = options.history;
     if (options.tracing !== undefined) serverOptions.tracing = options.tracing;
     if (options.burnNs !== undefined) serverOptions.burnNs = options.burnNs;
+    if (options.watchGc !== undefined) serverOptions.watchGc = options.watchGc;
     const pinned = options.cpu !== undefined;
     const node = options.node ?? process.execPath;
     // fork() runs `execPath ...execArgv entry args`; with taskset as execPath the

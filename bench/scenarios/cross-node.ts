@@ -49,6 +49,7 @@ import { closeAll, connect, openMany, sourceAddress } from '../lib/client.js';
 import { dialectOf } from '../lib/dialect.js';
 import { formatMs, formatPercent, formatRate } from '../lib/format.js';
 import { WindowedLoad } from '../lib/load.js';
+import { describeMajorGcs, majorGcsBetween } from '../lib/major-gcs.js';
 import type { CpuSample, ServerKind } from '../lib/protocol.js';
 import { processCpuMicros, RedisServer } from '../lib/redis-server.js';
 import type { Measurement, Scenario, ScenarioContext } from '../lib/scenario.js';
@@ -384,6 +385,11 @@ async function runOnce(
         parts.push(`other ${formatPercent(other)}`);
       }
       notes.push(parts.join(' '));
+      const inWindow = (from: CpuSample, to: CpuSample) =>
+        majorGcsBetween(to.majorGcs ?? [], from.at, to.at);
+      notes.push(
+        `major GCs in the window: ${describeMajorGcs('A', inWindow(cpu0.a, cpu1.a))}; ${describeMajorGcs('B', inWindow(cpu0.b, cpu1.b))}`,
+      );
     }
     if (lateTicks > 0) {
       notes.push(
@@ -438,7 +444,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
   try {
     // Redis is server-side work: it shares the servers' core.
     redis = await RedisServer.start({ cpu: ctx.serverCpu });
-    const options = { auth: false, redisUrl: redis.url };
+    const options = { auth: false, redisUrl: redis.url, watchGc: true };
     // One at a time, so that a failed start leaves nothing behind.
     for (let i = 0; i < 2; i++) servers.push(await startServer(ctx, kind, options));
     const nodes: Nodes = { a: servers[0] as ServerProcess, b: servers[1] as ServerProcess, redis };

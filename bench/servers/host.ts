@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { type MajorGc, watchMajorGcs } from '../lib/major-gcs.js';
 import type {
   ChildMessage,
   CpuSample,
@@ -54,9 +55,11 @@ async function memory(gc: boolean): Promise<MemorySample> {
   };
 }
 
-function cpu(): CpuSample {
+function cpu(majorGcs: (() => MajorGc[]) | undefined): CpuSample {
   const u = process.cpuUsage();
-  return { cpuMicros: u.user + u.system, at: performance.now() };
+  const sample: CpuSample = { cpuMicros: u.user + u.system, at: performance.now() };
+  if (majorGcs) sample.majorGcs = majorGcs();
+  return sample;
 }
 
 export function host(start: StartServer): void {
@@ -67,6 +70,7 @@ export function host(start: StartServer): void {
   const options = JSON.parse(process.argv[2] ?? '{"auth":false}') as ServerOptions;
   // The parent going away (Ctrl-C, crash) must not leave a server behind.
   process.on('disconnect', () => process.exit(0));
+  const majorGcs = options.watchGc ? watchMajorGcs() : undefined;
 
   start(options).then(
     (server) => {
@@ -78,7 +82,7 @@ export function host(start: StartServer): void {
             memory(message.gc).then(reply, (err: unknown) => reply({ error: String(err) }));
             break;
           case 'cpu':
-            reply(cpu());
+            reply(cpu(majorGcs));
             break;
           case 'heap-snapshot':
             collectGarbage().then(
