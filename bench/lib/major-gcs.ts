@@ -48,9 +48,13 @@ export function majorGcsBetween(gcs: readonly MajorGc[], from: number, to: numbe
   return gcs.filter((gc) => gc.at >= from && gc.at < to);
 }
 
-/** `B 16.0 ms (memory reducer), 33.4 ms (memory reducer)`, or `B none`. */
+/**
+ * `B 16.0 ms (memory reducer) and 33.4 ms (memory reducer)`, or `B none`:
+ * no semicolon, since the table joins a row's notes with them.
+ */
 export function describeMajorGcs(node: string, gcs: readonly MajorGc[]): string {
   if (gcs.length === 0) return `${node} none`;
   const pauses = gcs.map((gc) => `${gc.ms.toFixed(1)} ms${gc.reducer ? ' (memory reducer)' : ''}`);
-  return `${node} ${pauses.join(', ')}`;
+  const last = pauses.pop() as string;
+  return `${node} ${pauses.length === 0 ? last : `${pauses.join(', ')} and ${last}`}`;
 }

@@ -388,7 +388,7 @@ async function runOnce(
       const inWindow = (from: CpuSample, to: CpuSample) =>
         majorGcsBetween(to.majorGcs ?? [], from.at, to.at);
       notes.push(
-        `major GCs in the window: ${describeMajorGcs('A', inWindow(cpu0.a, cpu1.a))}; ${describeMajorGcs('B', inWindow(cpu0.b, cpu1.b))}`,
+        `major GCs in the window: ${describeMajorGcs('A', inWindow(cpu0.a, cpu1.a))}, ${describeMajorGcs('B', inWindow(cpu0.b, cpu1.b))}`,
       );
     }
     if (lateTicks > 0) {

@@ -39,9 +39,12 @@ describe('major GCs of a bench server', () => {
       { at: 2650, ms: 33.38, reducer: true },
     ];
     expect(describeMajorGcs('B', majorGcsBetween(gcs, 1000, 3000))).toBe(
-      'B 16.0 ms (memory reducer), 33.4 ms (memory reducer)',
+      'B 16.0 ms (memory reducer) and 33.4 ms (memory reducer)',
     );
     expect(describeMajorGcs('A', majorGcsBetween(gcs, 0, 1000))).toBe('A 8.2 ms');
     expect(describeMajorGcs('A', majorGcsBetween(gcs, 3000, 4000))).toBe('A none');
+    expect(describeMajorGcs('A', gcs)).toBe(
+      'A 8.2 ms, 16.0 ms (memory reducer) and 33.4 ms (memory reducer)',
+    );
   });
 });
