@@ -43,7 +43,6 @@ import {
 } from '../../src/index.js';
 import { TracingPlugin } from '../../src/tracing/tracing.plugin.js';
 import { JWT_SECRET, PROFILE_SCOPE, statsOf, WS_PATH } from '../lib/protocol.js';
-import { registerBenchTracing } from '../lib/tracing.js';
 import { BurnPlugin } from './burn.plugin.js';
 import { host } from './host.js';
 
@@ -111,7 +110,10 @@ function withoutTracingPlugin(app: INestApplication): void {
 }
 
 host(async (options) => {
-  if (options.tracing === 'sdk') registerBenchTracing();
+  // Loaded for `--tracing` alone: the SDK is some 80 modules a user's app
+  // without tracing does not load, and their start-up allocation changes
+  // when V8 first collects (BENCHMARKS.md, "Aged processes").
+  if (options.tracing === 'sdk') (await import('../lib/tracing.js')).registerBenchTracing();
   @Module({
     imports: [
       SecureWsModule.forRoot({
