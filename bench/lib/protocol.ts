@@ -88,7 +88,13 @@ export interface CpuSample {
 }
 
 export type ParentMessage =
-  | { type: 'memory'; seq: number; gc: boolean }
+  /**
+   * `gc`: after forced full collections. `settle`: then V8's last-resort
+   * collection too, which gives back what V8 keeps for speed (the young
+   * generation's pages, free pages), as its memory reducer does in an
+   * idle process.
+   */
+  | { type: 'memory'; seq: number; gc: boolean; settle?: boolean }
   | { type: 'cpu'; seq: number }
   | { type: 'stats'; seq: number }
   | { type: 'heap-snapshot'; seq: number; path: string }

@@ -130,8 +130,9 @@ export class ServerProcess {
     });
   }
 
-  memory(gc = true): Promise<MemorySample> {
-    return this.request('memory', { gc });
+  /** See the `memory` message (protocol.ts) for `gc` and `settle`. */
+  memory(gc = true, settle = false): Promise<MemorySample> {
+    return this.request('memory', { gc, settle });
   }
 
   cpu(): Promise<CpuSample> {

@@ -2,7 +2,12 @@
  * (4) Memory per idle authenticated connection: open `members` (10k)
  * connections, each with a JWT verified at connect, let them
  * sit, and divide the server's RSS / heap growth by their number. The server
- * reports process.memoryUsage() over IPC after forced GCs (--expose-gc).
+ * reports process.memoryUsage() over IPC after forced GCs (--expose-gc) and
+ * V8's last-resort collection, which gives back the young generation's pages
+ * as V8's memory reducer does in an idle process (since session 15): before,
+ * each sample kept the young generation at the size the connects had grown
+ * it to, which moved with the order they opened in (BENCHMARKS.md, Memory).
+ * Its size before each last-resort collection is in the notes.
  *
  * Before the baseline, a few hundred connections are opened and closed once,
  * so that code loaded and compiled on first use is not charged to the
@@ -47,12 +52,14 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
         ? server.heapSnapshot(join(ctx.profileDir, kind, `${name}.heapsnapshot`))
         : Promise.resolve();
     await snapshot('before');
-    const before = await server.memory(true);
+    const idleYoung = (await server.memory(true)).newSpace;
+    const before = await server.memory(true, true);
     const sockets = await openMany(server, n, { concurrency: 64, token });
     try {
       await sleep(1000);
       const stats = await server.stats();
-      const after = await server.memory(true);
+      const grownYoung = (await server.memory(true)).newSpace;
+      const after = await server.memory(true, true);
       await snapshot('after');
       const per = perConnection(before, after, n);
       const warnings: string[] = [];
@@ -62,8 +69,10 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
         secondary: { label: 'heap', value: per.heap, format: (v) => `${formatBytes(v)}/conn` },
         notes: [
           `${n} conns: RSS +${formatBytes(after.rss - before.rss)}`,
-          // RSS beyond the heap: V8's committed pages (young generation, heap total) and buffers.
-          `young generation ${formatBytes(before.newSpace)} -> ${formatBytes(after.newSpace)}, heap total +${formatBytes(after.heapTotal - before.heapTotal)}, external +${formatBytes(after.external - before.external)}`,
+          // RSS beyond the heap: V8's committed pages (heap total) and buffers.
+          `heap total +${formatBytes(after.heapTotal - before.heapTotal)}, external +${formatBytes(after.external - before.external)}`,
+          // What each sample leaves out: the young generation V8 gave back.
+          `young generation given back before each sample ${formatBytes(idleYoung)} idle, ${formatBytes(grownYoung)} with the connections`,
         ],
         warnings,
       };

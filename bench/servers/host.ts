@@ -30,7 +30,7 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-async function collectGarbage(): Promise<void> {
+async function collectGarbage(settle = false): Promise<void> {
   const gc = globalThis.gc;
   if (!gc) return;
   // Several passes with turns in between so that weak callbacks and
@@ -39,10 +39,13 @@ async function collectGarbage(): Promise<void> {
     gc();
     await nextTurn();
   }
+  // V8's low-memory collection: shrinks the young generation to its least
+  // and releases free pages (V8's gc extension, `flavor: 'last-resort'`).
+  if (settle) gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
-async function memory(gc: boolean): Promise<MemorySample> {
-  if (gc) await collectGarbage();
+async function memory(gc: boolean, settle: boolean): Promise<MemorySample> {
+  if (gc) await collectGarbage(settle);
   const m = process.memoryUsage();
   return {
     rss: m.rss,
@@ -79,7 +82,7 @@ export function host(start: StartServer): void {
         const reply = (payload: unknown) => send({ type: 'reply', seq: message.seq, payload });
         switch (message.type) {
           case 'memory':
-            memory(message.gc).then(reply, (err: unknown) => reply({ error: String(err) }));
+            memory(message.gc, message.settle === true).then(reply, (err: unknown) => reply({ error: String(err) }));
             break;
           case 'cpu':
             reply(cpu(majorGcs));
