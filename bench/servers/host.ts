@@ -82,7 +82,9 @@ export function host(start: StartServer): void {
         const reply = (payload: unknown) => send({ type: 'reply', seq: message.seq, payload });
         switch (message.type) {
           case 'memory':
-            memory(message.gc, message.settle === true).then(reply, (err: unknown) => reply({ error: String(err) }));
+            memory(message.gc, message.settle === true).then(reply, (err: unknown) =>
+              reply({ error: String(err) }),
+            );
             break;
           case 'cpu':
             reply(cpu(majorGcs));
