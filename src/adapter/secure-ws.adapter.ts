@@ -22,6 +22,7 @@ import {
   type GatewayServer,
   type SecureGatewayOptions,
 } from '../connection/gateway-server.js';
+import { corkUntilLoopTurn } from '../connection/loop-cork.js';
 import {
   type HandshakeRefusal,
   SECURE_WS_PLUGINS,
@@ -46,7 +47,6 @@ import {
 } from './connection-authenticator.js';
 import { firstHandshakeRefusal } from './handshake-checks.js';
 import { refuseUpgrade } from './http-refusal.js';
-import { corkUntilLoopTurn } from './loop-cork.js';
 import { protocolCloseCode } from './protocol-close-code.js';
 import { upgradeHasBody } from './upgrade-body.js';
 
@@ -80,7 +80,7 @@ const normalizePath = normalizeGatewayPath;
 function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const connection = connectionOf(this);
   if (!connection) return;
-  corkUntilLoopTurn(this);
+  corkUntilLoopTurn(connection.transport);
   connection.onFrame(data, isBinary);
 }
 

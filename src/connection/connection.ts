@@ -36,6 +36,7 @@ import { cutSocket } from './cut-socket.js';
 import { dispatchModeOf } from './dispatch-mode.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
+import { corkUntilLoopTurn, loopTurn } from './loop-cork.js';
 import { handleInMessageScope, laterInThisMessage } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type PluginEvents } from './plugin-events.js';
@@ -163,6 +164,8 @@ export class Connection implements WsConnection {
   private bypassing: Set<InboundFrame> | undefined;
   /** Stops reading a client whose send buffer is over the high-water mark (made on first need). */
   private backpressure: ReadBackpressure | undefined;
+  /** The loop turn of the last frame written (see `send`). */
+  private lastWriteTurn = -1;
 
   constructor(
     readonly socket: WebSocket,
@@ -597,6 +600,7 @@ export class Connection implements WsConnection {
   send(payload: string | EncodedFrame): boolean {
     const limit = this.sendLimit();
     if (limit === undefined) return false;
+    this.batchWrites();
     if (this.socket.bufferedAmount > this.transport.writableLength) {
       this.socket.send(typeof payload === 'string' ? payload : payload.text);
     } else {
@@ -604,6 +608,20 @@ export class Connection implements WsConnection {
     }
     this.sent(limit);
     return true;
+  }
+
+  /**
+   * The second frame written to this connection in one loop turn corks its
+   * socket until the turn's end: the frames that one read brings to a
+   * member (a Redis reply with many room messages, a client's batch of
+   * `room.send`) then leave in two system calls, not one each. The first
+   * frame of a turn leaves at once, so a broadcast (one frame per member)
+   * corks nothing.
+   */
+  private batchWrites(): void {
+    const turn = loopTurn();
+    if (this.lastWriteTurn === turn) corkUntilLoopTurn(this.transport);
+    else this.lastWriteTurn = turn;
   }
 
   /**
