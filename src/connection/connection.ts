@@ -36,7 +36,7 @@ import { cutSocket } from './cut-socket.js';
 import { dispatchModeOf } from './dispatch-mode.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type GatewayServer, TEXT_EVENT } from './gateway-server.js';
-import { corkUntilLoopTurn, loopTurn } from './loop-cork.js';
+import { corkUntilLoopTurn, loopTurn, MAX_HELD_BYTES } from './loop-cork.js';
 import { handleInMessageScope, laterInThisMessage } from './message-scope.js';
 import { type SecureWsPlugin } from './plugin.interface.js';
 import { type PluginEvents } from './plugin-events.js';
@@ -600,7 +600,7 @@ export class Connection implements WsConnection {
   send(payload: string | EncodedFrame): boolean {
     const limit = this.sendLimit();
     if (limit === undefined) return false;
-    this.batchWrites();
+    this.batchWrites(limit);
     if (this.socket.bufferedAmount > this.transport.writableLength) {
       this.socket.send(typeof payload === 'string' ? payload : payload.text);
     } else {
@@ -616,12 +616,17 @@ export class Connection implements WsConnection {
    * member (a Redis reply with many room messages, a client's batch of
    * `room.send`) then leave in two system calls, not one each. The first
    * frame of a turn leaves at once, so a broadcast (one frame per member)
-   * corks nothing.
+   * corks nothing. What a socket holds stays under an eighth of the
+   * client's send-buffer `limit` (and `MAX_HELD_BYTES`), well under the
+   * read-backpressure mark: a burst to a healthy client leaves in pieces.
    */
-  private batchWrites(): void {
+  private batchWrites(limit: number): void {
     const turn = loopTurn();
-    if (this.lastWriteTurn === turn) corkUntilLoopTurn(this.transport);
-    else this.lastWriteTurn = turn;
+    if (this.lastWriteTurn === turn) {
+      corkUntilLoopTurn(this.transport, Math.min(MAX_HELD_BYTES, limit / 8));
+    } else {
+      this.lastWriteTurn = turn;
+    }
   }
 
   /**

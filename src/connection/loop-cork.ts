@@ -1,5 +1,14 @@
 import { type Duplex } from 'node:stream';
 
+/**
+ * The most a corked socket holds back: past it, what it holds leaves at
+ * once and the socket is corked again. Well under a socket's
+ * `writableHighWaterMark` (64 KiB on Node 22 and 24), so a burst (a
+ * history replay) never makes a healthy client look slow
+ * (`bufferedAmount`, `writableNeedDrain`).
+ */
+export const MAX_HELD_BYTES = 16 * 1024;
+
 /** Sockets corked in this loop turn, uncorked together at its check phase. */
 const corked = new Set<Duplex>();
 /** Counts the loop turns in which something was written or corked. */
@@ -35,12 +44,20 @@ export function loopTurn(): number {
  * from one TCP read (ws emits every frame of a read in the same tick, and a
  * Redis reply holds many messages) and from the microtasks it starts all
  * land before that phase; writes that wait for I/O come in a later turn.
+ * Called again on a corked socket holding `maxHeld` bytes or more, it lets
+ * them go now and holds what comes next.
  * The corked bytes count in the socket's `writableLength`, so ws's
  * `bufferedAmount` (send-buffer limits, backpressure) sees them; `end()`
  * uncorks, and uncorking a destroyed socket does nothing.
  */
-export function corkUntilLoopTurn(socket: Duplex): void {
-  if (corked.has(socket)) return;
+export function corkUntilLoopTurn(socket: Duplex, maxHeld = MAX_HELD_BYTES): void {
+  if (corked.has(socket)) {
+    if (socket.writableLength >= maxHeld) {
+      socket.uncork();
+      socket.cork();
+    }
+    return;
+  }
   scheduleEndOfTurn();
   socket.cork();
   corked.add(socket);

@@ -9,6 +9,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WebSocket } from 'ws';
 import { type Connection, connectionOf } from '../../src/connection/connection.js';
+import { MAX_HELD_BYTES } from '../../src/connection/loop-cork.js';
 import { WsRooms } from '../../src/rooms/ws-rooms.service.js';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
@@ -33,6 +34,20 @@ class BurstGateway {
   @SubscribeMessage('burst')
   burst(@MessageBody() count: number): void {
     for (let i = 0; i < count; i++) this.rooms.send('lobby', 'burst', i);
+  }
+
+  /** `count` room messages of `size` characters, and the most `member`'s socket held meanwhile. */
+  @SubscribeMessage('burst.large')
+  burstLarge(
+    @MessageBody() { count, size, member }: { count: number; size: number; member: string },
+  ) {
+    const socket = members.get(member)?.transport;
+    let held = 0;
+    for (let i = 0; i < count; i++) {
+      this.rooms.send('lobby', 'large', { i, text: 'x'.repeat(size) });
+      held = Math.max(held, socket?.writableLength ?? 0);
+    }
+    return { event: 'burst.sent', data: { held } };
   }
 
   /** One room message, then whether it is still held in `member`'s socket. */
@@ -97,6 +112,25 @@ describe('frames written to one connection in one loop turn', () => {
     expect(toBob).toEqual({ write: 1, writev: 1 });
     // The sender's socket is held from the read that brought its request.
     expect(toAlice).toEqual({ write: 0, writev: 1 });
+  });
+
+  it('a burst larger than a socket may hold leaves in pieces of at most MAX_HELD_BYTES and a frame', async () => {
+    const toBob = countWrites(serverSocketOf('bob'));
+    const carol = await t.connect('/batching');
+    const size = 1000;
+    const reply = await carol.request<{ data: { held: number } }>('burst.large', {
+      count: 100,
+      size,
+      member: 'bob',
+    });
+    for (let i = 0; i < 100; i++) {
+      expect(await bob.next()).toEqual({ event: 'large', data: { i, text: 'x'.repeat(size) } });
+    }
+    // Each frame is a little over `size` bytes: held back, but never much more than the cap.
+    expect(reply.data.held).toBeGreaterThan(size);
+    expect(reply.data.held).toBeLessThan(MAX_HELD_BYTES + 2 * size);
+    expect(toBob.writev).toBeGreaterThanOrEqual(6);
+    expect(toBob.write + toBob.writev).toBeLessThan(20);
   });
 
   it('one frame a turn leaves at once, and a later turn starts uncorked', async () => {
