@@ -30,6 +30,7 @@ import {
 } from '../connection/plugin.interface.js';
 import { PluginEvents } from '../connection/plugin-events.js';
 import { pluginHooksOf } from '../connection/plugin-hooks.js';
+import { answerPings } from '../connection/receiver-pings.js';
 import { skipRepeatedEnds } from '../connection/repeated-ends.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { DirectHandlers } from '../lifecycle/direct-handlers.js';
@@ -82,10 +83,6 @@ function onClientMessage(this: WebSocket, data: RawData, isBinary: boolean): voi
   if (!connection) return;
   corkUntilLoopTurn(connection.transport);
   connection.onFrame(data, isBinary);
-}
-
-function onClientPing(this: WebSocket, data: Buffer): void {
-  connectionOf(this)?.pong(data);
 }
 
 function onClientError(this: WebSocket, error: Error & { code?: string }): void {
@@ -172,7 +169,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
-      // Pings are answered by the connection (`onClientPing`): ws's own answer makes a
+      // Pings are answered by the connection (`answerPings`): ws's own answer makes a
       // closure per client, with which every client's objects outlived two scavenges under
       // connection churn and went to the old generation (BENCHMARKS.md, "Handshakes").
       autoPong: false,
@@ -335,7 +332,7 @@ export class SecureWsAdapter extends AbstractWsAdapter {
     client.on('message', onClientMessage);
     client.on('error', onClientError);
     client.on('close', this.onClientClose);
-    client.on('ping', onClientPing);
+    answerPings(client);
     const plugins = pluginHooksOf(this.runtime).onHandshake;
     for (let i = 0; i < plugins.length; i++) plugins[i]?.onHandshake?.('accepted', request);
     let admitted: boolean | Promise<boolean>;
