@@ -1,4 +1,5 @@
 import { type Connection } from '../connection/connection.js';
+import { type SessionClock } from '../connection/session.js';
 import { WsErrorCode } from '../errors/error-codes.js';
 import { replyOf } from '../errors/error-mapper.js';
 import { type Deadline, DeadlineHeap } from './deadline-heap.js';
@@ -45,7 +46,7 @@ export class SessionTimers {
  * (TOKEN_EXPIRED, close 4401). Refresh re-arms it; close clears it. It is
  * one entry of its registry's `DeadlineHeap`, not a timer of its own.
  */
-export class SessionTimer implements Deadline {
+export class SessionTimer implements Deadline, SessionClock {
   deadline = 0;
   heapIndex = -1;
   /** The `expiresAt` it was last armed for (0: never); the notice time below was fixed for it. */

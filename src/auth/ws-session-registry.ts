@@ -10,7 +10,7 @@ import {
   type Revocation,
   type RevocationStore,
 } from './revocation-store.interface.js';
-import { type SessionTimer, SessionTimers } from './session-timer.js';
+import { SessionTimers } from './session-timer.js';
 
 /** The error code of a connection refused because its user has too many. */
 export const TOO_MANY_CONNECTIONS = 'TOO_MANY_CONNECTIONS';
@@ -58,7 +58,6 @@ function removeFrom<K>(
 export class WsSessionRegistry implements OnModuleDestroy {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byToken = new Map<string, Set<Connection>>();
-  private readonly timers = new Map<Connection, SessionTimer>();
   /** One timer for every session's notice and expiry. */
   private readonly sessionTimers: SessionTimers;
   private readonly unsubscribe: () => void;
@@ -153,7 +152,6 @@ export class WsSessionRegistry implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.unsubscribe();
     this.sessionTimers.clear();
-    this.timers.clear();
   }
 
   private bind(connection: Connection, session: WsSession): void {
@@ -165,17 +163,13 @@ export class WsSessionRegistry implements OnModuleDestroy {
   private track(connection: Connection, session: WsSession): void {
     connection.setSession(session);
     if (session.tokenId !== undefined) addTo(this.byToken, session.tokenId, connection);
-    let timer = this.timers.get(connection);
-    if (!timer) {
-      timer = this.sessionTimers.timerOf(connection);
-      this.timers.set(connection, timer);
-    }
-    timer.arm(session.expiresAt);
+    connection.sessionClock ??= this.sessionTimers.timerOf(connection);
+    connection.sessionClock.arm(session.expiresAt);
   }
 
   private unbind(connection: Connection): void {
-    this.timers.get(connection)?.clear();
-    this.timers.delete(connection);
+    connection.sessionClock?.clear();
+    connection.sessionClock = undefined;
     removeFrom(this.byUser, connection.session?.userId, connection);
     removeFrom(this.byToken, connection.session?.tokenId, connection);
   }
