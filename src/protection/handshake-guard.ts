@@ -43,7 +43,8 @@ export function protectedClientAddress(request: IncomingMessage): string | undef
  * Answers each upgrade request before the WebSocket exists: IP rules,
  * origin, handshake rate, global and per-address connection caps. A request
  * that passes holds a slot until its TCP socket closes, whatever happens
- * after (authentication refusal, a WebSocket session, a broken handshake).
+ * after (authentication refusal, a WebSocket session, a broken handshake);
+ * once it is a connection, until the connection closes, which is then.
  */
 @Injectable()
 export class HandshakeGuard implements SecureWsPlugin {
@@ -126,9 +127,23 @@ export class HandshakeGuard implements SecureWsPlugin {
     return undefined;
   }
 
+  /**
+   * An upgrade went through: its slot is given back when the connection
+   * closes (`onClose`), no longer by a `close` listener of the socket, where
+   * `ws` listens too: two listeners of one event make an array (~100 B per
+   * connection). The connection's close comes with or after the socket's.
+   */
+  onHandshake(outcome: string, request?: IncomingMessage): void {
+    if (outcome === 'accepted') request?.socket.removeListener('close', this.onSocketClose);
+  }
+
   /** An authenticated connection no longer holds an anonymous slot. */
   onOpen(connection: Connection): void {
     if (connection.session) this.anonymous.release(connection.transport);
+  }
+
+  onClose(connection: Connection): void {
+    this.release(connection.transport);
   }
 
   private hold(address: string, request: IncomingMessage, listener: object | number): void {

@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecureWsAdapter } from '../../src/adapter/secure-ws.adapter.js';
+import { ConnectionRegistry } from '../../src/connection/connection-registry.js';
 import { type ListenerOptions } from '../../src/options/secure-ws-options.interface.js';
 import { HandshakeGuard } from '../../src/protection/handshake-guard.js';
 import { type ProtectionOptions } from '../../src/protection/protection-options.interface.js';
@@ -158,6 +159,27 @@ describe('handshake rules, answered with HTTP before the upgrade', () => {
       const third = await expectAccepted(url);
       second.terminate();
       third.terminate();
+    });
+
+    it('frees the slot of an accepted connection when it closes, with one close listener on its socket', async () => {
+      const app = await boot({ maxConnectionsPerAddress: 1, handshakeRate: false });
+      const url = app.url('/guarded');
+      const guard = app.app.get(HandshakeGuard);
+      const registry = app.app.get(ConnectionRegistry);
+      for (let round = 0; round < 3; round += 1) {
+        const client = await expectAccepted(url);
+        await expectRefused(url, 429, 'TOO_MANY_CONNECTIONS');
+        // The guard's slot goes with the connection, not with a second `close` listener beside ws's.
+        expect(registry.size).toBe(1);
+        for (const connection of registry.all()) {
+          expect(connection.transport.listenerCount('close')).toBe(1);
+        }
+        // Cut without a closing handshake, then closed cleanly: the slot is freed either way.
+        if (round === 0) client.terminate();
+        else client.close();
+        await client.closed;
+        await waitFor(() => guard.openCount === 0);
+      }
     });
 
     it('counts each forwarded client address separately behind a trusted proxy', async () => {
