@@ -10,7 +10,8 @@ let clientKey: symbol | undefined;
 
 /** Every receiver's ping listener: one function, the receiver is `this`. */
 function onReceiverPing(this: PingingReceiver, data: Buffer): void {
-  const client = this[clientKey as symbol] as WebSocket;
+  const client = this[clientKey as symbol] as WebSocket | undefined;
+  if (!client) return;
   connectionOf(client)?.pong(data);
   // What `ws` does with a ping it does not answer itself: the client's own listeners hear it.
   if (client.listenerCount('ping') > 0) client.emit('ping', data);

@@ -44,7 +44,7 @@ export function protectedClientAddress(request: IncomingMessage): string | undef
  * origin, handshake rate, global and per-address connection caps. A request
  * that passes holds a slot until its TCP socket closes, whatever happens
  * after (authentication refusal, a WebSocket session, a broken handshake);
- * once it is a connection, until the connection closes, which is then.
+ * once it is a connection, until the connection's close, which follows the socket's.
  */
 @Injectable()
 export class HandshakeGuard implements SecureWsPlugin {
@@ -142,6 +142,7 @@ export class HandshakeGuard implements SecureWsPlugin {
     if (connection.session) this.anonymous.release(connection.transport);
   }
 
+  /** An accepted connection closed: its slot is free (see `onHandshake`). */
   onClose(connection: Connection): void {
     this.release(connection.transport);
   }
