@@ -15,6 +15,7 @@ import { runInterleaved } from './lib/interleave.js';
 import { SERVER_LABELS, type ServerKind } from './lib/protocol.js';
 import type { Measurement, ScenarioContext } from './lib/scenario.js';
 import { serverAvailable } from './lib/server-process.js';
+import { describeStalls, STALL_PROBE_S, stallsOn } from './lib/stall-probe.js';
 import { sleep } from './lib/stats.js';
 import { ensureFdLimit, installPackages, machineCpu, machineInfo, pinSelf } from './lib/system.js';
 import { type Outcome, type ResultRow, renderTable } from './lib/table.js';
@@ -106,6 +107,11 @@ async function main(): Promise<number> {
       ? 'machine load before the run unknown'
       : `other processes used ${Math.round(idle * 100)}% of a core just before the run`;
   log(`${quiet}${idle !== undefined && idle > 0.15 ? ' (NOT idle: expect noisy numbers)' : ''}`);
+  // How often the machine stops a busy core (lib/stall-probe.ts): tails of a few ms follow it.
+  const cores = serverCpu === undefined ? [undefined] : [0, serverCpu];
+  const stalls = await Promise.all(cores.map((cpu) => stallsOn(cpu, STALL_PROBE_S)));
+  const machineStalls = `machine stalls: ${cores.map((cpu, i) => describeStalls(cpu === undefined ? 'a core' : `cpu ${cpu}`, stalls[i])).join('; ')}`;
+  log(machineStalls);
 
   const profiles = fileURLToPath(new URL('./profiles/', import.meta.url));
   const ctx: ScenarioContext = { config, serverCpu, log, profileDir: profiles };
@@ -164,6 +170,7 @@ async function main(): Promise<number> {
     '',
     `nestjs-secure-ws benchmark: ${machine.cores} cores (${machine.cpuModel}), servers on node ${serverNode} (generator on ${machine.node})`,
     `${describe(config)}; ${placement}; ${quiet}`,
+    machineStalls,
     '',
     renderTable(rows),
     '',

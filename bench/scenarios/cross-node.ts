@@ -39,6 +39,10 @@
  * CPU per `room.send` with the paced echo at the same rate; the notes give
  * both ratios.
  *
+ * Before each latency row a probe spins STALL_PROBE_S on the servers' core
+ * (lib/stall-probe.ts); the row's notes say how often the machine stopped
+ * it for 5 ms or more, which a p99 of a few ms cannot hide.
+ *
  * result: messages per second delivered to each receiver; p50 / p99 (and
  * max in the notes) of the one-way latency. Raw ws and stock Nest have no
  * rooms across nodes: n/a.
@@ -55,6 +59,7 @@ import { processCpuMicros, RedisServer } from '../lib/redis-server.js';
 import type { Measurement, Scenario, ScenarioContext } from '../lib/scenario.js';
 import { startServer } from '../lib/scenario.js';
 import { cpuFraction, type ServerProcess } from '../lib/server-process.js';
+import { describeStalls, STALL_PROBE_S, stallsOn } from '../lib/stall-probe.js';
 import { CpuMeter, LatencyHistogram, sleep } from '../lib/stats.js';
 import { machineCpu } from '../lib/system.js';
 
@@ -474,10 +479,17 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
       holdS: Math.max(ctx.config.warmupS, MIN_HOLD_S),
       durationS: ctx.config.durationS * MEASURE_FACTOR,
     };
+    // Each latency row notes how often the machine stopped the servers' core just before it.
+    const latencyRow = async (on: Nodes, receiversOn: ServerProcess, label: string) => {
+      const stalls = await stallsOn(ctx.serverCpu, STALL_PROBE_S);
+      const measured = await runOnce(on, receiversOn, label, run);
+      measured.notes.push(describeStalls("servers' core", stalls));
+      return measured;
+    };
     ctx.log(`  ${kind}: A -> Redis -> B at ${rate} msg/s ...`);
-    const cross = await runOnce(nodes, nodes.b, 'B', run);
+    const cross = await latencyRow(nodes, nodes.b, 'B');
     ctx.log(`  ${kind}: within node A at ${rate} msg/s ...`);
-    const local = await runOnce(nodes, nodes.a, 'A', run);
+    const local = await latencyRow(nodes, nodes.a, 'A');
     ctx.log(`  ${kind}: paced echo on A at ${rate} msg/s ...`);
     const pacedEchoUs = await cpuPerPacedEcho(nodes.a, rate);
     const roomSendUs = cross.facts?.aMicrosPerMessage ?? Number.NaN;
@@ -518,7 +530,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
       );
       await probe(ctx, kind, withHistory);
       ctx.log(`  ${kind}: A -> Redis -> B at ${rate} msg/s, rooms with history ...`);
-      const history = await runOnce(withHistory, withHistory.b, 'B', run);
+      const history = await latencyRow(withHistory, withHistory.b, 'B');
       cross.extraRows.push({ label: 'module, rooms with history', measurement: history });
     }
     return cross;
