@@ -796,8 +796,16 @@ export class Connection implements WsConnection {
     this.pending = undefined;
     this.upgradeRequest = undefined;
     const closeCode = this.sentCloseCode ?? code;
+    // Each plugin's hook on its own, as each close listener below: one that throws is
+    // logged, and the others (the handshake guard frees its slot here) still run.
     const plugins = pluginHooksOf(this.runtime).onClose;
-    for (let i = 0; i < plugins.length; i++) plugins[i]?.onClose?.(this, closeCode);
+    for (let i = 0; i < plugins.length; i++) {
+      try {
+        plugins[i]?.onClose?.(this, closeCode);
+      } catch (error) {
+        this.logUnexpected(error, 'Plugin onClose failed');
+      }
+    }
     // The module's services, and Nest's disconnect callbacks (only for
     // connections whose handleConnection ran), in the order they asked.
     const listeners = this.closeListeners;

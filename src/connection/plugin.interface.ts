@@ -78,7 +78,11 @@ export interface SecureWsPlugin {
   onHandshake?(outcome: string, request?: IncomingMessage): void;
   /** A connection was admitted and its `handleConnection` hooks have run. */
   onOpen?(connection: WsConnection): void;
-  /** A connection closed (admitted or not), with the close code sent or received. */
+  /**
+   * A connection closed (admitted or not), with the close code sent or
+   * received. A throw is logged (`Plugin onClose failed`); the other
+   * plugins' `onClose` still run.
+   */
   onClose?(connection: WsConnection, code: number): void;
   /**
    * Wraps the whole handling of a well-formed frame of an open connection

@@ -74,6 +74,36 @@ describe('plugins registered through the plugins option', () => {
       'close:1005',
     ]);
   });
+
+  it("logs an onClose that throws and still runs the next plugins' onClose; nothing escapes the process", async () => {
+    const escaped: unknown[] = [];
+    const onEscaped = (error: unknown) => escaped.push(error);
+    process.on('uncaughtException', onEscaped);
+    try {
+      const recorder = new HookRecorder();
+      const broken = {
+        onClose() {
+          throw new Error('close hook bug');
+        },
+      };
+      t = await createTestApp({
+        providers: [GuardedGateway],
+        module: { plugins: [broken, recorder] },
+      });
+      for (const code of [4000, 4001]) {
+        const client = await t.connect('/guarded');
+        expect(await client.request('echo', code)).toEqual({ event: 'echo', data: code, id: '1' });
+        client.close(code);
+        await expect.poll(() => recorder.seen.at(-1)).toBe(`close:${code}`);
+      }
+      const logged = t.logs.withMessage('Plugin onClose failed');
+      expect(logged).toHaveLength(2);
+      expect(logged[0]).toMatchObject({ level: 50, err: { message: 'close hook bug' } });
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onEscaped);
+    }
+  });
 });
 
 describe('frames sent while a connection authenticates', () => {
