@@ -23,6 +23,9 @@ import { type WsSessionRegistry } from './ws-session-registry.js';
 /** The event a client authenticates and refreshes with, and its reply. */
 export const AUTH_EVENT = 'auth';
 
+/** An upgrade request with the session verified before the upgrade, if any. */
+type VerifiedRequest = IncomingMessage & Record<symbol, WsSession | undefined>;
+
 const HTTP_STATUS_OF: Readonly<Record<string, number>> = {
   [WsErrorCode.SESSION_REVOKED]: 403,
   TOO_MANY_CONNECTIONS: 429,
@@ -51,8 +54,12 @@ interface FirstMessageWait {
  * before the deadline. Afterwards `auth` refreshes the session.
  */
 export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
-  /** Sessions verified before the upgrade (`refuseWithHttp`), picked up by `admit`. */
-  private readonly verifiedAtUpgrade = new WeakMap<IncomingMessage, WsSession>();
+  /**
+   * The key of a session verified before the upgrade (`refuseWithHttp`) on
+   * its request, picked up by `admit`; a property, not a `WeakMap.set` per
+   * upgrade (see `HandshakeGuard`).
+   */
+  private readonly verifiedAtUpgrade = Symbol('secure-ws.verifiedAtUpgrade');
   /** Connections that presented no token and may still send `auth`. */
   private readonly awaiting = new WeakMap<WsConnection, FirstMessageWait>();
   /** `auth` on an open connection refreshes its session (a plugin event, see `events`). */
@@ -92,13 +99,13 @@ export class JwtConnectionAuthenticator implements ConnectionAuthenticator {
       this.logRefusal(request, presented.source, check, refusal.code);
       return { status: HTTP_STATUS_OF[refusal.code] ?? 401, code: refusal.code };
     }
-    if (check.ok) this.verifiedAtUpgrade.set(request, check.session);
+    if (check.ok) (request as VerifiedRequest)[this.verifiedAtUpgrade] = check.session;
     return undefined;
   }
 
   admit(connection: Connection): boolean {
     if (!connection.server.auth) return true;
-    const atUpgrade = this.verifiedAtUpgrade.get(connection.request);
+    const atUpgrade = (connection.request as VerifiedRequest)[this.verifiedAtUpgrade];
     if (atUpgrade) return this.start(connection, { ok: true, session: atUpgrade }, 'upgrade');
     const presented = presentedToken(connection.request, this.options.sources);
     if (presented)
