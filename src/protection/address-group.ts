@@ -21,7 +21,8 @@ function hextets(address: string): number[] {
  * can use every address in it), written `2001:db8:0:1::/64`.
  */
 export function addressGroup(address: string, prefixLength: number): string {
-  if (isIP(address) !== 6 || prefixLength >= 128) return address;
+  // Only IPv6 addresses have a colon: IPv4 ones skip `isIP`'s regular expressions.
+  if (!address.includes(':') || isIP(address) !== 6 || prefixLength >= 128) return address;
   const groups = hextets(address);
   const masked = groups.map((group, index) => {
     const bits = Math.min(Math.max(prefixLength - index * 16, 0), 16);

@@ -4,9 +4,11 @@ const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
 /** `::ffff:1.2.3.4` → `1.2.3.4`; other addresses unchanged (IPv6 lower-cased). */
 export function normalizeAddress(address: string): string {
+  // An IPv4 address, most peers: no regular expression per upgrade.
+  if (!address.includes(':')) return address;
   const mapped = MAPPED_IPV4.exec(address);
   if (mapped?.[1]) return mapped[1];
-  return address.includes(':') ? address.toLowerCase() : address;
+  return address.toLowerCase();
 }
 
 function familyOf(address: string): 'ipv4' | 'ipv6' | undefined {
