@@ -5,6 +5,7 @@ import { WsCloseCode, WsErrorCode } from '../errors/error-codes.js';
 import { replyOf, type WsErrorReply } from '../errors/error-mapper.js';
 import { type ResolvedSecureWsOptions } from '../options/secure-ws-options.interface.js';
 import { SECURE_WS_OPTIONS } from '../options/secure-ws-options.token.js';
+import { ConnectionIndex } from './connection-index.js';
 import {
   REVOCATION_STORE,
   type Revocation,
@@ -29,26 +30,6 @@ function tooManyConnections(): WsErrorReply {
   };
 }
 
-function addTo<K>(index: Map<K, Set<Connection>>, key: K, connection: Connection): void {
-  let set = index.get(key);
-  if (!set) {
-    set = new Set();
-    index.set(key, set);
-  }
-  set.add(connection);
-}
-
-function removeFrom<K>(
-  index: Map<K, Set<Connection>>,
-  key: K | undefined,
-  connection: Connection,
-): void {
-  if (key === undefined) return;
-  const set = index.get(key);
-  set?.delete(connection);
-  if (set?.size === 0) index.delete(key);
-}
-
 /**
  * The authenticated sessions of this node: who is connected, the per-user
  * cap, session expiry, and revocation (by user or token id) through the
@@ -56,8 +37,8 @@ function removeFrom<K>(
  */
 @Injectable()
 export class WsSessionRegistry implements OnModuleDestroy {
-  private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly byToken = new Map<string, Set<Connection>>();
+  private readonly byUser = new ConnectionIndex<string, Connection>();
+  private readonly byToken = new ConnectionIndex<string, Connection>();
   /** One timer for every session's notice and expiry. */
   private readonly sessionTimers: SessionTimers;
   private readonly unsubscribe: () => void;
@@ -80,12 +61,12 @@ export class WsSessionRegistry implements OnModuleDestroy {
 
   /** Live authenticated connections of a user on this node, oldest first. */
   connectionsOf(userId: string): Connection[] {
-    return [...(this.byUser.get(userId) ?? [])];
+    return this.byUser.list(userId);
   }
 
   /** Users with at least one live authenticated connection on this node. */
   users(): string[] {
-    return [...this.byUser.keys()];
+    return this.byUser.keys();
   }
 
   /** Closes the user's sessions (SESSION_REVOKED, 4403) on every node and refuses new ones until `untilMs`. */
@@ -106,14 +87,12 @@ export class WsSessionRegistry implements OnModuleDestroy {
     const refusal = this.refusalOf(session);
     if (refusal) return refusal;
     const auth = this.options.auth;
-    const live = this.byUser.get(session.userId);
     if (
       auth?.maxConnectionsPerUser !== undefined &&
-      live &&
-      live.size >= auth.maxConnectionsPerUser
+      this.byUser.count(session.userId) >= auth.maxConnectionsPerUser
     ) {
       if (auth.whenOverUserLimit === 'refuse-newest') return tooManyConnections();
-      const [oldest] = live;
+      const oldest = this.byUser.oldest(session.userId);
       oldest?.closeWith(
         replyOf(WsErrorCode.SESSION_REVOKED, { message: 'Replaced by a newer connection' }),
       );
@@ -129,7 +108,7 @@ export class WsSessionRegistry implements OnModuleDestroy {
       return replyOf(WsErrorCode.SESSION_REVOKED);
     }
     const auth = this.options.auth;
-    const live = this.byUser.get(session.userId)?.size ?? 0;
+    const live = this.byUser.count(session.userId);
     if (
       auth?.maxConnectionsPerUser !== undefined &&
       auth.whenOverUserLimit === 'refuse-newest' &&
@@ -144,7 +123,7 @@ export class WsSessionRegistry implements OnModuleDestroy {
   refresh(connection: Connection, session: WsSession): WsErrorReply | undefined {
     if (this.store.isRevoked(session.userId, session.tokenId))
       return replyOf(WsErrorCode.SESSION_REVOKED);
-    removeFrom(this.byToken, connection.session?.tokenId, connection);
+    this.byToken.delete(connection.session?.tokenId, connection);
     this.track(connection, session);
     return undefined;
   }
@@ -156,13 +135,13 @@ export class WsSessionRegistry implements OnModuleDestroy {
 
   private bind(connection: Connection, session: WsSession): void {
     this.track(connection, session);
-    addTo(this.byUser, session.userId, connection);
+    this.byUser.add(session.userId, connection);
     connection.onClose(this.unbindClosed);
   }
 
   private track(connection: Connection, session: WsSession): void {
     connection.setSession(session);
-    if (session.tokenId !== undefined) addTo(this.byToken, session.tokenId, connection);
+    if (session.tokenId !== undefined) this.byToken.add(session.tokenId, connection);
     connection.sessionClock ??= this.sessionTimers.timerOf(connection);
     connection.sessionClock.arm(session.expiresAt);
   }
@@ -170,16 +149,16 @@ export class WsSessionRegistry implements OnModuleDestroy {
   private unbind(connection: Connection): void {
     connection.sessionClock?.clear();
     connection.sessionClock = undefined;
-    removeFrom(this.byUser, connection.session?.userId, connection);
-    removeFrom(this.byToken, connection.session?.tokenId, connection);
+    this.byUser.delete(connection.session?.userId, connection);
+    this.byToken.delete(connection.session?.tokenId, connection);
   }
 
   private closeRevoked(revocation: Revocation): void {
     const affected =
       revocation.kind === 'user'
-        ? this.byUser.get(revocation.userId)
-        : this.byToken.get(revocation.tokenId);
-    for (const connection of [...(affected ?? [])]) {
+        ? this.byUser.list(revocation.userId)
+        : this.byToken.list(revocation.tokenId);
+    for (const connection of affected) {
       connection.logger.info({ revoked: revocation.kind }, 'Session revoked');
       connection.closeWith(replyOf(WsErrorCode.SESSION_REVOKED));
       this.unbind(connection);
