@@ -75,15 +75,17 @@ export function connect(endpoint: Endpoint, options: ConnectOptions = {}): Promi
 export async function openMany(
   endpoint: Endpoint,
   count: number,
-  options: { concurrency?: number; token?: string } = {},
+  /** `token`: one for every connection, or the `i`-th connection's. */
+  options: { concurrency?: number; token?: string | ((i: number) => string) } = {},
 ): Promise<WebSocket[]> {
   const sockets: WebSocket[] = new Array(count);
   let next = 0;
+  const { token } = options;
   const worker = async () => {
     while (next < count) {
       const i = next++;
       sockets[i] = await connect(endpoint, {
-        token: options.token,
+        token: typeof token === 'function' ? token(i) : token,
         localAddress: sourceAddress(i),
       });
     }

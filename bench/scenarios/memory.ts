@@ -27,7 +27,7 @@ import {
   withServer,
 } from '../lib/scenario.js';
 import { sleep } from '../lib/stats.js';
-import { benchToken } from '../servers/session.js';
+import { userToken } from '../servers/session.js';
 
 const WARM_UP_CONNECTIONS = 256;
 
@@ -41,8 +41,9 @@ function perConnection(before: MemorySample, after: MemorySample, n: number) {
 async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
   const n = ctx.config.members;
   // Authenticated: every connection carries an HS256 JWT verified at connect
-  // and keeps its session, as in production.
-  const token = benchToken();
+  // and keeps its session, as in production: each of its own user and token
+  // id (since session 20; one bench user before).
+  const token = userToken;
   return withServer(ctx, kind, { auth: true }, async (server) => {
     closeAll(await openMany(server, WARM_UP_CONNECTIONS, { token }));
     await sleep(500);

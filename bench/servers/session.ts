@@ -57,3 +57,15 @@ export function sessionFromToken(jwt: JwtService, token: string): Session | unde
 export function benchToken(): string {
   return benchJwt.sign({ sub: 'bench-user', scope: PROFILE_SCOPE }, { expiresIn: '1h' });
 }
+
+/**
+ * The token of the `index`-th of many users, each with a token id (`jti`),
+ * as in production: a server that keeps per-user or per-token state pays
+ * for it once per connection, not once for a single bench user.
+ */
+export function userToken(index: number): string {
+  return benchJwt.sign(
+    { sub: `user-${index}`, scope: PROFILE_SCOPE },
+    { expiresIn: '1h', jwtid: `token-${index}` },
+  );
+}
