@@ -123,6 +123,29 @@ describe('revocation', () => {
     fresh.close();
   });
 
+  it('closes every connection that shares a revoked token id, and then a lone one', async () => {
+    const shared = [1, 2, 3].map(() =>
+      t.connect('/secure', bearer(hs(secret, 'gina', 600, { jti: 'g-shared' }))),
+    );
+    const [first, second, third] = await Promise.all(shared);
+    const lone = await t.connect('/secure', bearer(hs(secret, 'gina', 600, { jti: 'g-lone' })));
+    await lone.request('whoami');
+    // The middle one leaves first: the token id keeps the two others.
+    second?.close();
+    await until(() => sessions.connectionsOf('gina').length === 3);
+    await sessions.revokeToken('g-shared');
+    for (const client of [first, third]) {
+      await client?.nextError('SESSION_REVOKED');
+      expect(await client?.closed).toEqual({ code: 4403, reason: 'SESSION_REVOKED' });
+    }
+    expect(sessions.connectionsOf('gina')).toHaveLength(1);
+    await sessions.revokeToken('g-lone');
+    await lone.nextError('SESSION_REVOKED');
+    expect(await lone.closed).toEqual({ code: 4403, reason: 'SESSION_REVOKED' });
+    expect(sessions.connectionsOf('gina')).toHaveLength(0);
+    expect(sessions.users()).not.toContain('gina');
+  });
+
   it('refuses a refresh with a revoked token id', async () => {
     const client = await t.connect('/secure', bearer(hs(secret, 'dave', 600, { jti: 'd-1' })));
     await sessions.revokeToken('d-2');
@@ -147,6 +170,28 @@ describe('connections per user', () => {
     await until(() => sessions.connectionsOf('erin').length === 1);
     const fourth = await t.connect('/secure', bearer(hs(secret, 'erin')));
     expect(await fourth.request('whoami')).toMatchObject({ data: { userId: 'erin' } });
+    await t.close();
+  });
+
+  it('with a cap of one, each new connection replaces the one before', async () => {
+    const t = await createAuthApp({
+      secret,
+      maxConnectionsPerUser: 1,
+      whenOverUserLimit: 'close-oldest',
+    });
+    const sessions = t.app.get(WsSessionRegistry);
+    let current = await t.connect('/secure', bearer(hs(secret, 'hana')));
+    await current.request('whoami');
+    for (let i = 0; i < 3; i++) {
+      const next = await t.connect('/secure', bearer(hs(secret, 'hana')));
+      expect(await current.nextError('SESSION_REVOKED')).toMatchObject({
+        message: 'Replaced by a newer connection',
+      });
+      expect(await current.closed).toEqual({ code: 4403, reason: 'SESSION_REVOKED' });
+      expect(await next.request('whoami')).toMatchObject({ data: { userId: 'hana' } });
+      expect(sessions.connectionsOf('hana')).toHaveLength(1);
+      current = next;
+    }
     await t.close();
   });
 
