@@ -11,7 +11,7 @@ import {
   type Revocation,
   type RevocationStore,
 } from './revocation-store.interface.js';
-import { SessionTimers } from './session-timer.js';
+import { SessionTimers } from './session-timers.js';
 
 /** The error code of a connection refused because its user has too many. */
 export const TOO_MANY_CONNECTIONS = 'TOO_MANY_CONNECTIONS';
@@ -140,15 +140,14 @@ export class WsSessionRegistry implements OnModuleDestroy {
   }
 
   private track(connection: Connection, session: WsSession): void {
+    const armedFor = connection.session?.expiresAt;
     connection.setSession(session);
     if (session.tokenId !== undefined) this.byToken.add(session.tokenId, connection);
-    connection.sessionClock ??= this.sessionTimers.timerOf(connection);
-    connection.sessionClock.arm(session.expiresAt);
+    this.sessionTimers.arm(connection, session.expiresAt, armedFor);
   }
 
   private unbind(connection: Connection): void {
-    connection.sessionClock?.clear();
-    connection.sessionClock = undefined;
+    this.sessionTimers.cancel(connection);
     this.byUser.delete(connection.session?.userId, connection);
     this.byToken.delete(connection.session?.tokenId, connection);
   }

@@ -43,7 +43,7 @@ import { type PluginEvents } from './plugin-events.js';
 import { type PluginHooks, pluginHooksOf } from './plugin-hooks.js';
 import { overHighWater, ReadBackpressure } from './read-backpressure.js';
 import { serverReceiverLimits, setReceiverLimits } from './receiver-limits.js';
-import { type SessionClock, type WsSession } from './session.js';
+import { type WsSession } from './session.js';
 import { type ConnectionState, type WsConnection } from './ws-connection.interface.js';
 
 /** What every connection of one app shares. */
@@ -131,8 +131,11 @@ export class Connection implements WsConnection {
   state: ConnectionState = 'admitting';
   /** The authenticated session, once there is one. */
   session: WsSession | undefined;
-  /** The session's notice and expiry, set by the session registry. */
-  sessionClock: SessionClock | undefined;
+  /**
+   * Its place in the session registry's heap of session deadlines (its
+   * notice, then its expiry; `SessionTimers`), -1 when it has none.
+   */
+  deadlineIndex = -1;
   /** Handlers Nest bound to this connection (servers on Nest's connection path); made on first use. */
   private ownHandlers: Map<string, BoundHandler> | undefined;
   /** Called with the client too: the gateways' shared disconnect hook needs it. One is kept as is. */

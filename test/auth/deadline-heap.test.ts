@@ -6,16 +6,18 @@ interface Item extends Deadline {
 }
 
 function item(name: string): Item {
-  return { name, deadline: 0, heapIndex: -1 };
+  return { name, deadlineIndex: -1 };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('DeadlineHeap: one timer for many deadlines', () => {
   it('fires each item at its deadline, earliest first, and never a cancelled one', async () => {
-    const fired: Array<[string, number]> = [];
+    const fired: Array<[string, number, number]> = [];
     const start = Date.now();
-    const heap = new DeadlineHeap<Item>((i) => fired.push([i.name, Date.now() - start]));
+    const heap = new DeadlineHeap<Item>((i, deadline) =>
+      fired.push([i.name, Date.now() - start, deadline - start]),
+    );
     const items = ['a', 'b', 'c', 'd', 'e', 'f'].map(item);
     const [a, b, c, d, e, f] = items as [Item, Item, Item, Item, Item, Item];
     heap.schedule(c, start + 90);
@@ -30,13 +32,21 @@ describe('DeadlineHeap: one timer for many deadlines', () => {
     expect(heap.size).toBe(5);
     for (let i = 0; i < 100 && fired.length < 5; i += 1) await sleep(20);
     expect(fired.map(([name]) => name)).toEqual(['a', 'e', 'b', 'c', 'f']);
-    const at = Object.fromEntries(fired);
+    // Each fires with the deadline it was scheduled for last.
+    expect(fired.map(([name, , deadline]) => [name, deadline])).toEqual([
+      ['a', 30],
+      ['e', 40],
+      ['b', 60],
+      ['c', 90],
+      ['f', 120],
+    ]);
+    const at = Object.fromEntries(fired.map(([name, firedAt]) => [name, firedAt]));
     for (const [name, due] of Object.entries({ a: 30, e: 40, b: 60, c: 90, f: 120 })) {
       expect(at[name], name).toBeGreaterThanOrEqual(due);
       expect(at[name], name).toBeLessThan(due + 500);
     }
     expect(heap.size).toBe(0);
-    expect(items.every((i) => i.heapIndex === -1)).toBe(true);
+    expect(items.every((i) => i.deadlineIndex === -1)).toBe(true);
   });
 
   it('keeps the heap order through many random schedules and cancels', () => {
@@ -49,14 +59,15 @@ describe('DeadlineHeap: one timer for many deadlines', () => {
     for (const i of items.filter((_, index) => index % 5 === 0)) {
       heap.schedule(i, base + Math.floor(Math.random() * 10_000));
     }
-    const live = items.filter((i) => i.heapIndex !== -1);
+    const live = items.filter((i) => i.deadlineIndex !== -1);
     expect(heap.size).toBe(live.length);
     // Every item sits at its index, and no child is due before its parent.
-    const internal = (heap as unknown as { heap: Item[] }).heap;
+    const internal = (heap as unknown as { items: Item[] }).items;
     internal.forEach((i, index) => {
-      expect(i.heapIndex).toBe(index);
+      expect(i.deadlineIndex).toBe(index);
       if (index > 0) {
-        expect((internal[(index - 1) >> 1] as Item).deadline).toBeLessThanOrEqual(i.deadline);
+        const parent = internal[(index - 1) >> 1] as Item;
+        expect(heap.deadlineOf(parent)).toBeLessThanOrEqual(heap.deadlineOf(i) as number);
       }
     });
     heap.clear();

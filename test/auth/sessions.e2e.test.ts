@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsSessionRegistry } from '../../src/auth/ws-session-registry.js';
 import { type WsTestClient } from '../../src/testing/ws-test-client.js';
 import { type AuthTestApp, createAuthApp } from './support/auth-app.js';
-import { bearer, generateTestKeys, hs } from './support/tokens.js';
+import { bearer, generateTestKeys, hs, signJwt } from './support/tokens.js';
 
 const { secret } = generateTestKeys();
 
@@ -56,6 +56,29 @@ describe('session expiry and refresh', () => {
       data: { userId: 'renewer', expiresAt: reply.data.expiresAt, tokenId: 'new' },
     });
     client.close();
+  });
+
+  it('after the notice, a refresh to a token of the same exp tells nothing again and ends on time', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = (jti: string) => signJwt({ sub: 'same-end', exp, jti }, { key: secret });
+    const client = await t.connect('/secure', bearer(token('first')));
+    const { data } = await client.request<{ data: { expiresAt: number } }>('whoami');
+    expect(data.expiresAt).toBe(exp * 1000);
+    expect(await client.next(3000)).toEqual({
+      event: 'session.expiring',
+      data: { expiresAt: exp * 1000 },
+    });
+    client.send({ event: 'auth', data: { token: token('second') }, id: 'r' });
+    expect(await client.next()).toEqual({
+      event: 'auth',
+      data: { userId: 'same-end', expiresAt: exp * 1000 },
+      id: 'r',
+    });
+    // The next frame is the expiry, not a second notice.
+    await client.nextError('TOKEN_EXPIRED', 3000);
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000 - 50);
+    expect(Date.now()).toBeLessThan(exp * 1000 + 1000);
+    expect(await client.closed).toEqual({ code: 4401, reason: 'TOKEN_EXPIRED' });
   });
 
   it('refuses a token of another user FORBIDDEN and keeps the session', async () => {

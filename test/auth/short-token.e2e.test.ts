@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeLeadMs } from '../../src/auth/session-timer.js';
+import { noticeLeadMs } from '../../src/auth/session-timers.js';
 import { type AuthTestApp, createAuthApp } from './support/auth-app.js';
 import { bearer, generateTestKeys, hs } from './support/tokens.js';
 
