@@ -76,6 +76,8 @@ export interface MemorySample {
   arrayBuffers: number;
   /** Resident bytes of V8's young generation (it grows with the allocation rate, and stays). */
   newSpace: number;
+  /** Resident bytes by kind of mapping (/proc/self/smaps; empty off Linux): `[heap]` is malloc's main arena. */
+  mappings?: Record<string, number>;
 }
 
 export interface CpuSample {

@@ -38,6 +38,17 @@ function perConnection(before: MemorySample, after: MemorySample, n: number) {
   };
 }
 
+/** The growth of each kind of mapping that grew or shrank, e.g. `anon +32.0 MiB, [heap] +6.1 MiB`. */
+function mappingGrowth(before: MemorySample, after: MemorySample): string {
+  const grown = Object.entries(after.mappings ?? {})
+    .map(([kind, bytes]) => [kind, bytes - (before.mappings?.[kind] ?? 0)] as const)
+    .filter(([, bytes]) => bytes !== 0);
+  if (grown.length === 0) return 'unknown';
+  return grown
+    .map(([kind, bytes]) => `${kind} ${bytes < 0 ? '-' : '+'}${formatBytes(Math.abs(bytes))}`)
+    .join(', ');
+}
+
 async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
   const n = ctx.config.members;
   // Authenticated: every connection carries an HS256 JWT verified at connect
@@ -73,6 +84,8 @@ async function run(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement>
           // RSS beyond the heap: V8's committed pages (heap total) and buffers.
           `heap total +${formatBytes(after.heapTotal - before.heapTotal)}, external +${formatBytes(after.external - before.external)}`,
           // What each sample leaves out: the young generation V8 gave back.
+          // RSS by kind of mapping: `[heap]` is malloc's main arena (native per-socket state).
+          `RSS by mapping ${mappingGrowth(before, after)}`,
           `young generation given back before each sample ${formatBytes(idleYoung)} idle, ${formatBytes(grownYoung)} with the connections`,
         ],
         warnings,

@@ -2,6 +2,7 @@
  * Child-process side of a benchmark server: starts the server, tells the parent
  * its port over IPC, then answers memory / CPU / stats requests until stopped.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
@@ -44,6 +45,28 @@ async function collectGarbage(settle = false): Promise<void> {
   if (settle) gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
+/** Resident bytes by kind of mapping: `[heap]`, `[stack]`, `anon` (V8's pages, malloc's other arenas), `file`. */
+function residentByMapping(): Record<string, number> {
+  let smaps: string;
+  try {
+    smaps = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return {};
+  }
+  const out: Record<string, number> = {};
+  let kind = 'anon';
+  for (const line of smaps.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const path = header[1] ?? '';
+      kind = path === '' ? 'anon' : path.startsWith('[') ? path : 'file';
+    } else if (line.startsWith('Rss:')) {
+      out[kind] = (out[kind] ?? 0) + Number(line.split(/\s+/)[1]) * 1024;
+    }
+  }
+  return out;
+}
+
 async function memory(gc: boolean, settle: boolean): Promise<MemorySample> {
   if (gc) await collectGarbage(settle);
   const m = process.memoryUsage();
@@ -55,6 +78,7 @@ async function memory(gc: boolean, settle: boolean): Promise<MemorySample> {
     arrayBuffers: m.arrayBuffers,
     newSpace:
       getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0,
+    mappings: residentByMapping(),
   };
 }
 
