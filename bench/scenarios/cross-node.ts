@@ -454,8 +454,6 @@ async function probe(ctx: ScenarioContext, kind: ServerKind, nodes: Nodes): Prom
 interface CpuPairs {
   roomSendUs: number[];
   echoUs: number[];
-  /** Room send over echo, per pair. */
-  ratios: number[];
 }
 
 /**
@@ -464,7 +462,7 @@ interface CpuPairs {
  * pair so that a drift of the machine weighs on both sides alike.
  */
 async function cpuPairs(ctx: ScenarioContext, nodes: Nodes, rate: number): Promise<CpuPairs> {
-  const pairs: CpuPairs = { roomSendUs: [], echoUs: [], ratios: [] };
+  const pairs: CpuPairs = { roomSendUs: [], echoUs: [] };
   const roomSend = async () =>
     (
       await runOnce(nodes, nodes.b, 'B', {
@@ -485,7 +483,6 @@ async function cpuPairs(ctx: ScenarioContext, nodes: Nodes, rate: number): Promi
     }
     pairs.roomSendUs.push(sendUs);
     pairs.echoUs.push(echoUs);
-    pairs.ratios.push(sendUs / echoUs);
     ctx.log(
       `  ${nodes.a.kind}: pair ${i + 1}: A ${sendUs.toFixed(1)} µs/room.send, ${echoUs.toFixed(1)} µs/echo: ${(sendUs / echoUs).toFixed(2)}x`,
     );
@@ -547,7 +544,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     const pairs = await cpuPairs(ctx, nodes, rate);
     const roomSendUs = summarize(pairs.roomSendUs).median;
     const pacedEchoUs = summarize(pairs.echoUs).median;
-    const ratio = summarize(pairs.ratios);
+    const ratio = summarize(pairs.roomSendUs.map((us, i) => us / (pairs.echoUs[i] as number)));
     cross.facts = {
       ...cross.facts,
       echoUs: pacedEchoUs,
