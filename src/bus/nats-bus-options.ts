@@ -19,7 +19,11 @@ export interface NatsBusOptions {
   maxReconnectDelayMs?: number;
   /** A NATS request (presence, subscribe, key-value) that takes longer is given up. @default 2000 */
   commandTimeoutMs?: number;
-  /** Anything else of the client's connect options: credentials, TLS. */
+  /**
+   * Anything else of the client's connect options: credentials, TLS. The bus
+   * connects with `noEcho: true` (NATS sends it none of its own messages back)
+   * unless given here.
+   */
   connection?: Partial<ConnectionOptions>;
   /** Until the module hands the bus its own logger. @default the module's root logger */
   logger?: Logger;

@@ -100,6 +100,10 @@ export class NatsBus implements WsBus {
   private async start(): Promise<void> {
     const { servers, maxReconnectDelayMs, connection: extra } = this.options;
     const connection = await connect({
+      // The server sends this node none of its own messages back (its
+      // members have them already): no read and no decode per message sent
+      // to a room this node has members of. `received` still drops any by origin.
+      noEcho: true,
       ...extra,
       servers,
       name: `secure-ws:${this.nodeId}`,
