@@ -6,7 +6,7 @@
 
 export { freePort } from './free-port.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
-export { NatsServer } from './nats-server.js';
+export { NatsServer, type NatsServerOptions } from './nats-server.js';
 export { RedisServer, type RedisServerOptions } from './redis-server.js';
 export { createTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 export {
