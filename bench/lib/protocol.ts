@@ -29,6 +29,8 @@ export interface ServerOptions {
   auth: boolean;
   /** Module and Socket.IO servers: share rooms across nodes through this Redis. */
   redisUrl?: string;
+  /** Module server only: share rooms across nodes through this NATS instead (`bus: new NatsBus({ servers })`). */
+  natsUrl?: string;
   /** Module server only: every room keeps history (`history: { allRooms: true }`, pushes carry `pos`). */
   history?: boolean;
   /**

@@ -71,6 +71,7 @@ export class ServerProcess {
   static start(kind: ServerKind, options: StartOptions): Promise<ServerProcess> {
     const serverOptions: ServerOptions = { auth: options.auth };
     if (options.redisUrl !== undefined) serverOptions.redisUrl = options.redisUrl;
+    if (options.natsUrl !== undefined) serverOptions.natsUrl = options.natsUrl;
     if (options.history !== undefined) serverOptions.history = options.history;
     if (options.tracing !== undefined) serverOptions.tracing = options.tracing;
     if (options.burnNs !== undefined) serverOptions.burnNs = options.burnNs;

@@ -15,9 +15,12 @@
  * latency A -> Redis -> B -> client on the same clock.
  *
  * Then the same at the same rate within one node: receivers on A too (local
- * delivery does not go through Redis), as a baseline row; and A -> B again
+ * delivery does not go through Redis), as a baseline row; A -> B again
  * on two nodes whose rooms keep history (each message stored by one Lua
- * script in Redis and delivered with `pos`): the cost of history.
+ * script in Redis and delivered with `pos`): the cost of history; and, for
+ * the module, A -> B on two nodes on a real `nats-server` (`NatsBus`,
+ * pinned to the servers' core as Redis is), with its own CPU pairs: the
+ * cost of a bus that sends nothing back for a publish.
  *
  * Each run: warm-up (`--warmup`), measured `--duration`, then a bounded drain.
  * Only messages sent during the measured window count; every receiver should
@@ -55,6 +58,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
+import { NatsServer } from '../../src/testing/nats-server.js';
 import { closeAll, connect, openMany, sourceAddress } from '../lib/client.js';
 import { dialectOf } from '../lib/dialect.js';
 import { formatMs, formatPercent, formatRate } from '../lib/format.js';
@@ -210,16 +214,22 @@ async function cpuPerEcho(ctx: ScenarioContext, node: ServerProcess): Promise<nu
   }
 }
 
+/** The server the nodes share rooms through, and the name its CPU goes by in the notes. */
+interface Broker {
+  readonly label: 'redis' | 'nats';
+  readonly server: { readonly pid: number | undefined };
+}
+
 interface Nodes {
   a: ServerProcess;
   b: ServerProcess;
-  redis: RedisServer;
+  broker: Broker;
 }
 
 interface CpuSnapshot {
   a: CpuSample;
   b: CpuSample;
-  redisMicros: number | undefined;
+  brokerMicros: number | undefined;
   machineTasksMs: number | undefined;
   at: number;
 }
@@ -229,7 +239,7 @@ async function cpuSnapshot(nodes: Nodes): Promise<CpuSnapshot> {
   return {
     a,
     b,
-    redisMicros: processCpuMicros(nodes.redis.pid),
+    brokerMicros: processCpuMicros(nodes.broker.server.pid),
     machineTasksMs: machineCpu()?.tasksMs,
     at: performance.now(),
   };
@@ -384,17 +394,17 @@ async function runOnce(
       const a = cpuFraction(cpu0.a, cpu1.a);
       const b = cpuFraction(cpu0.b, cpu1.b);
       const wallMs = cpu1.at - cpu0.at;
-      const redis =
-        cpu0.redisMicros !== undefined && cpu1.redisMicros !== undefined
-          ? (cpu1.redisMicros - cpu0.redisMicros) / 1000 / wallMs
+      const broker =
+        cpu0.brokerMicros !== undefined && cpu1.brokerMicros !== undefined
+          ? (cpu1.brokerMicros - cpu0.brokerMicros) / 1000 / wallMs
           : Number.NaN;
       const parts = [
-        `cpu A ${formatPercent(a)} (${perMessage(a)}) B ${formatPercent(b)} (${perMessage(b)}) redis ${formatPercent(redis)}`,
+        `cpu A ${formatPercent(a)} (${perMessage(a)}) B ${formatPercent(b)} (${perMessage(b)}) ${nodes.broker.label} ${formatPercent(broker)}`,
       ];
       parts.push(`gen ${formatPercent(genCpu)}`);
       if (cpu0.machineTasksMs !== undefined && cpu1.machineTasksMs !== undefined) {
         const all = (cpu1.machineTasksMs - cpu0.machineTasksMs) / wallMs;
-        const other = Math.max(0, all - a - b - (Number.isFinite(redis) ? redis : 0) - genCpu);
+        const other = Math.max(0, all - a - b - (Number.isFinite(broker) ? broker : 0) - genCpu);
         parts.push(`other ${formatPercent(other)}`);
       }
       notes.push(parts.join(' '));
@@ -490,7 +500,60 @@ async function cpuPairs(ctx: ScenarioContext, nodes: Nodes, rate: number): Promi
   return pairs;
 }
 
-/** Both nodes of one server kind on one Redis: echo CPU, calibration, A -> B, within A, CPU pairs. */
+/** The medians of a row's CPU pairs, and the spread of their ratios. */
+function pairFigures(pairs: CpuPairs) {
+  return {
+    roomSendUs: summarize(pairs.roomSendUs).median,
+    pacedEchoUs: summarize(pairs.echoUs).median,
+    ratio: summarize(pairs.roomSendUs.map((us, i) => us / (pairs.echoUs[i] as number))),
+    list: `CPU pairs (room send, paced echo, µs): ${pairs.roomSendUs.map((us, i) => `${us.toFixed(1)}/${(pairs.echoUs[i] as number).toFixed(1)}`).join(', ')}`,
+  };
+}
+
+type LatencyRow = (on: Nodes, receiversOn: ServerProcess, label: string) => Promise<Measurement>;
+
+/**
+ * The module's nodes on NATS at the row's rate: the same room sends, A -> NATS
+ * -> B, and their own CPU pairs. NATS acknowledges no publish and, with the
+ * bus's `noEcho`, sends node A none of its own messages back: A writes each
+ * loop turn's messages and is not woken again for them, as it is on Redis
+ * (the `PUBLISH` replies and its own copies).
+ */
+async function natsRow(ctx: ScenarioContext, rate: number, latencyRow: LatencyRow) {
+  const nats = await NatsServer.start({ cpu: ctx.serverCpu });
+  const servers: ServerProcess[] = [];
+  try {
+    const options = { auth: false, natsUrl: nats.url, watchGc: true };
+    for (let i = 0; i < 2; i++) servers.push(await startServer(ctx, 'module', options));
+    const nodes: Nodes = {
+      a: servers[0] as ServerProcess,
+      b: servers[1] as ServerProcess,
+      broker: { label: 'nats', server: nats },
+    };
+    ctx.log(
+      `  module: on NATS (port ${nats.port}): node A pid ${nodes.a.pid}, B pid ${nodes.b.pid}`,
+    );
+    await probe(ctx, 'module', nodes);
+    ctx.log(`  module: A -> NATS -> B at ${rate} msg/s ...`);
+    const row = await latencyRow(nodes, nodes.b, 'B');
+    ctx.log(`  module: ${CPU_PAIRS} pairs of paced room sends and echoes on A, on NATS ...`);
+    const figures = pairFigures(await cpuPairs(ctx, nodes, rate));
+    row.notes.unshift(
+      `A cpu/room.send ${figures.roomSendUs.toFixed(1)} µs (median of ${figures.ratio.n} pairs; paced echo ${figures.pacedEchoUs.toFixed(1)} µs; room send / echo per pair: median ${figures.ratio.median.toFixed(2)}x, ${figures.ratio.min.toFixed(2)}-${figures.ratio.max.toFixed(2)}x)`,
+    );
+    row.notes.push(figures.list);
+    return row;
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await nats.dispose();
+  }
+}
+
+/**
+ * Both nodes of one server kind on one Redis: echo CPU, calibration, A -> B,
+ * within A, CPU pairs; for the module, rooms with history, then two nodes
+ * on NATS.
+ */
 async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurement> {
   let redis: RedisServer | undefined;
   const servers: ServerProcess[] = [];
@@ -500,7 +563,11 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     const options = { auth: false, redisUrl: redis.url, watchGc: true };
     // One at a time, so that a failed start leaves nothing behind.
     for (let i = 0; i < 2; i++) servers.push(await startServer(ctx, kind, options));
-    const nodes: Nodes = { a: servers[0] as ServerProcess, b: servers[1] as ServerProcess, redis };
+    const nodes: Nodes = {
+      a: servers[0] as ServerProcess,
+      b: servers[1] as ServerProcess,
+      broker: { label: 'redis', server: redis },
+    };
     ctx.log(
       `  ${kind}: redis on port ${redis.port}; node A pid ${nodes.a.pid}, B pid ${nodes.b.pid}`,
     );
@@ -541,10 +608,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     ctx.log(
       `  ${kind}: ${CPU_PAIRS} pairs of paced room sends and echoes on A at ${rate} msg/s ...`,
     );
-    const pairs = await cpuPairs(ctx, nodes, rate);
-    const roomSendUs = summarize(pairs.roomSendUs).median;
-    const pacedEchoUs = summarize(pairs.echoUs).median;
-    const ratio = summarize(pairs.roomSendUs.map((us, i) => us / (pairs.echoUs[i] as number)));
+    const { roomSendUs, pacedEchoUs, ratio, list } = pairFigures(await cpuPairs(ctx, nodes, rate));
     cross.facts = {
       ...cross.facts,
       echoUs: pacedEchoUs,
@@ -558,9 +622,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
       format: (us) =>
         `${us.toFixed(1)} µs (median of ${ratio.n} pairs; paced echo ${pacedEchoUs.toFixed(1)} µs; room send / echo per pair: median ${ratio.median.toFixed(2)}x, ${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)}x; windowed echo ${echoUs.toFixed(1)} µs: ${(us / echoUs).toFixed(2)}x)`,
     };
-    cross.notes.push(
-      `CPU pairs (room send, paced echo, µs): ${pairs.roomSendUs.map((us, i) => `${us.toFixed(1)}/${(pairs.echoUs[i] as number).toFixed(1)}`).join(', ')}`,
-    );
+    cross.notes.push(list);
     cross.notes.unshift(
       calibrated === undefined
         ? `rate fixed by --rate`
@@ -579,7 +641,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
       const withHistory: Nodes = {
         a: servers[0] as ServerProcess,
         b: servers[1] as ServerProcess,
-        redis,
+        broker: { label: 'redis', server: redis },
       };
       ctx.log(
         `  ${kind}: with history: node A pid ${withHistory.a.pid}, B pid ${withHistory.b.pid}`,
@@ -588,6 +650,11 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
       ctx.log(`  ${kind}: A -> Redis -> B at ${rate} msg/s, rooms with history ...`);
       const history = await latencyRow(withHistory, withHistory.b, 'B');
       cross.extraRows.push({ label: 'module, rooms with history', measurement: history });
+      await Promise.all(servers.splice(0).map((s) => s.stop()));
+      cross.extraRows.push({
+        label: 'module, NATS bus',
+        measurement: await natsRow(ctx, rate, latencyRow),
+      });
     }
     return cross;
   } finally {
@@ -620,7 +687,7 @@ export const crossNode: Scenario = {
   noRatio: true,
   // Rates differ per server (half a core of each one's node A): compare CPU per room.send.
   ahead: { of: (m) => m.secondary?.value, higherIsBetter: false },
-  packages: ['redis-server'],
+  packages: ['redis-server', 'nats-server'],
   onlyFor: {
     kinds: ['module', 'socketio'],
     reason: 'no rooms across nodes: no cross-node equivalent',

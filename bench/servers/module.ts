@@ -10,7 +10,8 @@
  * limits raised out of the bench's way (see below).
  *
  * Cross-node scenario (6): started with `redisUrl`, the module gets
- * `redis: { url }` (rooms on every node through RedisBus), and `room.send`
+ * `redis: { url }` (rooms on every node through RedisBus), with `natsUrl`
+ * `bus: new NatsBus({ servers })`, and `room.send`
  * does what the reference app's does (src/app/gateways/rooms.gateway.ts):
  * RoomMessageDto validated, membership checked, `room.message
  * { room, from, text, at }` sent to every member on every node.
@@ -114,6 +115,10 @@ host(async (options) => {
   // without tracing does not load, and their start-up allocation changes
   // when V8 first collects (BENCHMARKS.md, "Aged processes").
   if (options.tracing === 'sdk') (await import('../lib/tracing.js')).registerBenchTracing();
+  // Loaded for the cross-node scenario's NATS row alone, for the same reason.
+  const bus = options.natsUrl
+    ? new (await import('../../src/nats.js')).NatsBus({ servers: options.natsUrl })
+    : undefined;
   @Module({
     imports: [
       SecureWsModule.forRoot({
@@ -121,6 +126,7 @@ host(async (options) => {
         logger: pino({ level: 'warn' }),
         auth: options.auth ? { secret: JWT_SECRET } : undefined,
         redis: options.redisUrl ? { url: options.redisUrl } : undefined,
+        bus,
         // Rooms with history: each room message is stored (in Redis: one Lua script) and gets `pos`.
         history: { allRooms: options.history === true },
         // `--tracing-burn`: the positive control of `--tracing-pairs`.
