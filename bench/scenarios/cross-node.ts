@@ -502,10 +502,14 @@ async function cpuPairs(ctx: ScenarioContext, nodes: Nodes, rate: number): Promi
 
 /** The medians of a row's CPU pairs, and the spread of their ratios. */
 function pairFigures(pairs: CpuPairs) {
+  const pacedEchoUs = summarize(pairs.echoUs).median;
+  const ratio = summarize(pairs.roomSendUs.map((us, i) => us / (pairs.echoUs[i] as number)));
   return {
     roomSendUs: summarize(pairs.roomSendUs).median,
-    pacedEchoUs: summarize(pairs.echoUs).median,
-    ratio: summarize(pairs.roomSendUs.map((us, i) => us / (pairs.echoUs[i] as number))),
+    ratio,
+    /** What the notes say of the pairs, after `A cpu/room.send <µs>`. */
+    spread: `median of ${ratio.n} pairs; paced echo ${pacedEchoUs.toFixed(1)} µs; room send / echo per pair: median ${ratio.median.toFixed(2)}x, ${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)}x`,
+    pacedEchoUs,
     list: `CPU pairs (room send, paced echo, µs): ${pairs.roomSendUs.map((us, i) => `${us.toFixed(1)}/${(pairs.echoUs[i] as number).toFixed(1)}`).join(', ')}`,
   };
 }
@@ -538,9 +542,7 @@ async function natsRow(ctx: ScenarioContext, rate: number, latencyRow: LatencyRo
     const row = await latencyRow(nodes, nodes.b, 'B');
     ctx.log(`  module: ${CPU_PAIRS} pairs of paced room sends and echoes on A, on NATS ...`);
     const figures = pairFigures(await cpuPairs(ctx, nodes, rate));
-    row.notes.unshift(
-      `A cpu/room.send ${figures.roomSendUs.toFixed(1)} µs (median of ${figures.ratio.n} pairs; paced echo ${figures.pacedEchoUs.toFixed(1)} µs; room send / echo per pair: median ${figures.ratio.median.toFixed(2)}x, ${figures.ratio.min.toFixed(2)}-${figures.ratio.max.toFixed(2)}x)`,
-    );
+    row.notes.unshift(`A cpu/room.send ${figures.roomSendUs.toFixed(1)} µs (${figures.spread})`);
     row.notes.push(figures.list);
     return row;
   } finally {
@@ -608,7 +610,9 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
     ctx.log(
       `  ${kind}: ${CPU_PAIRS} pairs of paced room sends and echoes on A at ${rate} msg/s ...`,
     );
-    const { roomSendUs, pacedEchoUs, ratio, list } = pairFigures(await cpuPairs(ctx, nodes, rate));
+    const { roomSendUs, pacedEchoUs, ratio, spread, list } = pairFigures(
+      await cpuPairs(ctx, nodes, rate),
+    );
     cross.facts = {
       ...cross.facts,
       echoUs: pacedEchoUs,
@@ -620,7 +624,7 @@ async function runKind(ctx: ScenarioContext, kind: ServerKind): Promise<Measurem
       label: 'A cpu/room.send',
       value: roomSendUs,
       format: (us) =>
-        `${us.toFixed(1)} µs (median of ${ratio.n} pairs; paced echo ${pacedEchoUs.toFixed(1)} µs; room send / echo per pair: median ${ratio.median.toFixed(2)}x, ${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)}x; windowed echo ${echoUs.toFixed(1)} µs: ${(us / echoUs).toFixed(2)}x)`,
+        `${us.toFixed(1)} µs (${spread}; windowed echo ${echoUs.toFixed(1)} µs: ${(us / echoUs).toFixed(2)}x)`,
     };
     cross.notes.push(list);
     cross.notes.unshift(
