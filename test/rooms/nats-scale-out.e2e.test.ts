@@ -52,6 +52,43 @@ describeCrossNode(
       }
     });
 
+    it('after NATS is killed and back, still gets none of its own messages back', async () => {
+      const { a, b } = context();
+      const alice = await a.connect('/ws?user=alice');
+      const bob = await b.connect('/ws?user=bob');
+      await alice.request('room.join', { room: 'lobby' });
+      await bob.request('room.join', { room: 'lobby' });
+      const server = nats as NatsServer;
+      await server.stop(); // SIGKILL, as in a crash
+      const healthy = () => [a, b].every((node) => node.app.get<WsBus>(WsBus).isHealthy());
+      await expect.poll(healthy).toBe(false);
+      await server.start();
+      await expect.poll(healthy, { timeout: 15_000 }).toBe(true);
+      const inMsgs = () => (a.app.get<WsBus>(WsBus) as NatsBus).client?.stats().inMsgs ?? 0;
+      // Once B's subscription is back, its members get A's messages again.
+      await expect
+        .poll(
+          async () => {
+            alice.send({ event: 'room.send', data: { room: 'lobby', text: 'probe' } });
+            return (await bob.next(300).catch(() => undefined)) !== undefined;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      const before = inMsgs();
+      for (let i = 1; i <= SENT; i += 1) {
+        alice.send({ event: 'room.send', data: { room: 'lobby', text: `m${i}` } });
+      }
+      const texts: string[] = [];
+      while (texts.at(-1) !== `m${SENT}`) {
+        texts.push((await bob.next<{ data: { text: string } }>()).data.text);
+      }
+      expect(texts.filter((text) => text.startsWith('m'))).toEqual(
+        Array.from({ length: SENT }, (_, i) => `m${i + 1}`),
+      );
+      expect(inMsgs() - before).toBeLessThan(5);
+    });
+
     it('drops the presence of a node that stopped beating, once its heartbeat lapses', async () => {
       const { a, run } = context();
       const alice = await a.connect('/ws?user=alice');
