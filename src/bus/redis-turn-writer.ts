@@ -1,7 +1,23 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Command, Redis } from 'ioredis';
 import { ioredis } from './ioredis.js';
 
 const writers = new WeakMap<Redis, RedisTurnWriter>();
+
+/**
+ * The async context a turn's write runs in when it makes commands, that is
+ * when the turn holds a batch (see `TurnBatch.toCommand`): none of the
+ * messages it carries (made when this file loads, with the app, outside
+ * any message). Left to `setImmediate`, the write would run in the context
+ * of the message that queued the turn's first command, and so would the
+ * batch's command and the promises that settle it. On Node 22, whose
+ * `AsyncLocalStorage` runs on async hooks, that made node A of the bench's
+ * history row promote about 170 KB per scavenge (4 KB in this scope) and
+ * collect its whole heap every 5 s, 8-10 ms each time (BENCHMARKS.md,
+ * session 24). A turn of plain commands (made by their senders, in their
+ * own contexts) is written as it comes.
+ */
+const WRITE_SCOPE = new AsyncResource('secure-ws.redis-turn-write');
 
 /**
  * Several items sent as one command: items queued one after another in a
@@ -29,6 +45,8 @@ type Queued = Command | TurnBatch;
  */
 export class RedisTurnWriter {
   private queued: Queued[] = [];
+  /** This turn's queue holds a batch. */
+  private batched = false;
 
   private constructor(private readonly connection: Redis) {}
 
@@ -62,6 +80,7 @@ export class RedisTurnWriter {
     const last = this.queued.at(-1);
     if (last !== undefined && 'toCommand' in last && last.key === key) return last as B;
     const batch = create();
+    this.batched = true;
     this.enqueue(batch);
     return batch;
   }
@@ -80,6 +99,15 @@ export class RedisTurnWriter {
   private readonly flush = (): void => {
     const queued = this.queued;
     this.queued = [];
+    if (!this.batched) {
+      this.write(queued);
+      return;
+    }
+    this.batched = false;
+    WRITE_SCOPE.runInAsyncScope(this.write, this, queued);
+  };
+
+  private write(queued: Queued[]): void {
     const stream = queued.length > 1 ? this.connection.stream : undefined;
     stream?.cork();
     try {
@@ -89,5 +117,5 @@ export class RedisTurnWriter {
     } finally {
       stream?.uncork();
     }
-  };
+  }
 }
