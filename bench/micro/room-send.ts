@@ -10,7 +10,9 @@
  * - the publish to a real `redis-server`: ioredis' `publish` with
  *   auto-pipelining (what `RedisBus.publish` did) against `RedisTurnWriter`
  *   (the publishes of a loop turn written together in its check phase), one
- *   message per loop turn (a paced sender) and 16 per turn (a burst).
+ *   message per loop turn (a paced sender) and 16 per turn (a burst); at 4
+ *   per turn, one `PUBLISH` each against `RedisPublisher` (what
+ *   `RedisBus.publish` does now: the turn's publishes as one script call).
  *
  * Rounds alternate the cases; compare within a round. The full figures are
  * in `npm run bench`.
@@ -19,6 +21,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Redis } from 'ioredis';
 import { RoomMessageDto } from '../../src/app/dto/room.dto.js';
+import { RedisPublisher } from '../../src/bus/redis-publishes.js';
 import { RedisTurnWriter } from '../../src/bus/redis-turn-writer.js';
 import { SecureValidationPipe } from '../../src/validation/secure-validation.pipe.js';
 import { RedisServer } from '../lib/redis-server.js';
@@ -52,6 +55,14 @@ async function main(): Promise<void> {
   const pipelined = new Redis(redis.url, { enableAutoPipelining: true, commandTimeout: 2000 });
   const direct = new Redis(redis.url, { enableAutoPipelining: true, commandTimeout: 2000 });
   const batch = RedisTurnWriter.of(direct);
+  const publisher = new RedisPublisher(batch, {
+    notPublished: (_count, error) => {
+      throw error;
+    },
+    scriptRefused: (error) => {
+      throw error;
+    },
+  });
   const channel = 'secure-ws:t:room:cross-node';
   const frame = `node|{"event":"room.message","data":{"room":"cross-node","from":"u","text":"0:1.5","at":1}}`;
   await Promise.all([pipelined.ping(), direct.ping()]);
@@ -90,6 +101,28 @@ async function main(): Promise<void> {
       async (count) => {
         for (let i = 0; i < count; i++) {
           void batch.publish(channel, frame);
+          await turn();
+        }
+        await turn();
+        await direct.ping();
+      },
+    ],
+    [
+      'publish x4/turn (batch)',
+      async (count) => {
+        for (let i = 0; i < count; i += 4) {
+          for (let j = 0; j < 4; j++) void batch.publish(channel, frame);
+          await turn();
+        }
+        await turn();
+        await direct.ping();
+      },
+    ],
+    [
+      'publish x4/turn (RedisPublisher)',
+      async (count) => {
+        for (let i = 0; i < count; i += 4) {
+          for (let j = 0; j < 4; j++) publisher.publish(channel, frame);
           await turn();
         }
         await turn();

@@ -8,6 +8,7 @@ import { startPresenceHeartbeat } from './presence-heartbeat.js';
 import { type ResolvedRedisBusOptions } from './redis-bus-options.js';
 import { RedisExpiringSets } from './redis-expiring-sets.js';
 import { RedisPresence } from './redis-presence.js';
+import { type PublishReport, RedisPublisher } from './redis-publishes.js';
 import { watchReplies } from './redis-reply-watchdog.js';
 import { RedisTurnWriter } from './redis-turn-writer.js';
 import {
@@ -27,7 +28,8 @@ const SEPARATOR = '|';
  * the channels of the topics this node listens to. On RESP3 (ioredis'
  * default, Redis 6 and later) room messages are published on the
  * subscribed connection too: the `PUBLISH` reply and this node's own copy
- * of the message come back in one read, not two on two sockets. This
+ * of the message come back in one read, not two on two sockets. The
+ * messages of one loop turn go out as one command (`RedisPublisher`). This
  * node's own copies are recognised by their first bytes and never decoded.
  *
  * When Redis is away, or leaves a command unanswered for
@@ -54,8 +56,8 @@ export class RedisBus implements WsBus {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unwatch: (() => void)[];
   private undelivered = 0;
-  private subscriberWriter: RedisTurnWriter | undefined;
-  private commandsWriter: RedisTurnWriter | undefined;
+  private subscriberPublisher: RedisPublisher | undefined;
+  private commandsPublisher: RedisPublisher | undefined;
   private outage: { since: number; undelivered: number } | undefined;
   private closing = false;
   private connectedOnce = false;
@@ -124,27 +126,40 @@ export class RedisBus implements WsBus {
 
   publish(topic: string, message: string): void {
     this.topics.deliver(topic, message, this.nodeId);
-    const writer = this.publisher();
-    if (!writer) {
-      this.notDelivered();
+    const publisher = this.publisher();
+    if (!publisher) {
+      this.notDelivered(1);
       return;
     }
-    writer
-      .publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message)
-      .catch((error: unknown) => this.notDelivered(error));
+    publisher.publish(this.channelPrefix + topic, this.nodeId + SEPARATOR + message);
   }
 
-  /** The writer of the connection room messages go out on now (see `publishing`). */
-  private publisher(): RedisTurnWriter | undefined {
+  /** The publisher of the connection room messages go out on now (see `publishing`). */
+  private publisher(): RedisPublisher | undefined {
     const connection = this.publishing();
     if (connection === this.subscriber) {
-      this.subscriberWriter ??= RedisTurnWriter.of(this.subscriber);
-      return this.subscriberWriter;
+      this.subscriberPublisher ??= new RedisPublisher(
+        RedisTurnWriter.of(this.subscriber),
+        this.publishReport,
+      );
+      return this.subscriberPublisher;
     }
     if (!connection) return undefined;
-    this.commandsWriter ??= RedisTurnWriter.of(this.commands);
-    return this.commandsWriter;
+    this.commandsPublisher ??= new RedisPublisher(
+      RedisTurnWriter.of(this.commands),
+      this.publishReport,
+    );
+    return this.commandsPublisher;
   }
+
+  private readonly publishReport: PublishReport = {
+    notPublished: (count, error) => this.notDelivered(count, error),
+    scriptRefused: (error) =>
+      this.logger.warn(
+        { err: error, nodeId: this.nodeId },
+        'Redis refused the publish script: room messages go out one PUBLISH each',
+      ),
+  };
 
   /**
    * The connection room messages (and stored messages) go out on: the
@@ -205,10 +220,10 @@ export class RedisBus implements WsBus {
     this.topics.deliver(topic, text.slice(bar + 1), text.slice(0, bar));
   }
 
-  private notDelivered(error?: unknown): void {
-    this.undelivered += 1;
+  private notDelivered(count: number, error?: unknown): void {
+    this.undelivered += count;
     this.transportLost(error);
-    if (this.outage) this.outage.undelivered += 1;
+    if (this.outage) this.outage.undelivered += count;
   }
 
   /** Logs the start of an outage once, however many errors follow. */

@@ -1,4 +1,5 @@
 import { type Redis } from 'ioredis';
+import { RedisScript } from '../bus/redis-script.js';
 import { RedisTurnWriter } from '../bus/redis-turn-writer.js';
 import { type ResolvedRoomRetention } from './history-options.js';
 import { type HistorySince, type HistoryStore } from './history-store.interface.js';
@@ -15,7 +16,6 @@ import {
   UPKEEP_INTERVAL_MS,
 } from './redis-history.scripts.js';
 import { RoomAppends } from './redis-room-appends.js';
-import { RedisScript } from './redis-script.js';
 import { newEpoch, type RoomPosition } from './room-position.js';
 
 const appendScript = new RedisScript(APPEND_SCRIPT);

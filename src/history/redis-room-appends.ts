@@ -1,6 +1,6 @@
 import { type Command } from 'ioredis';
+import { isNoScript, type RedisScript } from '../bus/redis-script.js';
 import { type RedisTurnWriter, type TurnBatch } from '../bus/redis-turn-writer.js';
-import { isNoScript, type RedisScript } from './redis-script.js';
 import { newEpoch, type RoomPosition } from './room-position.js';
 
 /** What the messages of one batch share: their room, its keys and channel, retention, origin. */

@@ -1,5 +1,5 @@
 import type { Command, Redis } from 'ioredis';
-import { ioredis } from '../bus/ioredis.js';
+import { ioredis } from './ioredis.js';
 
 /**
  * A Lua script sent by its SHA1 (`EVALSHA`) on a connection that already
